@@ -1,0 +1,31 @@
+#pragma once
+// Ranking, the statistics: does a site's live-bytes series keep growing to the end,
+// or did it rise and then level off (a bounded cache), or go back down?
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace leakrank {
+
+enum class Verdict { growing, plateau, freed, steady };
+std::string_view to_string(Verdict verdict);
+
+struct GrowthOptions {
+  double min_growth_bytes = 64 * 1024;  // below this a rise is noise, not growth
+};
+
+struct GrowthAssessment {
+  Verdict verdict = Verdict::steady;
+  double slope_bytes_per_s = 0;  // robust (Theil-Sen) slope over the whole series
+  double growth_bytes = 0;       // last value minus first value
+  double peak_bytes = 0;         // highest value in the series
+};
+
+// times_s and live_bytes have the same length (one entry per snapshot), times increasing.
+GrowthAssessment assess_growth(std::span<const double> times_s, std::span<const double> live_bytes,
+                               const GrowthOptions& options = {});
+
+// Sort order of the report: growing sites first by growth, then plateau, steady, freed.
+bool ranks_before(const GrowthAssessment& a, const GrowthAssessment& b);
+
+}  // namespace leakrank

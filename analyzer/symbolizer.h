@@ -1,0 +1,52 @@
+#pragma once
+// Turns instruction pointers into source frames with elfutils libdwfl, from the module map
+// stored in the recording, so it works after the target is gone.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "recording/record_format.h"
+
+namespace leakrank {
+
+struct Frame {
+  uint64_t ip = 0;
+  std::string function;  // demangled; "??" when unknown
+  std::string file;      // source file, "" when unknown
+  uint32_t line = 0;
+  std::string module;    // path of the object that holds ip
+  bool inlined = false;  // true for frames inlined into the one that follows them
+};
+
+struct SymbolizerOptions {
+  std::vector<std::string> debug_dirs;  // --debug-dir, searched before the default paths
+};
+
+class Symbolizer {
+ public:
+  explicit Symbolizer(SymbolizerOptions options = {});
+  ~Symbolizer();
+  Symbolizer(const Symbolizer&) = delete;
+  Symbolizer& operator=(const Symbolizer&) = delete;
+
+  // The module map in force for the stacks that follow (recording order).
+  void set_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules);
+
+  // Frames for one return address, innermost first: the inlined chain, then the real function.
+  // Cached per (module map, ip). Return addresses point after the call, so the lookup uses ip - 1.
+  const std::vector<Frame>& frames(uint64_t ip);
+
+  // One line each: modules whose build-id changed on disk, missing files, and so on.
+  const std::vector<std::string>& warnings() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Frames from the allocator, libc, libstdc++, the dynamic loader, libunwind and leakrank
+// itself: skipped when choosing a site's frame unless --keep-frames is given.
+bool is_runtime_frame(const Frame& frame);
+
+}  // namespace leakrank

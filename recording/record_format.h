@@ -1,0 +1,53 @@
+#pragma once
+// The recording file: what one recorded process did, in time order.
+//
+//   file    := "LRKREC\r\n" (8 bytes) u32le(format_version) block*
+//   block   := u32le(compressed_size) u32le(raw_size) zstd_frame(with checksum)
+//   payload := record*            (delta state restarts at every block)
+//   record  := u8(RecordTag) fields, integers as LEB128 varints, signed ones zigzag-encoded
+//
+// Time is nanoseconds since the recording started. Times and addresses are delta-encoded
+// against the previous record of the block that carried one. A block is flushed when it
+// reaches ~1 MiB of raw records or when the recorder asks (at least every second), so a
+// recording whose writer was killed is readable up to its last whole block.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace leakrank {
+
+constexpr char kRecordingMagic[8] = {'L', 'R', 'K', 'R', 'E', 'C', '\r', '\n'};
+constexpr uint32_t kRecordingVersion = 1;
+
+enum class RecordTag : uint8_t {
+  meta = 1,        // RecordingMeta, the first record of the first block
+  module_map = 2,  // varint generation, varint count, count x ModuleInfo
+  stack = 3,       // varint id, varint depth, depth x zigzag(ip - previous ip)
+  alloc = 4,       // varint dt, zigzag(address - previous address), varint size, varint stack id
+  free = 5,        // varint dt, zigzag(address - previous address)
+  rss = 6,         // varint dt, varint bytes
+  snapshot = 7,    // varint dt, string name ("" for a periodic mark)
+  child = 8,       // varint dt, varint pid, string recording path (a descendant's own recording)
+  end = 9,         // varint dt, zigzag(wait status as returned by waitpid; -1 if unknown)
+};
+
+struct ModuleInfo {       // strings: varint length + bytes
+  std::string path;
+  uint64_t start = 0;     // varint: lowest mapped address
+  uint64_t end = 0;       // varint: one past the highest
+  uint64_t load_bias = 0; // varint: runtime address - ELF virtual address
+  std::string build_id;   // raw bytes, possibly empty
+};
+
+struct RecordingMeta {
+  std::vector<std::string> command;  // varint count + strings
+  int32_t pid = 0;                   // varints
+  int32_t parent_pid = 0;            // 0 for the process leakrank started or attached to
+  int64_t start_unix_ns = 0;         // wall clock at time zero (zigzag)
+  uint64_t sample_bytes = 0;         // 0: every allocation recorded; else mean bytes per sample
+  uint32_t max_depth = 0;
+  uint8_t attached = 0;              // 1: recording began mid-life (leakrank attach)
+  std::string tool_version;
+};
+
+}  // namespace leakrank

@@ -1,0 +1,45 @@
+#pragma once
+// Persistence, read side: streams a recording block by block into a RecordSink.
+// Memory stays bounded by one block, whatever the file size.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "recording/record_format.h"
+#include "recording/recording_writer.h"  // RecordingError
+
+namespace leakrank {
+
+// Receives records in file order (= time order). Override what you need.
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  virtual void on_meta(const RecordingMeta&) {}
+  virtual void on_module_map(uint32_t /*generation*/, const std::vector<ModuleInfo>&) {}
+  virtual void on_stack(uint32_t /*id*/, std::span<const uint64_t> /*ips*/) {}
+  virtual void on_alloc(uint64_t /*time_ns*/, uint64_t /*address*/, uint64_t /*size*/, uint32_t /*stack_id*/) {}
+  virtual void on_free(uint64_t /*time_ns*/, uint64_t /*address*/) {}
+  virtual void on_rss(uint64_t /*time_ns*/, uint64_t /*bytes*/) {}
+  virtual void on_snapshot(uint64_t /*time_ns*/, std::string_view /*name*/) {}
+  virtual void on_child(uint64_t /*time_ns*/, int32_t /*pid*/, std::string_view /*recording_path*/) {}
+  virtual void on_end(uint64_t /*time_ns*/, int32_t /*wait_status*/) {}
+};
+
+struct ReadSummary {
+  uint64_t records = 0;
+  uint64_t blocks = 0;
+  bool complete = false;  // an end record was read
+  std::string warning;    // non-empty when the file stops early or a block is damaged
+};
+
+// Throws RecordingError with a one-line message when the file cannot be read at all
+// (missing, not a recording, unsupported version, damaged first block). A damaged or
+// truncated later block ends the stream with ReadSummary::warning set instead.
+ReadSummary read_recording(const std::string& path, RecordSink& sink);
+
+// Reads only the meta record (cheap: first block only).
+RecordingMeta read_recording_meta(const std::string& path);
+
+}  // namespace leakrank

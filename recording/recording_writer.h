@@ -1,0 +1,62 @@
+#pragma once
+// Persistence, write side: encodes records into zstd-compressed blocks of a recording file.
+#include <cstdint>
+#include <cstdio>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "recording/record_format.h"
+
+namespace leakrank {
+
+// Thrown for I/O failures (disk full, folder not writable); what() is a one-line message.
+struct RecordingError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class RecordingWriter {
+ public:
+  RecordingWriter(const std::string& path, const RecordingMeta& meta);  // creates the file 0600
+  ~RecordingWriter();                                                   // flushes; never throws
+  RecordingWriter(const RecordingWriter&) = delete;
+  RecordingWriter& operator=(const RecordingWriter&) = delete;
+
+  void module_map(uint32_t generation, const std::vector<ModuleInfo>& modules);
+  void stack(uint32_t id, std::span<const uint64_t> ips);
+  void alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id);
+  void free(uint64_t time_ns, uint64_t address);
+  void rss(uint64_t time_ns, uint64_t bytes);
+  void snapshot(uint64_t time_ns, std::string_view name);
+  void child(uint64_t time_ns, int32_t pid, std::string_view recording_path);
+  void end(uint64_t time_ns, int32_t wait_status);
+
+  void flush();  // compresses and writes the pending block, if any
+  const std::string& path() const { return path_; }
+  uint64_t file_bytes() const { return file_bytes_; }
+  uint64_t records() const { return records_; }
+
+ private:
+  void begin_record(RecordTag tag);
+  void put_time(uint64_t time_ns);
+  void put_address(uint64_t address);
+  void put_varint(uint64_t v);
+  void put_zigzag(int64_t v);
+  void put_string(std::string_view s);
+  void write_all(const void* data, size_t size);
+  void maybe_flush();
+
+  std::string path_;
+  FILE* file_ = nullptr;
+  std::vector<uint8_t> raw_;
+  std::vector<uint8_t> compressed_;
+  uint64_t last_time_ = 0;
+  uint64_t last_address_ = 0;
+  uint64_t file_bytes_ = 0;
+  uint64_t records_ = 0;
+  void* zstd_ = nullptr;  // ZSTD_CCtx
+};
+
+}  // namespace leakrank

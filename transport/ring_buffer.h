@@ -1,0 +1,57 @@
+#pragma once
+// A single-producer / single-consumer ring of wire::Event slots living in shared memory.
+// The producer is one target thread, the consumer the recorder. No syscall, no lock:
+// head and tail are monotonically increasing slot counters on separate cache lines.
+#include <atomic>
+#include <cstdint>
+
+#include "transport/wire_event.h"
+
+namespace leakrank {
+
+enum class RingState : uint32_t { free = 0, owned = 1, retired = 2 };
+
+struct Ring {
+  // Producer's cache line.
+  alignas(64) std::atomic<uint64_t> head{0};
+  uint64_t cached_tail = 0;          // producer-private copy, refreshed only when the ring looks full
+  std::atomic<uint32_t> busy{0};     // 1 while the producer holds a timestamp it has not published
+  // Consumer's cache line.
+  alignas(64) std::atomic<uint64_t> tail{0};
+  // Ownership, changed once per thread lifetime.
+  alignas(64) std::atomic<uint32_t> state{uint32_t(RingState::free)};
+  std::atomic<uint32_t> lock{0};     // only the shared overflow ring (index 0) is locked
+  int32_t owner_pid = 0;
+  int32_t owner_tid = 0;
+  uint32_t capacity = 0;             // slots, a power of two
+
+  wire::Event* slots() { return reinterpret_cast<wire::Event*>(this + 1); }
+  const wire::Event* slots() const { return reinterpret_cast<const wire::Event*>(this + 1); }
+  wire::Event& slot(uint64_t index) { return slots()[index & (capacity - 1)]; }
+  const wire::Event& slot(uint64_t index) const { return slots()[index & (capacity - 1)]; }
+
+  // --- producer side ---
+  bool has_room(uint64_t n) {
+    uint64_t h = head.load(std::memory_order_relaxed);
+    if (h + n - cached_tail <= capacity) return true;
+    cached_tail = tail.load(std::memory_order_acquire);
+    return h + n - cached_tail <= capacity;
+  }
+  // The recorder must see busy=1 before the timestamp that follows is taken.
+  void enter_busy() { busy.store(1, std::memory_order_seq_cst); }
+  void leave_busy() { busy.store(0, std::memory_order_release); }
+  void publish(uint64_t n) {
+    head.store(head.load(std::memory_order_relaxed) + n, std::memory_order_release);
+  }
+
+  // --- consumer side ---
+  uint64_t readable() const {
+    return head.load(std::memory_order_acquire) - tail.load(std::memory_order_relaxed);
+  }
+  void consume(uint64_t n) {
+    tail.store(tail.load(std::memory_order_relaxed) + n, std::memory_order_release);
+  }
+};
+static_assert(sizeof(Ring) % alignof(wire::Event) == 0);
+
+}  // namespace leakrank

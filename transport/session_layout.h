@@ -1,0 +1,56 @@
+#pragma once
+// The shared-memory segment one recorded process writes into: a header, then ring_count
+// rings. Ring 0 is shared (behind a spinlock) by threads that find no free ring of their own.
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "transport/ring_buffer.h"
+
+namespace leakrank {
+
+constexpr uint64_t kSessionMagic = 0x4b4e41524b41454cULL;  // "LEAKRANK" little-endian
+constexpr uint32_t kSessionVersion = 1;
+constexpr size_t kSessionNameSize = 64;
+constexpr uint32_t kMaxChildren = 256;
+constexpr const char* kSessionEnv = "LEAKRANK_SESSION";
+
+// A process forked or exec'd from the target announces its own session here.
+struct ChildEntry {
+  std::atomic<int32_t> pid{0};  // 0 free, -1 being written, >0 ready
+  int32_t parent_pid = 0;
+  char session_name[kSessionNameSize] = {};
+};
+
+struct SessionConfig {
+  uint32_t ring_count = 64;
+  uint32_t ring_capacity = 8192;  // slots of 32 bytes: 256 KiB per thread
+  uint32_t max_depth = 64;
+  uint32_t follow_children = 0;
+  uint64_t sample_bytes = 0;      // 0: record every allocation
+};
+
+struct SessionHeader {
+  uint64_t magic;
+  uint32_t version;
+  SessionConfig config;
+  std::atomic<int32_t> target_pid;        // the process whose events this session holds
+  std::atomic<int32_t> recorder_pid;
+  std::atomic<uint64_t> recorder_heartbeat_ns;  // producers stop waiting on a dead recorder
+  std::atomic<uint32_t> connected;        // set once the preload library has started writing
+  std::atomic<uint32_t> detach_requested; // attach: the recorder asks the library to go inert
+  char root_session_name[kSessionNameSize];  // where descendants register
+  ChildEntry children[kMaxChildren];
+};
+
+inline size_t ring_stride(uint32_t capacity) { return sizeof(Ring) + size_t(capacity) * sizeof(wire::Event); }
+inline size_t session_bytes(const SessionConfig& c) {
+  size_t header = (sizeof(SessionHeader) + 63) & ~size_t(63);
+  return header + size_t(c.ring_count) * ring_stride(c.ring_capacity);
+}
+inline Ring* session_ring(SessionHeader* s, uint32_t index) {
+  size_t header = (sizeof(SessionHeader) + 63) & ~size_t(63);
+  return reinterpret_cast<Ring*>(reinterpret_cast<char*>(s) + header + index * ring_stride(s->config.ring_capacity));
+}
+
+}  // namespace leakrank

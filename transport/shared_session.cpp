@@ -1,0 +1,95 @@
+#include "transport/shared_session.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <new>
+
+namespace leakrank {
+namespace {
+
+void random_name(char (&out)[kSessionNameSize]) {
+  unsigned char bytes[16] = {};
+  ssize_t got = getrandom(bytes, sizeof bytes, 0);
+  if (got != ssize_t(sizeof bytes)) {  // no entropy source: fall back to clock and pid
+    uint64_t mix = uint64_t(getpid()) * 0x9e3779b97f4a7c15ULL ^ uint64_t(clock());
+    memcpy(bytes, &mix, sizeof mix);
+  }
+  static const char hex[] = "0123456789abcdef";
+  const char prefix[] = "/leakrank-";
+  memcpy(out, prefix, sizeof prefix - 1);
+  size_t at = sizeof prefix - 1;
+  for (unsigned char b : bytes) {
+    out[at++] = hex[b >> 4];
+    out[at++] = hex[b & 15];
+  }
+  out[at] = '\0';
+}
+
+void* map_fd(int fd, size_t bytes) {
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  return p == MAP_FAILED ? nullptr : p;
+}
+
+}  // namespace
+
+SessionHeader* create_session(const SessionConfig& config, char (&name_out)[kSessionNameSize]) {
+  int fd = -1;
+  for (int attempt = 0; attempt < 8 && fd < 0; ++attempt) {
+    random_name(name_out);
+    fd = shm_open(name_out, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) return nullptr;
+  }
+  if (fd < 0) return nullptr;
+  size_t bytes = session_bytes(config);
+  void* memory = ftruncate(fd, off_t(bytes)) == 0 ? map_fd(fd, bytes) : nullptr;
+  int saved = errno;
+  close(fd);
+  if (!memory) {
+    shm_unlink(name_out);
+    errno = saved;
+    return nullptr;
+  }
+  auto* session = new (memory) SessionHeader{};
+  session->magic = kSessionMagic;
+  session->version = kSessionVersion;
+  session->config = config;
+  memcpy(session->root_session_name, name_out, kSessionNameSize);
+  for (uint32_t i = 0; i < config.ring_count; ++i) {
+    Ring* ring = new (session_ring(session, i)) Ring{};
+    ring->capacity = config.ring_capacity;
+  }
+  return session;
+}
+
+SessionHeader* open_session(const char* name) {
+  int fd = shm_open(name, O_RDWR | O_CLOEXEC, 0);
+  if (fd < 0) return nullptr;
+  struct stat st {};
+  SessionHeader* session = nullptr;
+  if (fstat(fd, &st) == 0 && size_t(st.st_size) >= sizeof(SessionHeader) && st.st_uid == geteuid())
+    session = static_cast<SessionHeader*>(map_fd(fd, size_t(st.st_size)));
+  close(fd);
+  if (!session) return nullptr;
+  bool valid = session->magic == kSessionMagic && session->version == kSessionVersion &&
+               session_bytes(session->config) == size_t(st.st_size);
+  if (!valid) {
+    munmap(session, size_t(st.st_size));
+    errno = EINVAL;
+    return nullptr;
+  }
+  return session;
+}
+
+void unmap_session(SessionHeader* session) {
+  if (session) munmap(session, session_bytes(session->config));
+}
+
+void unlink_session(const char* name) { shm_unlink(name); }
+
+}  // namespace leakrank

@@ -1,0 +1,38 @@
+#pragma once
+// The fixed-size message the target writes into its ring. Variable-length data
+// (a stack's frames, a module's path) follows its header event as raw payload slots.
+#include <cstddef>
+#include <cstdint>
+
+namespace leakrank::wire {
+
+enum class EventKind : uint8_t {
+  alloc = 1,             // address, size, stack_id
+  free = 2,              // address
+  stack = 3,             // stack_id, size = frame count; payload: frame count x uint64_t IP
+  module_map_begin = 4,  // a complete new module map follows; size = module count
+  module = 5,            // size = payload bytes; payload: ModuleWire + build-id + path
+};
+
+struct alignas(32) Event {
+  uint64_t time_ns;   // CLOCK_MONOTONIC, taken so that cross-thread reuse of an address orders right
+  uint64_t address;
+  uint64_t size;
+  uint32_t stack_id;
+  EventKind kind;
+  uint8_t reserved[3];
+};
+static_assert(sizeof(Event) == 32);
+
+// Header of a module payload; build-id bytes then path bytes follow it.
+struct ModuleWire {
+  uint64_t start;      // lowest mapped address of the object's PT_LOAD segments
+  uint64_t end;        // one past the highest
+  uint64_t load_bias;  // dlpi_addr: runtime address minus ELF virtual address
+  uint32_t build_id_size;
+  uint32_t path_size;
+};
+
+constexpr size_t payload_slots(size_t bytes) { return (bytes + sizeof(Event) - 1) / sizeof(Event); }
+
+}  // namespace leakrank::wire
