@@ -1,0 +1,89 @@
+#pragma once
+// The analyzer's answer for one recording: totals, memory over time, and the allocation
+// sites ranked by how they grow. Built in one streaming pass by analyze_recording().
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyzer/growth_ranking.h"
+#include "analyzer/symbolizer.h"
+#include "recording/record_format.h"
+
+namespace leakrank {
+
+enum class GroupBy { function, line, stack };
+
+struct AnalysisOptions {
+  GroupBy group_by = GroupBy::line;
+  bool keep_frames = false;                   // --keep-frames: runtime frames may name a site
+  std::optional<double> since_s;              // --since: growth measured from here
+  std::optional<double> until_s;              // --until, or FILE@30s: the state at this time
+  std::optional<std::string> until_snapshot;  // FILE@name: the state at a named snapshot
+  SymbolizerOptions symbolizer;
+  GrowthOptions growth;
+  size_t max_snapshots = 64;                  // series are thinned evenly to at most this many points
+};
+
+struct TimePoint {
+  double time_s = 0;
+  uint64_t bytes = 0;
+};
+
+struct Site {
+  std::string key;               // identity across runs (symbolized, never addresses): per group_by
+  std::string function;          // the site's frame: first frame in the program's own code
+  std::string file;
+  uint32_t line = 0;
+  std::string module;
+  std::vector<Frame> frames;     // the largest contributing stack, innermost first, skipped frames included
+  uint64_t live_bytes = 0;       // at the end of the window
+  uint64_t live_allocations = 0;
+  uint64_t total_bytes = 0;      // allocated inside the window
+  uint64_t total_allocations = 0;
+  uint64_t temporary_allocations = 0;  // freed again within a short time
+  uint64_t bytes_at_peak = 0;    // live bytes when the whole heap peaked
+  int64_t growth_allocations = 0;
+  std::vector<double> live_bytes_series;  // one value per Analysis::snapshot_times_s
+  GrowthAssessment growth;
+};
+
+struct NamedSnapshot {
+  std::string name;
+  double time_s = 0;
+};
+
+struct ChildRecordingRef {
+  int32_t pid = 0;
+  std::string path;
+};
+
+struct Analysis {
+  std::string path;
+  RecordingMeta meta;
+  bool complete = false;          // the recording has its end record
+  bool estimated = false;         // sampled recording: byte counts are scaled estimates
+  int32_t wait_status = -1;       // of the target, when known
+  double duration_s = 0;
+  uint64_t peak_heap_bytes = 0;
+  double peak_heap_time_s = 0;
+  uint64_t end_heap_bytes = 0;
+  uint64_t peak_rss_bytes = 0;
+  uint64_t total_allocations = 0;
+  uint64_t total_frees = 0;
+  uint64_t total_allocated_bytes = 0;
+  uint64_t temporary_allocations = 0;
+  uint64_t events = 0;            // alloc + free records read
+  std::vector<double> snapshot_times_s;
+  std::vector<TimePoint> heap_series;  // for plots: thinned to a few thousand points
+  std::vector<TimePoint> rss_series;
+  std::vector<NamedSnapshot> named_snapshots;
+  std::vector<ChildRecordingRef> children;
+  std::vector<Site> sites;        // ranked: ranks_before(growth) order
+  std::vector<std::string> warnings;  // reader and symbolizer, one line each
+};
+
+// Throws RecordingError (one line) when the file cannot be read at all.
+Analysis analyze_recording(const std::string& path, const AnalysisOptions& options = {});
+
+}  // namespace leakrank
