@@ -23,6 +23,7 @@ struct AnalysisOptions {
   SymbolizerOptions symbolizer;
   GrowthOptions growth;
   size_t max_snapshots = 64;                  // series are thinned evenly to at most this many points
+  bool collect_stacks = false;                // fill Analysis::stacks (export needs every stack, not one per site)
 };
 
 struct TimePoint {
@@ -46,6 +47,15 @@ struct Site {
   int64_t growth_allocations = 0;
   std::vector<double> live_bytes_series;  // one value per Analysis::snapshot_times_s
   GrowthAssessment growth;
+};
+
+// One distinct call stack and what it allocated: the unit of folded and pprof export.
+struct StackSample {
+  std::vector<Frame> frames;  // innermost first, skipped frames included
+  uint64_t live_bytes = 0;    // at the end of the window
+  uint64_t live_allocations = 0;
+  uint64_t total_bytes = 0;   // allocated inside the window
+  uint64_t total_allocations = 0;
 };
 
 struct NamedSnapshot {
@@ -80,6 +90,8 @@ struct Analysis {
   std::vector<NamedSnapshot> named_snapshots;
   std::vector<ChildRecordingRef> children;
   std::vector<Site> sites;        // ranked: ranks_before(growth) order
+  std::vector<StackSample> stacks;     // every stack, only when AnalysisOptions::collect_stacks
+  std::vector<ModuleInfo> modules;     // every module seen (all module maps), for export mappings
   std::vector<std::string> warnings;  // reader and symbolizer, one line each
 };
 
