@@ -18,6 +18,9 @@ namespace leakrank {
 
 constexpr char kRecordingMagic[8] = {'L', 'R', 'K', 'R', 'E', 'C', '\r', '\n'};
 constexpr uint32_t kRecordingVersion = 1;
+// Limits both sides agree on, so a reader can reject damage without trusting sizes.
+constexpr uint32_t kMaxBlockBytes = 64u << 20;  // raw or compressed size of one block
+constexpr uint32_t kMaxStackDepth = 4096;       // the writer keeps the innermost frames of deeper stacks
 
 enum class RecordTag : uint8_t {
   meta = 1,        // RecordingMeta, the first record of the first block
