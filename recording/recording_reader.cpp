@@ -1,0 +1,345 @@
+#include "recording/recording_reader.h"
+
+#include <zstd.h>
+#include <zstd_errors.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <memory>
+
+#include "recording/varint.h"
+
+namespace leakrank {
+namespace {
+
+constexpr size_t kFileHeaderBytes = sizeof(kRecordingMagic) + 4;
+constexpr size_t kBlockHeaderBytes = 8;
+constexpr size_t kMinModuleBytes = 5;  // two empty strings and three one-byte varints
+
+// Thrown while decoding when a block's bytes do not parse; becomes a warning or an error.
+struct DamagedBlock {
+  const char* reason;
+};
+
+uint32_t load_u32le(const uint8_t* p) {
+  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
+
+// Every read is checked against the end of the block: the bytes may be damaged or hostile.
+class BlockCursor {
+ public:
+  explicit BlockCursor(std::span<const uint8_t> bytes) : p_(bytes.data()), end_(bytes.data() + bytes.size()) {}
+
+  bool at_end() const { return p_ == end_; }
+  size_t remaining() const { return size_t(end_ - p_); }
+
+  uint8_t byte() {
+    if (p_ == end_) throw DamagedBlock{"record cut short"};
+    return *p_++;
+  }
+  uint64_t varint() {
+    uint64_t value;
+    p_ = decode_varint(p_, end_, value);
+    if (!p_) throw DamagedBlock{"bad varint"};
+    return value;
+  }
+  int64_t zigzag() { return zigzag_decode(varint()); }
+  uint32_t u32() {
+    uint64_t value = varint();
+    if (value > std::numeric_limits<uint32_t>::max()) throw DamagedBlock{"value out of range"};
+    return uint32_t(value);
+  }
+  int32_t i32() {
+    int64_t value = zigzag();
+    if (value < std::numeric_limits<int32_t>::min() || value > std::numeric_limits<int32_t>::max()) {
+      throw DamagedBlock{"value out of range"};
+    }
+    return int32_t(value);
+  }
+  int32_t pid() { return int32_t(u32()); }  // written as its 32 bits
+  // A count of items that each take at least min_bytes: larger than the rest of the block is damage.
+  size_t count(size_t min_bytes) {
+    uint64_t n = varint();
+    if (n > remaining() / min_bytes) throw DamagedBlock{"count past block end"};
+    return size_t(n);
+  }
+  std::string_view string() {
+    size_t size = count(1);
+    std::string_view s(reinterpret_cast<const char*>(p_), size);
+    p_ += size;
+    return s;
+  }
+
+ private:
+  const uint8_t* p_;
+  const uint8_t* end_;
+};
+
+RecordingMeta decode_meta(BlockCursor& c) {
+  RecordingMeta meta;
+  meta.command.resize(c.count(1));
+  for (std::string& arg : meta.command) arg = c.string();
+  meta.pid = c.pid();
+  meta.parent_pid = c.pid();
+  meta.start_unix_ns = c.zigzag();
+  meta.sample_bytes = c.varint();
+  meta.max_depth = c.u32();
+  uint64_t attached = c.varint();
+  if (attached > 1) throw DamagedBlock{"value out of range"};
+  meta.attached = uint8_t(attached);
+  meta.tool_version = c.string();
+  return meta;
+}
+
+// Turns blocks into sink calls. Reuses its buffers so the per-record path never allocates.
+class RecordDecoder {
+ public:
+  explicit RecordDecoder(RecordSink& sink) : sink_(sink) {}
+
+  void decode_block(std::span<const uint8_t> block) {
+    BlockCursor c(block);
+    last_time_ = 0;  // delta state restarts with every block
+    last_address_ = 0;
+    while (!c.at_end()) {
+      decode_record(c);
+      ++records_;
+    }
+  }
+
+  uint64_t records() const { return records_; }
+  uint64_t elapsed_ns() const { return last_time_seen_; }
+  bool saw_end() const { return saw_end_; }
+
+ private:
+  void decode_record(BlockCursor& c) {
+    auto tag = RecordTag(c.byte());
+    if ((records_ == 0) != (tag == RecordTag::meta)) throw DamagedBlock{"meta record missing or misplaced"};
+    switch (tag) {
+      case RecordTag::alloc: {
+        uint64_t time = next_time(c);
+        uint64_t address = next_address(c);
+        uint64_t size = c.varint();
+        uint32_t stack_id = c.u32();
+        sink_.on_alloc(time, address, size, stack_id);
+        return;
+      }
+      case RecordTag::free: {
+        uint64_t time = next_time(c);
+        uint64_t address = next_address(c);
+        sink_.on_free(time, address);
+        return;
+      }
+      case RecordTag::stack: return decode_stack(c);
+      case RecordTag::module_map: return decode_module_map(c);
+      case RecordTag::meta: return sink_.on_meta(decode_meta(c));
+      case RecordTag::rss: {
+        uint64_t time = next_time(c);
+        sink_.on_rss(time, c.varint());
+        return;
+      }
+      case RecordTag::snapshot: {
+        uint64_t time = next_time(c);
+        sink_.on_snapshot(time, c.string());
+        return;
+      }
+      case RecordTag::child: {
+        uint64_t time = next_time(c);
+        int32_t pid = c.pid();
+        sink_.on_child(time, pid, c.string());
+        return;
+      }
+      case RecordTag::end: {
+        uint64_t time = next_time(c);
+        sink_.on_end(time, c.i32());
+        saw_end_ = true;
+        return;
+      }
+    }
+    throw DamagedBlock{"unknown record"};
+  }
+
+  // Wrapping sums mirror the writer's wrapping differences.
+  uint64_t next_time(BlockCursor& c) {
+    last_time_ += c.varint();
+    last_time_seen_ = last_time_;
+    return last_time_;
+  }
+  uint64_t next_address(BlockCursor& c) {
+    last_address_ += uint64_t(c.zigzag());
+    return last_address_;
+  }
+
+  void decode_stack(BlockCursor& c) {
+    uint32_t id = c.u32();
+    size_t depth = c.count(1);
+    if (depth > kMaxStackDepth) throw DamagedBlock{"stack too deep"};
+    frames_.resize(depth);
+    uint64_t ip = 0;
+    for (uint64_t& frame : frames_) frame = ip += uint64_t(c.zigzag());
+    sink_.on_stack(id, frames_);
+  }
+
+  void decode_module_map(BlockCursor& c) {
+    uint32_t generation = c.u32();
+    modules_.resize(c.count(kMinModuleBytes));
+    for (ModuleInfo& m : modules_) {
+      m.path = c.string();
+      m.start = c.varint();
+      m.end = c.varint();
+      m.load_bias = c.varint();
+      m.build_id = c.string();
+    }
+    sink_.on_module_map(generation, modules_);
+  }
+
+  RecordSink& sink_;
+  uint64_t last_time_ = 0;
+  uint64_t last_address_ = 0;
+  uint64_t last_time_seen_ = 0;
+  uint64_t records_ = 0;
+  bool saw_end_ = false;
+  std::vector<uint64_t> frames_;
+  std::vector<ModuleInfo> modules_;
+};
+
+struct Block {
+  enum Status { ok, end_of_file, truncated, damaged } status;
+  std::span<const uint8_t> payload;  // valid until the next block is read
+  const char* reason = "";           // why it is damaged
+};
+
+// The file side: checks the header, then hands out decompressed blocks one at a time.
+class RecordingFile {
+ public:
+  explicit RecordingFile(const std::string& path) : path_(path), file_(std::fopen(path.c_str(), "rb")) {
+    if (!file_) fail("open", errno);
+    check_header();
+    if (!dctx_) throw RecordingError("cannot read recording " + path_ + ": out of memory");
+  }
+
+  Block next_block() {
+    uint8_t header[kBlockHeaderBytes];
+    size_t got = read_up_to(header, sizeof(header));
+    if (got == 0) return {Block::end_of_file};
+    if (got < sizeof(header)) return {Block::truncated};
+    uint32_t compressed_size = load_u32le(header);
+    uint32_t raw_size = load_u32le(header + 4);
+    if (compressed_size == 0 || compressed_size > kMaxBlockBytes || raw_size == 0 || raw_size > kMaxBlockBytes) {
+      return {Block::damaged, {}, "impossible size"};
+    }
+    compressed_.resize(compressed_size);
+    if (read_up_to(compressed_.data(), compressed_size) < compressed_size) return {Block::truncated};
+    raw_.resize(raw_size);
+    size_t decoded = ZSTD_decompressDCtx(dctx_.get(), raw_.data(), raw_.size(), compressed_.data(), compressed_size);
+    if (ZSTD_isError(decoded)) {
+      bool checksum = ZSTD_getErrorCode(decoded) == ZSTD_error_checksum_wrong;
+      return {Block::damaged, {}, checksum ? "checksum" : ZSTD_getErrorName(decoded)};
+    }
+    if (decoded != raw_size) return {Block::damaged, {}, "size mismatch"};
+    return {Block::ok, raw_};
+  }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  void check_header() {
+    uint8_t header[kFileHeaderBytes];
+    size_t got = read_up_to(header, sizeof(header));
+    if (got < sizeof(kRecordingMagic) || std::memcmp(header, kRecordingMagic, sizeof(kRecordingMagic)) != 0) {
+      throw RecordingError(path_ + " is not a leakrank recording");
+    }
+    if (got < sizeof(header)) throw RecordingError(path_ + " is truncated in its header");
+    uint32_t version = load_u32le(header + sizeof(kRecordingMagic));
+    if (version != kRecordingVersion) {
+      throw RecordingError(path_ + " was written by recording format v" + std::to_string(version) +
+                           "; this leakrank reads v" + std::to_string(kRecordingVersion));
+    }
+  }
+
+  size_t read_up_to(void* out, size_t size) {
+    size_t got = std::fread(out, 1, size, file_.get());
+    if (got < size && std::ferror(file_.get())) fail("read", errno);
+    return got;
+  }
+
+  [[noreturn]] void fail(const char* what, int error) const {
+    throw RecordingError(std::string("cannot ") + what + " recording " + path_ + ": " + std::strerror(error));
+  }
+
+  struct CloseFile {
+    void operator()(FILE* f) const { std::fclose(f); }
+  };
+  struct FreeDctx {
+    void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
+  };
+
+  std::string path_;
+  std::unique_ptr<FILE, CloseFile> file_;
+  std::unique_ptr<ZSTD_DCtx, FreeDctx> dctx_{ZSTD_createDCtx()};
+  std::vector<uint8_t> compressed_;
+  std::vector<uint8_t> raw_;
+};
+
+std::string reason_of(const Block& block) { return block.status == Block::truncated ? "truncated" : block.reason; }
+
+RecordingError unreadable_first_block(const std::string& path, const Block& block) {
+  return RecordingError(path + " is unreadable: its first block is " +
+                        (block.status == Block::damaged ? "damaged (" + reason_of(block) + ")" : "missing or cut short"));
+}
+
+std::string lost_rest_warning(const Block& block, uint64_t block_number, uint64_t elapsed_ns) {
+  if (block.status == Block::truncated) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof(seconds), "%.1f", double(elapsed_ns) / 1e9);
+    return std::string("recording truncated after ") + seconds + " s (block " + std::to_string(block_number) +
+           "): the rest is lost";
+  }
+  return "block " + std::to_string(block_number) + " is damaged (" + reason_of(block) + "): analysis stops there";
+}
+
+// The first block, which must hold the meta record; anything wrong with it is an error.
+Block first_block(RecordingFile& file) {
+  Block block = file.next_block();
+  if (block.status != Block::ok) throw unreadable_first_block(file.path(), block);
+  return block;
+}
+
+}  // namespace
+
+ReadSummary read_recording(const std::string& path, RecordSink& sink) {
+  RecordingFile file(path);
+  RecordDecoder decoder(sink);
+  ReadSummary summary;
+  for (Block block = first_block(file); block.status != Block::end_of_file; block = file.next_block()) {
+    if (block.status == Block::ok) {
+      try {
+        decoder.decode_block(block.payload);
+        ++summary.blocks;
+        continue;
+      } catch (const DamagedBlock& damage) {
+        block = {Block::damaged, {}, damage.reason};
+      }
+    }
+    if (summary.blocks == 0) throw unreadable_first_block(path, block);
+    summary.warning = lost_rest_warning(block, summary.blocks + 1, decoder.elapsed_ns());
+    break;
+  }
+  summary.records = decoder.records();
+  summary.complete = decoder.saw_end();
+  return summary;
+}
+
+RecordingMeta read_recording_meta(const std::string& path) {
+  RecordingFile file(path);
+  BlockCursor c(first_block(file).payload);
+  try {
+    if (RecordTag(c.byte()) != RecordTag::meta) throw DamagedBlock{"meta record missing or misplaced"};
+    return decode_meta(c);
+  } catch (const DamagedBlock& damage) {
+    throw unreadable_first_block(path, {Block::damaged, {}, damage.reason});
+  }
+}
+
+}  // namespace leakrank
