@@ -1,0 +1,601 @@
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "recording/recording_reader.h"
+#include "recording/recording_writer.h"
+#include "recording/varint.h"
+
+namespace leakrank {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr uint64_t kMaxU64 = std::numeric_limits<uint64_t>::max();
+constexpr uint32_t kMaxU32 = std::numeric_limits<uint32_t>::max();
+constexpr int32_t kMinI32 = std::numeric_limits<int32_t>::min();
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "leakrank-recording-XXXXXX").string();
+    path = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+using Bytes = std::vector<uint8_t>;
+
+Bytes read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return Bytes(std::istreambuf_iterator<char>(in), {});
+}
+
+void write_bytes(const std::string& path, const Bytes& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string s;
+  for (const std::string& p : parts) s += "[" + p + "]";
+  return s;
+}
+
+// Every record as one comparable line, so a whole read is a vector of strings.
+struct RecordLog : RecordSink {
+  std::vector<std::string> lines;
+
+  void on_meta(const RecordingMeta& m) override {
+    add("meta " + join(m.command) + " " + std::to_string(m.pid) + " " + std::to_string(m.parent_pid) + " " +
+        std::to_string(m.start_unix_ns) + " " + std::to_string(m.sample_bytes) + " " + std::to_string(m.max_depth) +
+        " " + std::to_string(m.attached) + " " + m.tool_version);
+  }
+  void on_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) override {
+    std::string line = "modules " + std::to_string(generation);
+    for (const ModuleInfo& m : modules) {
+      line += " {" + m.path + " " + std::to_string(m.start) + " " + std::to_string(m.end) + " " +
+              std::to_string(m.load_bias) + " " + join({m.build_id}) + "}";
+    }
+    add(line);
+  }
+  void on_stack(uint32_t id, std::span<const uint64_t> ips) override {
+    std::string line = "stack " + std::to_string(id) + ":";
+    for (uint64_t ip : ips) line.append(" ").append(std::to_string(ip));
+    add(line);
+  }
+  void on_alloc(uint64_t t, uint64_t address, uint64_t size, uint32_t stack_id) override {
+    add("alloc " + std::to_string(t) + " " + std::to_string(address) + " " + std::to_string(size) + " " +
+        std::to_string(stack_id));
+  }
+  void on_free(uint64_t t, uint64_t address) override {
+    add("free " + std::to_string(t) + " " + std::to_string(address));
+  }
+  void on_rss(uint64_t t, uint64_t bytes) override { add("rss " + std::to_string(t) + " " + std::to_string(bytes)); }
+  void on_snapshot(uint64_t t, std::string_view name) override {
+    add("snapshot " + std::to_string(t) + " " + join({std::string(name)}));
+  }
+  void on_child(uint64_t t, int32_t pid, std::string_view path) override {
+    add("child " + std::to_string(t) + " " + std::to_string(pid) + " " + join({std::string(path)}));
+  }
+  void on_end(uint64_t t, int32_t status) override { add("end " + std::to_string(t) + " " + std::to_string(status)); }
+
+ private:
+  void add(std::string line) { lines.push_back(std::move(line)); }
+};
+
+// Writes each record and remembers what the reader must give back for it.
+struct Script {
+  RecordingWriter& writer;
+  RecordLog expected;
+
+  Script(RecordingWriter& w, const RecordingMeta& meta) : writer(w) { expected.on_meta(meta); }
+  void module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) {
+    writer.module_map(generation, modules);
+    expected.on_module_map(generation, modules);
+  }
+  void stack(uint32_t id, const std::vector<uint64_t>& ips) {
+    writer.stack(id, ips);
+    expected.on_stack(id, ips);
+  }
+  void alloc(uint64_t t, uint64_t address, uint64_t size, uint32_t stack_id) {
+    writer.alloc(t, address, size, stack_id);
+    expected.on_alloc(t, address, size, stack_id);
+  }
+  void free(uint64_t t, uint64_t address) {
+    writer.free(t, address);
+    expected.on_free(t, address);
+  }
+  void rss(uint64_t t, uint64_t bytes) {
+    writer.rss(t, bytes);
+    expected.on_rss(t, bytes);
+  }
+  void snapshot(uint64_t t, std::string_view name) {
+    writer.snapshot(t, name);
+    expected.on_snapshot(t, name);
+  }
+  void child(uint64_t t, int32_t pid, std::string_view path) {
+    writer.child(t, pid, path);
+    expected.on_child(t, pid, path);
+  }
+  void end(uint64_t t, int32_t status) {
+    writer.end(t, status);
+    expected.on_end(t, status);
+  }
+};
+
+RecordingMeta sample_meta() {
+  RecordingMeta meta;
+  meta.command = {"./tokenizer", "--docs", "20000"};
+  meta.pid = 4242;
+  meta.start_unix_ns = 1'700'000'000'000'000'000;
+  meta.max_depth = 64;
+  meta.tool_version = "0.1.0";
+  return meta;
+}
+
+struct ReadResult {
+  RecordLog log;
+  ReadSummary summary;
+};
+
+ReadResult read_all(const std::string& path) {
+  ReadResult result;
+  result.summary = read_recording(path, result.log);
+  return result;
+}
+
+std::optional<std::string> read_error(const std::string& path) {
+  RecordLog log;
+  try {
+    read_recording(path, log);
+  } catch (const RecordingError& e) {
+    return e.what();
+  }
+  return std::nullopt;
+}
+
+bool is_one_line(const std::string& message) { return !message.empty() && message.find('\n') == std::string::npos; }
+
+bool is_prefix(const std::vector<std::string>& prefix, const std::vector<std::string>& whole) {
+  return prefix.size() <= whole.size() && std::equal(prefix.begin(), prefix.end(), whole.begin());
+}
+
+// A recording of several small blocks, and where each block ends.
+struct SmallRecording {
+  std::vector<std::string> expected;
+  std::vector<uint64_t> block_ends;     // file offsets, the first is the end of the meta block
+  std::vector<size_t> records_before;   // records in the blocks before each block end
+  uint64_t size = 0;
+};
+
+SmallRecording write_small_recording(const std::string& path) {
+  SmallRecording small;
+  RecordingWriter writer(path, sample_meta());
+  Script script(writer, sample_meta());
+  auto mark_block_end = [&] {
+    writer.flush();
+    small.block_ends.push_back(writer.file_bytes());
+    small.records_before.push_back(script.expected.lines.size());
+  };
+  mark_block_end();
+  script.module_map(1, {{"/usr/lib/libc.so.6", 0x7f0000000000, 0x7f0000200000, 0x7f0000000000, "\x01\x02"}});
+  script.stack(1, {0x401000, 0x402000});
+  mark_block_end();
+  for (uint64_t i = 0; i < 6; ++i) {
+    script.alloc(1000 * i + 10, 0x5000 + 64 * i, 32 + i, 1);
+    script.free(1000 * i + 20, 0x5000 + 64 * i);
+    script.rss(1000 * i + 30, 1 << 20);
+    mark_block_end();
+  }
+  script.snapshot(9000, "mark");
+  script.end(9500, 0);
+  mark_block_end();
+  small.expected = script.expected.lines;
+  small.size = writer.file_bytes();
+  return small;
+}
+
+// A recording whose first block is a writer's meta block and whose next blocks hold the
+// given raw payloads, compressed as the writer would: for records a writer never makes.
+std::string recording_with_payloads(const TempDir& dir, const std::vector<Bytes>& payloads) {
+  std::string path = dir.file("crafted.lrk");
+  { RecordingWriter writer(path, sample_meta()); }
+  Bytes file = read_bytes(path);
+  for (const Bytes& payload : payloads) {
+    Bytes frame(ZSTD_compressBound(payload.size()));
+    ZSTD_CCtx* cctx = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+    frame.resize(ZSTD_compress2(cctx, frame.data(), frame.size(), payload.data(), payload.size()));
+    ZSTD_freeCCtx(cctx);
+    for (uint32_t v : {uint32_t(frame.size()), uint32_t(payload.size())}) {
+      for (int i = 0; i < 4; ++i) file.push_back(uint8_t(v >> (8 * i)));
+    }
+    file.insert(file.end(), frame.begin(), frame.end());
+  }
+  write_bytes(path, file);
+  return path;
+}
+
+Bytes varint_bytes(uint64_t v) {
+  uint8_t buffer[kMaxVarintBytes];
+  return Bytes(buffer, encode_varint(v, buffer));
+}
+
+Bytes record(RecordTag tag, const std::vector<Bytes>& fields) {
+  Bytes bytes{uint8_t(tag)};
+  for (const Bytes& f : fields) bytes.insert(bytes.end(), f.begin(), f.end());
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("varints and zigzag round-trip edge values and reject overruns") {
+  for (uint64_t v : {uint64_t(0), uint64_t(1), uint64_t(127), uint64_t(128), uint64_t(1) << 63, kMaxU64}) {
+    Bytes bytes = varint_bytes(v);
+    uint64_t decoded = 0;
+    CHECK(decode_varint(bytes.data(), bytes.data() + bytes.size(), decoded) == bytes.data() + bytes.size());
+    CHECK(decoded == v);
+    CHECK(decode_varint(bytes.data(), bytes.data() + bytes.size() - 1, decoded) == nullptr);
+  }
+  CHECK(varint_bytes(kMaxU64).size() == kMaxVarintBytes);
+  for (int64_t v : {int64_t(0), int64_t(-1), int64_t(1), std::numeric_limits<int64_t>::min(),
+                    std::numeric_limits<int64_t>::max()}) {
+    CHECK(zigzag_decode(zigzag_encode(v)) == v);
+  }
+  CHECK(zigzag_encode(-1) == 1);
+  Bytes too_wide(kMaxVarintBytes - 1, 0xff);
+  too_wide.push_back(0x02);  // bit 64
+  uint64_t decoded = 0;
+  CHECK(decode_varint(too_wide.data(), too_wide.data() + too_wide.size(), decoded) == nullptr);
+  Bytes too_long(kMaxVarintBytes + 1, 0x80);
+  CHECK(decode_varint(too_long.data(), too_long.data() + too_long.size(), decoded) == nullptr);
+}
+
+TEST_CASE("every record type round-trips with edge values") {
+  TempDir dir;
+  std::string path = dir.file("edges.lrk");
+  RecordingMeta meta;
+  meta.command = {"", std::string(5000, 'p'), "arg with spaces"};
+  meta.pid = std::numeric_limits<int32_t>::max();
+  meta.parent_pid = -1;
+  meta.start_unix_ns = std::numeric_limits<int64_t>::min();
+  meta.sample_bytes = kMaxU64;
+  meta.max_depth = kMaxU32;
+  meta.attached = 1;
+  std::vector<uint64_t> deepest(kMaxStackDepth);
+  std::mt19937_64 random(7);
+  for (uint64_t& ip : deepest) ip = random();
+  deepest.front() = 0;
+  deepest.back() = kMaxU64;
+  std::vector<std::string> expected;
+  {
+    RecordingWriter writer(path, meta);
+    Script script(writer, meta);
+    script.module_map(0, {});
+    script.module_map(kMaxU32, {{"", 0, 0, 0, ""},
+                                {std::string(4096, 'l'), kMaxU64, kMaxU64, kMaxU64, std::string("\0\xff\x10", 3)}});
+    script.stack(0, {});
+    script.stack(kMaxU32, deepest);
+    script.alloc(0, 0, 0, 0);
+    script.alloc(kMaxU64, kMaxU64, kMaxU64, kMaxU32);
+    script.free(5, 0);                  // time and address both step backwards
+    script.free(5, kMaxU64);
+    script.alloc(4, 1ull << 63, 1, 3);  // time backwards again
+    script.rss(0, kMaxU64);
+    script.snapshot(kMaxU64, "");
+    script.snapshot(1, std::string(10000, 's'));
+    script.child(2, -5, "");
+    script.child(3, std::numeric_limits<int32_t>::max(), std::string(4096, 'c'));
+    script.end(kMaxU64, kMinI32);
+    script.end(0, -1);
+    expected = script.expected.lines;
+    CHECK(writer.records() == expected.size());
+  }
+  ReadResult result = read_all(path);
+  CHECK(result.log.lines == expected);
+  CHECK(result.summary.complete);
+  CHECK(result.summary.warning.empty());
+  CHECK(result.summary.records == expected.size());
+  RecordingMeta meta_only = read_recording_meta(path);
+  CHECK(meta_only.command == meta.command);
+  CHECK(meta_only.parent_pid == -1);
+  CHECK(meta_only.start_unix_ns == meta.start_unix_ns);
+  CHECK(meta_only.max_depth == kMaxU32);
+}
+
+TEST_CASE("a stack deeper than the format allows keeps its innermost frames") {
+  TempDir dir;
+  std::string path = dir.file("deep.lrk");
+  std::vector<uint64_t> ips(kMaxStackDepth + 10);
+  for (size_t i = 0; i < ips.size(); ++i) ips[i] = 0x400000 + i;
+  {
+    RecordingWriter writer(path, sample_meta());
+    writer.stack(1, ips);
+  }
+  struct StackSink : RecordSink {
+    std::vector<uint64_t> frames;
+    void on_stack(uint32_t, std::span<const uint64_t> ips) override { frames.assign(ips.begin(), ips.end()); }
+  } sink;
+  read_recording(path, sink);
+  CHECK(sink.frames == std::vector<uint64_t>(ips.begin(), ips.begin() + kMaxStackDepth));
+}
+
+TEST_CASE("a long stream spans many blocks and reads back whole") {
+  TempDir dir;
+  std::string path = dir.file("long.lrk");
+  uint64_t written = 0;
+  uint64_t file_bytes = 0;
+  uint64_t checksum = 0;
+  {
+    RecordingWriter writer(path, sample_meta());
+    for (uint64_t i = 0; i < 600'000; ++i) {
+      uint64_t address = 0x10000000 + (i * 4099) % (1 << 22);
+      writer.alloc(i * 50, address, 16 + i % 4000, uint32_t(i % 3000));
+      writer.free(i * 50 + 25, address);
+      checksum += address + i * 50 + 16 + i % 4000 + i % 3000;
+    }
+    writer.end(600'000 * 50, 0);
+    written = writer.records();
+    writer.flush();
+    file_bytes = writer.file_bytes();
+  }
+  struct Totals : RecordSink {
+    uint64_t sum = 0;
+    uint64_t last_time = 0;
+    bool ordered = true;
+    void on_alloc(uint64_t t, uint64_t a, uint64_t s, uint32_t id) override {
+      ordered &= t >= last_time;
+      last_time = t;
+      sum += a + t + s + id;
+    }
+  } totals;
+  ReadSummary summary = read_recording(path, totals);
+  CHECK(summary.blocks > 4);
+  CHECK(summary.complete);
+  CHECK(summary.warning.empty());
+  CHECK(summary.records == written);
+  CHECK(totals.sum == checksum);
+  CHECK(totals.ordered);
+  CHECK(fs::file_size(path) == file_bytes);
+}
+
+TEST_CASE("a recording with only its meta record is valid but incomplete") {
+  TempDir dir;
+  std::string path = dir.file("empty.lrk");
+  { RecordingWriter writer(path, sample_meta()); }
+  ReadResult result = read_all(path);
+  CHECK(result.summary.records == 1);
+  CHECK(result.summary.blocks == 1);
+  CHECK_FALSE(result.summary.complete);
+  CHECK(result.summary.warning.empty());
+  CHECK(read_recording_meta(path).command == sample_meta().command);
+}
+
+TEST_CASE("a recording is readable while its writer is still running") {
+  TempDir dir;
+  std::string path = dir.file("live.lrk");
+  RecordingWriter writer(path, sample_meta());
+  writer.alloc(10, 0x1000, 8, 1);
+  CHECK(read_all(path).log.lines.size() == 1);  // not flushed yet: only the meta
+  writer.flush();
+  ReadResult result = read_all(path);
+  CHECK(result.log.lines.size() == 2);
+  CHECK_FALSE(result.summary.complete);
+}
+
+TEST_CASE("a recording cut at any byte reads back the whole blocks before the cut") {
+  TempDir dir;
+  SmallRecording small = write_small_recording(dir.file("small.lrk"));
+  REQUIRE(small.block_ends.size() == 9);
+  CHECK(read_all(dir.file("small.lrk")).log.lines == small.expected);
+  Bytes whole = read_bytes(dir.file("small.lrk"));
+  std::string cut_path = dir.file("cut.lrk");
+  for (uint64_t cut = 0; cut < small.size; ++cut) {
+    CAPTURE(cut);
+    write_bytes(cut_path, Bytes(whole.begin(), whole.begin() + long(cut)));
+    if (cut < small.block_ends.front()) {
+      std::optional<std::string> error = read_error(cut_path);
+      REQUIRE(error);
+      CHECK(is_one_line(*error));
+      continue;
+    }
+    ReadResult result = read_all(cut_path);
+    size_t whole_blocks = size_t(std::upper_bound(small.block_ends.begin(), small.block_ends.end(), cut) -
+                                 small.block_ends.begin());
+    CHECK(result.log.lines.size() == small.records_before[whole_blocks - 1]);
+    CHECK(is_prefix(result.log.lines, small.expected));
+    CHECK_FALSE(result.summary.complete);
+    bool at_block_boundary = cut == small.block_ends[whole_blocks - 1];
+    CHECK(result.summary.warning.empty() == at_block_boundary);
+    if (!at_block_boundary) {
+      CHECK(result.summary.warning.find("recording truncated after") == 0);
+      CHECK(result.summary.warning.find("(block " + std::to_string(whole_blocks + 1) + ")") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("a flipped byte in a later block stops the read there with a warning") {
+  TempDir dir;
+  SmallRecording small = write_small_recording(dir.file("small.lrk"));
+  Bytes whole = read_bytes(dir.file("small.lrk"));
+  std::string damaged_path = dir.file("damaged.lrk");
+  constexpr size_t kDamagedBlock = 3;  // holds an alloc, a free and an rss record
+  std::vector<std::string> before_damage(small.expected.begin(),
+                                         small.expected.begin() + long(small.records_before[kDamagedBlock - 1]));
+  int harmless_flips = 0;
+  for (uint64_t at = small.block_ends[kDamagedBlock - 1]; at < small.block_ends[kDamagedBlock]; ++at) {
+    for (uint8_t bit : {0x01, 0x20, 0x80}) {
+      CAPTURE(at);
+      CAPTURE(int(bit));
+      Bytes bytes = whole;
+      bytes[at] ^= bit;
+      write_bytes(damaged_path, bytes);
+      ReadResult result = read_all(damaged_path);
+      // Some frame-header bits only change how zstd describes the same data (e.g. whether
+      // the content size is stored): those read back whole. Every other flip is caught.
+      if (result.summary.warning.empty()) {
+        CHECK(result.log.lines == small.expected);
+        ++harmless_flips;
+      } else {
+        CHECK(result.log.lines == before_damage);
+        CHECK(is_one_line(result.summary.warning));
+      }
+    }
+  }
+  CHECK(harmless_flips <= 3);
+  Bytes bytes = whole;
+  bytes[small.block_ends[kDamagedBlock] - 6] ^= 0x01;  // inside the frame
+  write_bytes(damaged_path, bytes);
+  CHECK(read_all(damaged_path).summary.warning == "block 4 is damaged (checksum): analysis stops there");
+}
+
+TEST_CASE("damage in the first block is an error") {
+  TempDir dir;
+  SmallRecording small = write_small_recording(dir.file("small.lrk"));
+  Bytes bytes = read_bytes(dir.file("small.lrk"));
+  bytes[small.block_ends.front() - 3] ^= 0x40;
+  write_bytes(dir.file("bad.lrk"), bytes);
+  std::optional<std::string> error = read_error(dir.file("bad.lrk"));
+  REQUIRE(error);
+  CHECK(*error == dir.file("bad.lrk") + " is unreadable: its first block is damaged (checksum)");
+  CHECK_THROWS_AS(read_recording_meta(dir.file("bad.lrk")), RecordingError);
+}
+
+TEST_CASE("records a writer never makes are reported as damage, not undefined behaviour") {
+  TempDir dir;
+  Bytes alloc = record(RecordTag::alloc, {varint_bytes(1), varint_bytes(2), varint_bytes(3), varint_bytes(4)});
+  Bytes overrun = alloc;
+  overrun.insert(overrun.end(), {uint8_t(RecordTag::alloc), 0x80, 0x80});
+  Bytes too_deep = record(RecordTag::stack, {varint_bytes(1), varint_bytes(kMaxStackDepth + 1)});
+  too_deep.resize(too_deep.size() + kMaxStackDepth + 1, 0);
+  struct Case {
+    const char* name;
+    Bytes payload;
+    const char* reason;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"unknown tag", record(RecordTag(0x7f), {}), "unknown record"},
+           {"tag zero", Bytes{0}, "unknown record"},
+           {"varint past the block end", overrun, "bad varint"},
+           {"varint wider than 64 bits", record(RecordTag::rss, {varint_bytes(1), Bytes(10, 0xff)}), "bad varint"},
+           {"stack too deep", too_deep, "stack too deep"},
+           {"stack frames past the block end", record(RecordTag::stack, {varint_bytes(1), varint_bytes(9)}),
+            "count past block end"},
+           {"string past the block end", record(RecordTag::snapshot, {varint_bytes(1), varint_bytes(100), {'x'}}),
+            "count past block end"},
+           {"module count past the block end", record(RecordTag::module_map, {varint_bytes(1), varint_bytes(1 << 30)}),
+            "count past block end"},
+           {"stack id wider than 32 bits", record(RecordTag::stack, {varint_bytes(1ull << 32), varint_bytes(0)}),
+            "value out of range"},
+           {"a second meta", record(RecordTag::meta, {}), "meta record missing or misplaced"},
+           {"field missing at the block end", record(RecordTag::free, {varint_bytes(1)}), "bad varint"},
+       }) {
+    CAPTURE(c.name);
+    ReadResult result = read_all(recording_with_payloads(dir, {alloc, c.payload, alloc}));
+    CHECK(result.log.lines.size() >= 2);  // the meta, then the good block
+    CHECK(result.log.lines[1] == "alloc 1 1 3 4");
+    CHECK(result.summary.warning == std::string("block 3 is damaged (") + c.reason + "): analysis stops there");
+  }
+}
+
+TEST_CASE("a block with impossible sizes is damage") {
+  TempDir dir;
+  std::string path = recording_with_payloads(dir, {});
+  Bytes bytes = read_bytes(path);
+  for (uint8_t b : {0xff, 0xff, 0xff, 0x7f, 0x10, 0, 0, 0}) bytes.push_back(b);
+  write_bytes(path, bytes);
+  CHECK(read_all(path).summary.warning == "block 2 is damaged (impossible size): analysis stops there");
+}
+
+TEST_CASE("files that are not readable recordings throw a one-line RecordingError") {
+  TempDir dir;
+  std::string good = dir.file("good.lrk");
+  { RecordingWriter writer(good, sample_meta()); }
+  Bytes bytes = read_bytes(good);
+
+  auto expect_error = [&](const std::string& path, const std::string& message) {
+    CAPTURE(path);
+    std::optional<std::string> error = read_error(path);
+    REQUIRE(error);
+    CHECK(*error == message);
+    CHECK(is_one_line(*error));
+    CHECK_THROWS_WITH_AS(read_recording_meta(path), message.c_str(), RecordingError);
+  };
+
+  Bytes bad_magic = bytes;
+  bad_magic[0] = 'X';
+  write_bytes(dir.file("magic.lrk"), bad_magic);
+  expect_error(dir.file("magic.lrk"), dir.file("magic.lrk") + " is not a leakrank recording");
+
+  Bytes version_2 = bytes;
+  version_2[8] = 2;
+  write_bytes(dir.file("v2.lrk"), version_2);
+  expect_error(dir.file("v2.lrk"), dir.file("v2.lrk") + " was written by recording format v2; this leakrank reads v1");
+
+  write_bytes(dir.file("empty.lrk"), {});
+  expect_error(dir.file("empty.lrk"), dir.file("empty.lrk") + " is not a leakrank recording");
+
+  write_bytes(dir.file("header-only.lrk"), Bytes(bytes.begin(), bytes.begin() + 12));
+  expect_error(dir.file("header-only.lrk"),
+               dir.file("header-only.lrk") + " is unreadable: its first block is missing or cut short");
+
+  expect_error(dir.file("missing.lrk"),
+               "cannot open recording " + dir.file("missing.lrk") + ": No such file or directory");
+  expect_error(dir.path.string(), "cannot read recording " + dir.path.string() + ": Is a directory");
+}
+
+TEST_CASE("the recording file is private to its owner") {
+  TempDir dir;
+  std::string path = dir.file("private.lrk");
+  write_bytes(path, {});
+  ::chmod(path.c_str(), 0644);  // an older file in the way keeps its mode through O_TRUNC
+  { RecordingWriter writer(path, sample_meta()); }
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0600);
+  std::string fresh = dir.file("fresh.lrk");
+  { RecordingWriter writer(fresh, sample_meta()); }
+  REQUIRE(::stat(fresh.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0600);
+}
+
+TEST_CASE("a folder that cannot hold the recording throws RecordingError") {
+  TempDir dir;
+  write_bytes(dir.file("plain-file"), {});
+  std::string path = dir.file("plain-file") + "/x.lrk";
+  CHECK_THROWS_WITH_AS(RecordingWriter(path, sample_meta()),
+                       ("cannot create recording " + path + ": Not a directory").c_str(), RecordingError);
+  if (::geteuid() != 0) {  // root writes anywhere
+    fs::create_directory(dir.path / "read-only");
+    fs::permissions(dir.path / "read-only", fs::perms::owner_read | fs::perms::owner_exec);
+    std::string denied = (dir.path / "read-only" / "x.lrk").string();
+    CHECK_THROWS_WITH_AS(RecordingWriter(denied, sample_meta()),
+                         ("cannot create recording " + denied + ": Permission denied").c_str(), RecordingError);
+  }
+}
+
+TEST_CASE("a full disk throws RecordingError") {
+  if (!fs::exists("/dev/full")) return;
+  struct stat before {};
+  ::stat("/dev/full", &before);
+  CHECK_THROWS_WITH_AS(RecordingWriter("/dev/full", sample_meta()),
+                       "cannot write recording /dev/full: No space left on device", RecordingError);
+  struct stat after {};
+  ::stat("/dev/full", &after);
+  CHECK(after.st_mode == before.st_mode);  // a device keeps its mode
+}
+
+}  // namespace leakrank
