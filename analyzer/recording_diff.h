@@ -1,0 +1,42 @@
+#pragma once
+// What changed between two analyses, per site, in the manner of Python's
+// tracemalloc Snapshot.compare_to: live size and count on the new side and their change
+// since the base. Sites match by Site::key (symbolized), so two runs of the same binary
+// compare even though their addresses differ.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analyzer/analysis.h"
+#include "analyzer/suppressions.h"
+
+namespace leakrank {
+
+struct SiteDiff {
+  std::string key;
+  std::string function;  // from the new side, or the base when the site is gone
+  std::string file;
+  uint32_t line = 0;
+  std::vector<Frame> frames;
+  uint64_t size = 0;       // live bytes in NEW (0 when the site is gone)
+  int64_t size_diff = 0;   // NEW minus BASE
+  uint64_t count = 0;      // live allocations in NEW
+  int64_t count_diff = 0;
+};
+
+struct RecordingDiff {
+  std::string base_path;
+  std::string new_path;
+  uint64_t base_heap_bytes = 0;  // live heap at the end of each side's window
+  uint64_t new_heap_bytes = 0;
+  std::vector<SiteDiff> sites;   // largest size_diff first
+  size_t suppressed_sites = 0;   // left out because a suppression matched
+};
+
+// A site missing on one side counts as 0 there. Sites a suppression matches are left out.
+RecordingDiff diff_analyses(const Analysis& base, const Analysis& now, const Suppressions& suppressions = {});
+
+// The sites whose growth exceeds threshold_bytes (the --fail-on-growth gate), largest first.
+std::vector<const SiteDiff*> sites_growing_over(const RecordingDiff& diff, uint64_t threshold_bytes);
+
+}  // namespace leakrank
