@@ -35,4 +35,13 @@ struct ModuleWire {
 
 constexpr size_t payload_slots(size_t bytes) { return (bytes + sizeof(Event) - 1) / sizeof(Event); }
 
+// How many slots the message that starts with this header occupies.
+constexpr size_t message_slots(const Event& header) {
+  switch (header.kind) {
+    case EventKind::stack: return 1 + payload_slots(header.size * sizeof(uint64_t));
+    case EventKind::module: return 1 + payload_slots(header.size);
+    default: return 1;
+  }
+}
+
 }  // namespace leakrank::wire

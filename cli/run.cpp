@@ -1,0 +1,57 @@
+// leakrank run [options] -- CMD ARGS...: record a command from start to exit.
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <memory>
+
+#include "analyzer/byte_size.h"
+#include "cli/run_summary.h"
+#include "cli/verbs.h"
+#include "recorder/recorder.h"
+
+namespace leakrank::cli {
+namespace {
+
+struct RunArguments {
+  RunOptions options;
+  std::string sample_bytes;
+  std::string rss_threshold;
+  std::string on_threshold = "snapshot";
+  double snapshot_every = 0;
+};
+
+int run_verb(RunArguments& args) {
+  RunOptions& options = args.options;
+  if (!args.sample_bytes.empty()) options.sample_bytes = parse_byte_size(args.sample_bytes);
+  if (!args.rss_threshold.empty()) options.rss_threshold = parse_byte_size(args.rss_threshold);
+  if (args.snapshot_every > 0) options.snapshot_every_s = args.snapshot_every;
+  options.on_threshold = args.on_threshold == "stop" ? ThresholdAction::stop : ThresholdAction::snapshot;
+  RunOutcome outcome = run_and_record(options);
+  print_run_summary(outcome);
+  return outcome.exit_code;
+}
+
+}  // namespace
+
+void register_run(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<RunArguments>();
+  CLI::App* run = app.add_subcommand("run", "Run a command and record every allocation with its stack");
+  run->add_option("-o,--output", args->options.output, "Recording file (default: leakrank.<prog>.<pid>.lrk)");
+  run->add_option("--interval", args->options.interval_s, "Seconds between RSS samples")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  run->add_option("--snapshot-every", args->snapshot_every, "Seconds between snapshot marks (default: adaptive)")
+      ->check(CLI::PositiveNumber);
+  run->add_flag("--include-children", args->options.include_children,
+                "Record forked and exec'd descendants too, each into its own file");
+  run->add_option("--sample-bytes", args->sample_bytes,
+                  "Sample allocations: on average one per N bytes (e.g. 512KiB); reports become estimates");
+  run->add_option("--max-depth", args->options.max_depth, "Deepest stack recorded")
+      ->capture_default_str()->check(CLI::Range(1, 256));
+  run->add_option("--rss-threshold", args->rss_threshold, "Act when the target's RSS crosses SIZE");
+  run->add_option("--on-threshold", args->on_threshold, "snapshot: mark a snapshot; stop: SIGSTOP the target")
+      ->check(CLI::IsMember({"snapshot", "stop"}));
+  run->add_option("command", args->options.command, "The command to record, after --")->required();
+  run->callback([args, &exit_code] { exit_code = run_verb(*args); });
+}
+
+}  // namespace leakrank::cli

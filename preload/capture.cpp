@@ -1,0 +1,77 @@
+#include "preload/capture.h"
+
+#include <cstring>
+
+#include "preload/module_map.h"
+#include "preload/stack_capture.h"
+#include "preload/stack_table.h"
+#include "preload/thread_ring.h"
+#include "transport/wire_event.h"
+
+namespace leakrank::preload {
+namespace {
+
+StackTable g_stacks;
+int g_max_depth = 64;
+
+constexpr size_t kIpsPerSlot = sizeof(wire::Event) / sizeof(uint64_t);
+
+size_t stack_slots(int depth) {
+  return wire::message_slots(wire::Event{0, 0, uint64_t(depth), 0, wire::EventKind::stack, {}});
+}
+
+void write_stack(RingWriter& writer, uint64_t time_ns, uint32_t id, const uintptr_t* ips, int depth) {
+  writer.slot(0) = wire::Event{time_ns, 0, uint64_t(depth), id, wire::EventKind::stack, {}};
+  for (size_t s = 1; s < stack_slots(depth); ++s) {
+    uint64_t chunk[kIpsPerSlot] = {};
+    for (size_t i = 0; i < kIpsPerSlot; ++i) {
+      size_t frame = (s - 1) * kIpsPerSlot + i;
+      if (frame < size_t(depth)) chunk[i] = ips[frame];
+    }
+    memcpy(&writer.slot(s), chunk, sizeof chunk);
+  }
+}
+
+}  // namespace
+
+bool init_capture(const CaptureConfig& config) {
+  g_max_depth = config.max_depth < 1 ? 1 : (config.max_depth > kMaxStackDepth ? kMaxStackDepth : config.max_depth);
+  init_stack_capture();
+  return g_stacks.init();
+}
+
+void reset_capture_after_fork() { g_stacks.reset(); }
+
+void record_alloc(void* address, size_t size) {
+  uintptr_t ips[kMaxStackDepth];
+  int depth = capture_stack(ips, g_max_depth);
+  RingWriter writer;
+  uint64_t hash = hash_stack(ips, depth, module_generation());
+  uint32_t id = g_stacks.find(hash);
+  if (id == StackTable::kNoId) refresh_module_map_if_unknown(ips, depth, writer.now());
+  size_t reserve = 1 + (id == StackTable::kNoId ? stack_slots(depth) : 0);
+  if (!writer.begin(reserve)) return;
+  uint64_t now = writer.now();
+  size_t used = 0;
+  if (id == StackTable::kNoId) {
+    StackTable::Lookup lookup = g_stacks.find_or_insert(hash);
+    if (lookup.inserted || lookup.id == StackTable::kNoId) {
+      write_stack(writer, now, lookup.id, ips, depth);  // id 0 (table full): "the stack just before"
+      used = stack_slots(depth);
+    } else {
+      now = writer.now();  // lost the race: the winner's stack record is time-stamped before this
+    }
+    id = lookup.id;
+  }
+  writer.slot(used) = wire::Event{now, reinterpret_cast<uint64_t>(address), uint64_t(size), id, wire::EventKind::alloc, {}};
+  writer.commit(used + 1);
+}
+
+void record_free(void* address) {
+  RingWriter writer;
+  if (!writer.begin(1)) return;
+  writer.slot(0) = wire::Event{writer.now(), reinterpret_cast<uint64_t>(address), 0, 0, wire::EventKind::free, {}};
+  writer.commit(1);
+}
+
+}  // namespace leakrank::preload

@@ -1,0 +1,21 @@
+#pragma once
+// Capture: turns one allocator call into ring messages (the stack once, then small events).
+#include <cstddef>
+#include <cstdint>
+
+namespace leakrank::preload {
+
+struct CaptureConfig {
+  int max_depth = 64;
+};
+
+bool init_capture(const CaptureConfig& config);  // once per process image
+void reset_capture_after_fork();                 // the child's new session has seen no stacks
+
+// Call after the real allocation returned, so another thread's earlier free of the
+// same address carries an earlier timestamp.
+void record_alloc(void* address, size_t size);
+// Call before the real free, for the same reason.
+void record_free(void* address);
+
+}  // namespace leakrank::preload

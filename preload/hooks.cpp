@@ -1,0 +1,177 @@
+// The interposed allocator API. Each hook calls the real function and records the event,
+// unless it runs inside leakrank itself (reentrancy) or before the real functions are known.
+#include <dlfcn.h>
+#include <malloc.h>
+#include <pthread.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+
+#include "preload/capture.h"
+#include "preload/module_map.h"
+#include "preload/real_allocator.h"
+#include "preload/session_client.h"
+
+using namespace leakrank::preload;
+
+namespace {
+
+__attribute__((tls_model("initial-exec"))) thread_local bool t_in_hook;
+std::atomic<bool> g_recording{false};
+std::atomic<bool> g_start_tried{false};
+
+// Marks the thread as inside leakrank and keeps errno as the real call left it.
+class HookScope {
+ public:
+  HookScope() : saved_errno_(errno) { t_in_hook = true; }
+  ~HookScope() {
+    t_in_hook = false;
+    errno = saved_errno_;
+  }
+
+ private:
+  int saved_errno_;
+};
+
+// The first hook call starts recording: other libraries' constructors may allocate before ours runs.
+bool should_record() {
+  if (t_in_hook) return false;
+  if (__builtin_expect(g_recording.load(std::memory_order_relaxed), true)) return true;
+  if (g_start_tried.exchange(true)) return false;
+  HookScope scope;
+  g_recording.store(start_recording(), std::memory_order_release);
+  return g_recording.load(std::memory_order_relaxed);
+}
+
+void after_alloc(void* p, size_t size) {
+  if (!p || !should_record()) return;
+  HookScope scope;
+  record_alloc(p, size);
+}
+
+void before_free(void* p) {
+  if (!p || !should_record()) return;
+  HookScope scope;
+  record_free(p);
+}
+
+void on_fork_child() {
+  if (g_recording.load(std::memory_order_relaxed)) g_recording.store(after_fork_in_child());
+}
+
+__attribute__((constructor)) void start_at_load() {
+  real_allocator();
+  should_record();
+  pthread_atfork(nullptr, nullptr, on_fork_child);
+}
+
+const RealAllocator& real() { return *real_allocator(); }
+bool resolving() { return real_allocator() == nullptr; }
+
+}  // namespace
+
+extern "C" {
+
+__attribute__((visibility("default"))) void* malloc(size_t size) {
+  if (__builtin_expect(resolving(), false)) return bootstrap::allocate(size);
+  void* p = real().malloc(size);
+  after_alloc(p, size);
+  return p;
+}
+
+__attribute__((visibility("default"))) void free(void* p) {
+  if (!p || bootstrap::owns(p)) return;
+  before_free(p);
+  real().free(p);
+}
+
+__attribute__((visibility("default"))) void* calloc(size_t count, size_t size) {
+  if (__builtin_expect(resolving(), false)) {
+    size_t bytes;
+    return __builtin_mul_overflow(count, size, &bytes) ? nullptr : bootstrap::allocate(bytes);
+  }
+  void* p = real().calloc(count, size);
+  after_alloc(p, count * size);
+  return p;
+}
+
+__attribute__((visibility("default"))) void* realloc(void* old, size_t size) {
+  if (__builtin_expect(resolving(), false)) {
+    void* p = bootstrap::allocate(size);
+    if (p && old) memcpy(p, old, bootstrap::usable_size(old) < size ? bootstrap::usable_size(old) : size);
+    return p;
+  }
+  if (old && bootstrap::owns(old)) {  // moving a bootstrap block into the real heap
+    void* p = malloc(size);
+    if (p) memcpy(p, old, bootstrap::usable_size(old) < size ? bootstrap::usable_size(old) : size);
+    return p;
+  }
+  if (!old) return malloc(size);
+  before_free(old);  // before: once realloc returns, another thread may receive this address
+  void* p = real().realloc(old, size);
+  if (p) {
+    after_alloc(p, size);
+  } else if (size != 0) {
+    after_alloc(old, real().malloc_usable_size(old));  // failed: the old block is still live
+  }
+  return p;
+}
+
+__attribute__((visibility("default"))) void* reallocarray(void* old, size_t count, size_t size) {
+  size_t bytes;
+  if (__builtin_mul_overflow(count, size, &bytes)) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+  return realloc(old, bytes);
+}
+
+__attribute__((visibility("default"))) int posix_memalign(void** out, size_t alignment, size_t size) {
+  int result = real().posix_memalign(out, alignment, size);
+  if (result == 0) after_alloc(*out, size);
+  return result;
+}
+
+__attribute__((visibility("default"))) void* aligned_alloc(size_t alignment, size_t size) {
+  void* p = real().aligned_alloc(alignment, size);
+  after_alloc(p, size);
+  return p;
+}
+
+__attribute__((visibility("default"))) void* memalign(size_t alignment, size_t size) {
+  if (__builtin_expect(resolving(), false)) return bootstrap::allocate(size, alignment);
+  void* p = real().memalign(alignment, size);
+  after_alloc(p, size);
+  return p;
+}
+
+__attribute__((visibility("default"))) void* valloc(size_t size) {
+  void* p = real().valloc(size);
+  after_alloc(p, size);
+  return p;
+}
+
+__attribute__((visibility("default"))) void* pvalloc(size_t size) {
+  void* p = real().pvalloc(size);
+  after_alloc(p, size);
+  return p;
+}
+
+__attribute__((visibility("default"))) size_t malloc_usable_size(void* p) {
+  if (!p) return 0;
+  if (bootstrap::owns(p)) return bootstrap::usable_size(p);
+  return real().malloc_usable_size(p);
+}
+
+__attribute__((visibility("default"))) int dlclose(void* handle) {
+  int result = real().dlclose(handle);
+  if (result == 0 && should_record()) {
+    HookScope scope;
+    send_module_map(true);  // addresses of the unloaded object may be reused by the next one
+  }
+  return result;
+}
+
+}  // extern "C"

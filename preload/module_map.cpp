@@ -1,0 +1,173 @@
+#include "preload/module_map.h"
+
+#include <elf.h>
+#include <link.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+
+#include "preload/thread_ring.h"
+#include "transport/wire_event.h"
+
+namespace leakrank::preload {
+namespace {
+
+constexpr int kMaxModules = 1024;
+
+struct LoadedModule {
+  const char* path;
+  size_t path_size;
+  const unsigned char* build_id;
+  uint32_t build_id_size;
+  uintptr_t start, end, load_bias;
+};
+
+pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+LoadedModule g_modules[kMaxModules];
+int g_module_count = 0;
+char g_exe_path[4096];
+
+// Ranges of the last map sent, read without the lock by module_map_covers().
+struct Range {
+  std::atomic<uintptr_t> start, end;
+};
+Range g_ranges[kMaxModules];
+std::atomic<int> g_range_count{0};
+std::atomic<uint64_t> g_generation{1};
+std::atomic<uint64_t> g_last_refresh_ns{0};
+constexpr uint64_t kRefreshGapNs = 20'000'000;  // JIT code never maps to a module: bound the rescans
+
+const char* executable_path() {
+  if (!g_exe_path[0]) {
+    ssize_t n = readlink("/proc/self/exe", g_exe_path, sizeof g_exe_path - 1);
+    g_exe_path[n > 0 ? n : 0] = '\0';
+  }
+  return g_exe_path;
+}
+
+void find_build_id(const dl_phdr_info* info, LoadedModule& module) {
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_NOTE) continue;
+    auto* at = reinterpret_cast<const unsigned char*>(info->dlpi_addr + ph.p_vaddr);
+    const unsigned char* end = at + ph.p_memsz;
+    while (at + sizeof(ElfW(Nhdr)) <= end) {
+      auto* note = reinterpret_cast<const ElfW(Nhdr)*>(at);
+      const unsigned char* name = at + sizeof(ElfW(Nhdr));
+      const unsigned char* desc = name + ((note->n_namesz + 3) & ~3u);
+      if (desc + note->n_descsz > end) break;
+      if (note->n_type == NT_GNU_BUILD_ID && note->n_namesz == 4 && memcmp(name, "GNU", 4) == 0) {
+        module.build_id = desc;
+        module.build_id_size = note->n_descsz;
+        return;
+      }
+      at = desc + ((note->n_descsz + 3) & ~3u);
+    }
+  }
+}
+
+int collect_module(dl_phdr_info* info, size_t, void*) {
+  if (g_module_count >= kMaxModules) return 1;
+  LoadedModule module{};
+  module.start = UINTPTR_MAX;
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_LOAD) continue;
+    uintptr_t start = info->dlpi_addr + ph.p_vaddr;
+    if (start < module.start) module.start = start;
+    if (start + ph.p_memsz > module.end) module.end = start + ph.p_memsz;
+  }
+  if (module.end == 0) return 0;
+  module.load_bias = info->dlpi_addr;
+  // The main program reports an empty name.
+  module.path = info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name : executable_path();
+  module.path_size = strlen(module.path);
+  find_build_id(info, module);
+  g_modules[g_module_count++] = module;
+  return 0;
+}
+
+void send_module(const LoadedModule& module) {
+  wire::ModuleWire header{module.start, module.end, module.load_bias, module.build_id_size, uint32_t(module.path_size)};
+  size_t payload = sizeof header + module.build_id_size + module.path_size;
+  size_t slots = 1 + wire::payload_slots(payload);
+  RingWriter writer;
+  if (!writer.begin(slots)) return;
+  wire::Event& event = writer.slot(0);
+  event = wire::Event{writer.now(), 0, payload, 0, wire::EventKind::module, {}};
+  // The payload spans slots that may wrap around the ring: copy slot by slot.
+  unsigned char bytes[sizeof(wire::Event)];
+  size_t written = 0;
+  auto take = [&](size_t offset) -> unsigned char {
+    if (offset < sizeof header) return reinterpret_cast<const unsigned char*>(&header)[offset];
+    offset -= sizeof header;
+    if (offset < module.build_id_size) return module.build_id[offset];
+    return static_cast<unsigned char>(module.path[offset - module.build_id_size]);
+  };
+  for (size_t s = 1; s < slots; ++s) {
+    memset(bytes, 0, sizeof bytes);
+    for (size_t b = 0; b < sizeof bytes && written < payload; ++b) bytes[b] = take(written++);
+    memcpy(&writer.slot(s), bytes, sizeof bytes);
+  }
+  writer.commit(slots);
+}
+
+void publish_ranges() {
+  for (int i = 0; i < g_module_count; ++i) {
+    g_ranges[i].start.store(g_modules[i].start, std::memory_order_relaxed);
+    g_ranges[i].end.store(g_modules[i].end, std::memory_order_relaxed);
+  }
+  g_range_count.store(g_module_count, std::memory_order_release);
+}
+
+}  // namespace
+
+void send_module_map(bool after_unload) {
+  pthread_mutex_lock(&g_lock);
+  g_module_count = 0;
+  dl_iterate_phdr(collect_module, nullptr);
+  if (after_unload) g_generation.fetch_add(1, std::memory_order_acq_rel);
+  RingWriter writer;
+  if (writer.begin(1)) {
+    writer.slot(0) = wire::Event{writer.now(), 0, uint64_t(g_module_count), 0, wire::EventKind::module_map_begin, {}};
+    writer.commit(1);
+    for (int i = 0; i < g_module_count; ++i) send_module(g_modules[i]);
+  }
+  publish_ranges();
+  pthread_mutex_unlock(&g_lock);
+}
+
+namespace {
+bool module_map_covers(const uintptr_t* ips, int depth) {
+  int count = g_range_count.load(std::memory_order_acquire);
+  for (int d = 0; d < depth; ++d) {
+    bool found = false;
+    for (int i = 0; i < count && !found; ++i)
+      found = ips[d] >= g_ranges[i].start.load(std::memory_order_relaxed) &&
+              ips[d] < g_ranges[i].end.load(std::memory_order_relaxed);
+    if (!found) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void refresh_module_map_if_unknown(const uintptr_t* ips, int depth, uint64_t now_ns) {
+  if (module_map_covers(ips, depth)) return;
+  uint64_t last = g_last_refresh_ns.load(std::memory_order_relaxed);
+  if (now_ns - last < kRefreshGapNs) return;
+  if (!g_last_refresh_ns.compare_exchange_strong(last, now_ns)) return;
+  send_module_map(false);
+}
+
+uint64_t module_generation() { return g_generation.load(std::memory_order_acquire); }
+
+void reset_module_map_after_fork() {
+  pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+  g_lock = fresh;  // a thread that held it does not exist in the child
+  g_range_count.store(0, std::memory_order_release);
+}
+
+}  // namespace leakrank::preload

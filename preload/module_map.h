@@ -1,0 +1,18 @@
+#pragma once
+// The objects loaded in the target (path, address range, load bias, build-id), sent on
+// start and whenever dlopen/dlclose change them, so stacks can be symbolized later.
+#include <cstdint>
+
+namespace leakrank::preload {
+
+// Sends a complete module map now. Serialised: one map is in flight at a time.
+// After an unload the generation changes, so stacks seen again are sent again.
+void send_module_map(bool after_unload);
+// dlopen is not wrapped (a wrapper would change whose RUNPATH the loader searches), so a
+// newly loaded object is noticed when a new stack holds an address outside the last map.
+void refresh_module_map_if_unknown(const uintptr_t* ips, int depth, uint64_t now_ns);
+// Mixed into stack hashes.
+uint64_t module_generation();
+void reset_module_map_after_fork();
+
+}  // namespace leakrank::preload

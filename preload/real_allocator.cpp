@@ -1,0 +1,82 @@
+#include "preload/real_allocator.h"
+
+#include <dlfcn.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+
+namespace leakrank::preload {
+namespace {
+
+RealAllocator g_real;
+std::atomic<int> g_state{0};  // 0 unresolved, 1 resolving, 2 ready
+
+template <typename Fn>
+void resolve(Fn& slot, const char* name) {
+  slot = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
+}
+
+// dlsym's own allocations (its error buffers) are few and small.
+alignas(64) unsigned char g_arena[64 * 1024];
+std::atomic<size_t> g_arena_used{0};
+
+struct ArenaHeader {
+  size_t size;
+  size_t padding[1];
+};
+
+}  // namespace
+
+const RealAllocator* real_allocator() {
+  int state = g_state.load(std::memory_order_acquire);
+  if (state == 2) return &g_real;
+  int expected = 0;
+  if (!g_state.compare_exchange_strong(expected, 1)) return expected == 2 ? &g_real : nullptr;
+  RealAllocator real;
+  resolve(real.malloc, "malloc");
+  resolve(real.free, "free");
+  resolve(real.calloc, "calloc");
+  resolve(real.realloc, "realloc");
+  resolve(real.reallocarray, "reallocarray");
+  resolve(real.posix_memalign, "posix_memalign");
+  resolve(real.aligned_alloc, "aligned_alloc");
+  resolve(real.memalign, "memalign");
+  resolve(real.valloc, "valloc");
+  resolve(real.pvalloc, "pvalloc");
+  resolve(real.malloc_usable_size, "malloc_usable_size");
+  resolve(real.dlopen, "dlopen");
+  resolve(real.dlclose, "dlclose");
+  g_real = real;
+  g_state.store(2, std::memory_order_release);
+  return &g_real;
+}
+
+namespace bootstrap {
+
+void* allocate(size_t size, size_t alignment) {
+  if (alignment < alignof(ArenaHeader)) alignment = alignof(ArenaHeader);
+  size_t used = g_arena_used.load(std::memory_order_relaxed);
+  for (;;) {
+    uintptr_t base = reinterpret_cast<uintptr_t>(g_arena);
+    uintptr_t user = (base + used + sizeof(ArenaHeader) + alignment - 1) & ~(uintptr_t(alignment) - 1);
+    size_t next = user + size - base;
+    if (next > sizeof g_arena) return nullptr;
+    if (g_arena_used.compare_exchange_weak(used, next)) {
+      reinterpret_cast<ArenaHeader*>(user - sizeof(ArenaHeader))->size = size;
+      return reinterpret_cast<void*>(user);  // static storage: already zeroed
+    }
+  }
+}
+
+bool owns(const void* p) {
+  auto* byte = static_cast<const unsigned char*>(p);
+  return byte >= g_arena && byte < g_arena + sizeof g_arena;
+}
+
+size_t usable_size(const void* p) {
+  return reinterpret_cast<const ArenaHeader*>(static_cast<const unsigned char*>(p) - sizeof(ArenaHeader))->size;
+}
+
+}  // namespace bootstrap
+}  // namespace leakrank::preload

@@ -1,0 +1,34 @@
+#pragma once
+// The allocator functions leakrank wraps, found with dlsym(RTLD_NEXT). dlsym itself may
+// allocate before they are known; those requests are served from a static bootstrap arena.
+#include <cstddef>
+
+namespace leakrank::preload {
+
+struct RealAllocator {
+  void* (*malloc)(size_t) = nullptr;
+  void (*free)(void*) = nullptr;
+  void* (*calloc)(size_t, size_t) = nullptr;
+  void* (*realloc)(void*, size_t) = nullptr;
+  void* (*reallocarray)(void*, size_t, size_t) = nullptr;
+  int (*posix_memalign)(void**, size_t, size_t) = nullptr;
+  void* (*aligned_alloc)(size_t, size_t) = nullptr;
+  void* (*memalign)(size_t, size_t) = nullptr;
+  void* (*valloc)(size_t) = nullptr;
+  void* (*pvalloc)(size_t) = nullptr;
+  size_t (*malloc_usable_size)(void*) = nullptr;
+  void* (*dlopen)(const char*, int) = nullptr;
+  int (*dlclose)(void*) = nullptr;
+};
+
+// Resolves every function on first use; returns nullptr while resolution is under way
+// (the caller then falls back to the bootstrap arena).
+const RealAllocator* real_allocator();
+
+namespace bootstrap {
+void* allocate(size_t size, size_t alignment = 16);  // never freed; nullptr when exhausted
+bool owns(const void* p);
+size_t usable_size(const void* p);
+}  // namespace bootstrap
+
+}  // namespace leakrank::preload

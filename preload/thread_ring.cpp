@@ -1,0 +1,157 @@
+#include "preload/thread_ring.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+
+#include "transport/monotonic_clock.h"
+
+namespace leakrank::preload {
+namespace {
+
+std::atomic<SessionHeader*> g_session{nullptr};
+std::atomic<uint32_t> g_epoch{1};  // bumped whenever the session changes, invalidating thread rings
+pthread_key_t g_exit_key;
+std::atomic<bool> g_exit_key_ready{false};
+
+struct ThreadRing {
+  Ring* ring;
+  uint32_t epoch;
+  bool retired;
+};
+__attribute__((tls_model("initial-exec"))) thread_local ThreadRing t_ring;
+
+void on_thread_exit(void*) { retire_thread_ring(); }
+
+void ensure_exit_key() {
+  bool expected = false;
+  static std::atomic<bool> creating{false};
+  if (g_exit_key_ready.load(std::memory_order_acquire)) return;
+  if (creating.compare_exchange_strong(expected, true)) {
+    if (pthread_key_create(&g_exit_key, on_thread_exit) == 0) g_exit_key_ready.store(true, std::memory_order_release);
+  }
+}
+
+Ring* claim_own_ring(SessionHeader* session) {
+  for (uint32_t i = 1; i < session->config.ring_count; ++i) {
+    Ring* ring = session_ring(session, i);
+    uint32_t expected = uint32_t(RingState::free);
+    if (ring->state.load(std::memory_order_relaxed) != expected) continue;
+    if (!ring->state.compare_exchange_strong(expected, uint32_t(RingState::owned), std::memory_order_acq_rel))
+      continue;
+    ring->owner_pid = int32_t(getpid());
+    ring->owner_tid = int32_t(syscall(SYS_gettid));
+    ring->cached_tail = ring->tail.load(std::memory_order_acquire);
+    return ring;
+  }
+  return nullptr;
+}
+
+bool recorder_alive(SessionHeader* session) {
+  int32_t pid = session->recorder_pid.load(std::memory_order_relaxed);
+  return pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH;
+}
+
+void pause_briefly(uint64_t round) {
+  if (round < 64) return;
+  if (round < 256) {
+    sched_yield();
+    return;
+  }
+  timespec nap{0, 50'000};
+  nanosleep(&nap, nullptr);
+}
+
+void lock_shared(Ring* ring) {
+  for (uint64_t round = 0;; ++round) {
+    uint32_t expected = 0;
+    if (ring->lock.compare_exchange_weak(expected, 1, std::memory_order_acquire)) return;
+    pause_briefly(round);
+  }
+}
+
+void unlock_shared(Ring* ring) { ring->lock.store(0, std::memory_order_release); }
+
+}  // namespace
+
+void attach_thread_rings(SessionHeader* session) {
+  g_epoch.fetch_add(1, std::memory_order_acq_rel);
+  g_session.store(session, std::memory_order_release);
+}
+
+void forget_thread_ring() {
+  t_ring.ring = nullptr;
+  t_ring.retired = false;
+  t_ring.epoch = 0;
+}
+
+void retire_thread_ring() {
+  Ring* ring = t_ring.ring;
+  t_ring.ring = nullptr;
+  t_ring.retired = true;  // later frees from this thread's teardown go to the shared ring
+  if (ring && t_ring.epoch == g_epoch.load(std::memory_order_acquire))
+    ring->state.store(uint32_t(RingState::retired), std::memory_order_release);
+}
+
+void retire_rings_of_process(SessionHeader* session, int32_t pid) {
+  Ring* shared = session_ring(session, 0);
+  shared->busy.store(0, std::memory_order_relaxed);
+  shared->lock.store(0, std::memory_order_release);
+  for (uint32_t i = 1; i < session->config.ring_count; ++i) {
+    Ring* ring = session_ring(session, i);
+    if (ring->state.load(std::memory_order_acquire) != uint32_t(RingState::owned) || ring->owner_pid != pid) continue;
+    ring->busy.store(0, std::memory_order_relaxed);
+    ring->state.store(uint32_t(RingState::retired), std::memory_order_release);
+  }
+}
+
+bool RingWriter::begin(size_t slots) {
+  SessionHeader* session = g_session.load(std::memory_order_acquire);
+  if (!session) return false;
+  uint32_t epoch = g_epoch.load(std::memory_order_acquire);
+  if (t_ring.epoch != epoch) {
+    t_ring.ring = nullptr;
+    t_ring.epoch = epoch;
+    t_ring.retired = false;
+  }
+  if (!t_ring.ring && !t_ring.retired) {
+    t_ring.ring = claim_own_ring(session);
+    if (t_ring.ring) {
+      ensure_exit_key();
+      if (g_exit_key_ready.load(std::memory_order_acquire)) pthread_setspecific(g_exit_key, reinterpret_cast<void*>(1));
+    }
+  }
+  shared_ = t_ring.ring == nullptr;
+  ring_ = shared_ ? session_ring(session, 0) : t_ring.ring;
+  if (shared_) lock_shared(ring_);
+  for (uint64_t round = 0; !ring_->has_room(slots); ++round) {
+    pause_briefly(round);
+    if ((round & 1023) == 1023 && !recorder_alive(session)) {
+      g_session.store(nullptr, std::memory_order_release);  // nobody drains: stop recording, keep running
+      if (shared_) unlock_shared(ring_);
+      return false;
+    }
+  }
+  ring_->enter_busy();
+  return true;
+}
+
+wire::Event& RingWriter::slot(size_t index) {
+  return ring_->slot(ring_->head.load(std::memory_order_relaxed) + index);
+}
+
+uint64_t RingWriter::now() const { return monotonic_ns(); }
+
+void RingWriter::commit(size_t slots) {
+  ring_->publish(slots);
+  ring_->leave_busy();
+  if (shared_) unlock_shared(ring_);
+}
+
+}  // namespace leakrank::preload

@@ -1,0 +1,150 @@
+#include "recorder/process_recorder.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include "transport/monotonic_clock.h"
+
+namespace leakrank {
+namespace {
+
+uint64_t hash_frames(std::span<const uint64_t> frames, uint32_t generation) {
+  uint64_t h = 0x84222325cbf29ce4ULL ^ generation;
+  for (uint64_t ip : frames) {
+    h ^= ip;
+    h *= 0x100000001b3ULL;
+    h ^= h >> 29;
+  }
+  return h ^ (frames.size() * 0x9e3779b97f4a7c15ULL);
+}
+
+// Payload slots are raw bytes; copy them out whatever their alignment.
+std::vector<unsigned char> payload_bytes(std::span<const wire::Event> payload, size_t size) {
+  std::vector<unsigned char> bytes(size);
+  if (size) memcpy(bytes.data(), payload.data(), std::min(size, payload.size_bytes()));
+  return bytes;
+}
+
+}  // namespace
+
+uint64_t resident_set_bytes(pid_t pid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/statm", int(pid));
+  FILE* file = fopen(path, "re");
+  if (!file) return 0;
+  unsigned long long size = 0, resident = 0;
+  int fields = fscanf(file, "%llu %llu", &size, &resident);
+  fclose(file);
+  return fields == 2 ? resident * uint64_t(sysconf(_SC_PAGESIZE)) : 0;
+}
+
+ProcessRecorder::ProcessRecorder(SessionHeader* session, const std::string& path, const RecordingMeta& meta,
+                                 uint64_t time_zero_ns)
+    : session_(session),
+      pid_(meta.pid),
+      writer_(path, meta),
+      drain_(session),
+      time_zero_ns_(time_zero_ns),
+      anonymous_stack_of_ring_(session->config.ring_count, 0) {}
+
+ProcessRecorder::~ProcessRecorder() = default;
+
+// Recorder-side records (RSS, snapshots) are stamped after a drain; messages still staged
+// may be a little older, so time is clamped to keep the file in order.
+uint64_t ProcessRecorder::recording_time(uint64_t monotonic) {
+  uint64_t t = monotonic > time_zero_ns_ ? monotonic - time_zero_ns_ : 0;
+  if (t > last_time_) last_time_ = t;
+  return last_time_;
+}
+
+uint64_t ProcessRecorder::drain() {
+  if (finished_) return 0;
+  return drain_.drain([this](uint32_t ring, std::span<const wire::Event> m) { on_message(ring, m); });
+}
+
+void ProcessRecorder::on_message(uint32_t ring, std::span<const wire::Event> message) {
+  const wire::Event& header = message[0];
+  switch (header.kind) {
+    case wire::EventKind::alloc: {
+      uint32_t id = header.stack_id ? dense_id_of_[header.stack_id] : anonymous_stack_of_ring_[ring];
+      writer_.alloc(recording_time(header.time_ns), header.address, header.size, id);
+      ++stats_.allocations;
+      break;
+    }
+    case wire::EventKind::free:
+      writer_.free(recording_time(header.time_ns), header.address);
+      ++stats_.frees;
+      break;
+    case wire::EventKind::stack: on_stack(ring, header, message.subspan(1)); break;
+    case wire::EventKind::module_map_begin:
+      modules_.clear();
+      modules_expected_ = header.size;
+      if (modules_expected_ == 0) writer_.module_map(++module_generation_, modules_);
+      break;
+    case wire::EventKind::module: on_module(header, message.subspan(1)); break;
+  }
+}
+
+void ProcessRecorder::on_stack(uint32_t ring, const wire::Event& header, std::span<const wire::Event> payload) {
+  auto bytes = payload_bytes(payload, header.size * sizeof(uint64_t));
+  frames_.resize(header.size);
+  if (!bytes.empty()) memcpy(frames_.data(), bytes.data(), bytes.size());
+  auto [it, added] = dense_id_of_content_.try_emplace(hash_frames(frames_, module_generation_),
+                                                       uint32_t(dense_id_of_content_.size() + 1));
+  if (added) {
+    writer_.stack(it->second, frames_);
+    ++stats_.stacks;
+  }
+  if (header.stack_id)
+    dense_id_of_[header.stack_id] = it->second;
+  else
+    anonymous_stack_of_ring_[ring] = it->second;
+}
+
+void ProcessRecorder::on_module(const wire::Event& header, std::span<const wire::Event> payload) {
+  auto bytes = payload_bytes(payload, header.size);
+  wire::ModuleWire fixed{};
+  if (bytes.size() < sizeof fixed) return;
+  memcpy(&fixed, bytes.data(), sizeof fixed);
+  if (sizeof fixed + size_t(fixed.build_id_size) + fixed.path_size > bytes.size()) return;
+  ModuleInfo module;
+  module.start = fixed.start;
+  module.end = fixed.end;
+  module.load_bias = fixed.load_bias;
+  const char* at = reinterpret_cast<const char*>(bytes.data()) + sizeof fixed;
+  module.build_id.assign(at, fixed.build_id_size);
+  module.path.assign(at + fixed.build_id_size, fixed.path_size);
+  modules_.push_back(std::move(module));
+  if (modules_.size() == modules_expected_) writer_.module_map(++module_generation_, modules_);
+}
+
+void ProcessRecorder::sample_rss() {
+  if (finished_) return;
+  uint64_t rss = resident_set_bytes(pid_);
+  if (!rss) return;
+  stats_.peak_rss_bytes = std::max(stats_.peak_rss_bytes, rss);
+  drain();  // events before this instant go first, so the file stays in time order
+  writer_.rss(recording_time(monotonic_ns()), rss);
+}
+
+void ProcessRecorder::mark_snapshot(std::string_view name) {
+  if (finished_) return;
+  drain();
+  writer_.snapshot(recording_time(monotonic_ns()), name);
+}
+
+void ProcessRecorder::note_child(pid_t pid, const std::string& recording_path) {
+  writer_.child(recording_time(monotonic_ns()), int32_t(pid), recording_path);
+}
+
+void ProcessRecorder::finish(int wait_status) {
+  if (finished_) return;
+  drain_.drain([this](uint32_t ring, std::span<const wire::Event> m) { on_message(ring, m); }, true);
+  writer_.end(recording_time(monotonic_ns()), wait_status);
+  writer_.flush();
+  finished_ = true;
+}
+
+}  // namespace leakrank

@@ -1,0 +1,70 @@
+#pragma once
+// Records one process: drains its session in time order, gives its stacks dense ids,
+// samples its RSS, marks snapshots and writes its recording.
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <absl/container/flat_hash_map.h>
+
+#include "recorder/ring_drain.h"
+#include "recording/recording_writer.h"
+
+namespace leakrank {
+
+struct ProcessStats {
+  uint64_t allocations = 0;
+  uint64_t frees = 0;
+  uint64_t stacks = 0;
+  uint64_t peak_rss_bytes = 0;
+};
+
+class ProcessRecorder {
+ public:
+  // time_zero_ns: CLOCK_MONOTONIC at which the recording's time starts.
+  ProcessRecorder(SessionHeader* session, const std::string& path, const RecordingMeta& meta, uint64_t time_zero_ns);
+  ~ProcessRecorder();
+
+  uint64_t drain();                    // returns slots moved; cheap when idle
+  void sample_rss();
+  void mark_snapshot(std::string_view name);
+  void note_child(pid_t pid, const std::string& recording_path);
+  void finish(int wait_status);        // final drain, end record, flush; idempotent
+
+  pid_t pid() const { return pid_; }
+  const std::string& path() const { return writer_.path(); }
+  const ProcessStats& stats() const { return stats_; }
+  uint64_t file_bytes() const { return writer_.file_bytes(); }
+  SessionHeader* session() const { return session_; }
+
+ private:
+  void on_message(uint32_t ring, std::span<const wire::Event> message);
+  void on_stack(uint32_t ring, const wire::Event& header, std::span<const wire::Event> payload);
+  void on_module(const wire::Event& header, std::span<const wire::Event> payload);
+  uint64_t recording_time(uint64_t monotonic);  // never earlier than the last record written
+
+  SessionHeader* session_;
+  pid_t pid_;
+  RecordingWriter writer_;
+  RingDrain drain_;
+  uint64_t time_zero_ns_;
+  uint64_t last_time_ = 0;
+  bool finished_ = false;
+  ProcessStats stats_;
+  // The target's stack ids are sparse; the file gets dense ids, each stack defined once.
+  absl::flat_hash_map<uint32_t, uint32_t> dense_id_of_;
+  absl::flat_hash_map<uint64_t, uint32_t> dense_id_of_content_;
+  std::vector<uint32_t> anonymous_stack_of_ring_;  // stacks sent without an id (full table)
+  std::vector<uint64_t> frames_;
+  uint32_t module_generation_ = 0;
+  uint64_t modules_expected_ = 0;
+  std::vector<ModuleInfo> modules_;
+};
+
+uint64_t resident_set_bytes(pid_t pid);  // 0 when the process is gone
+
+}  // namespace leakrank

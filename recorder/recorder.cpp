@@ -1,0 +1,296 @@
+#include "recorder/recorder.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+
+#include "recorder/snapshot_schedule.h"
+#include "recorder/target_launcher.h"
+#include "transport/monotonic_clock.h"
+#include "transport/shared_session.h"
+
+namespace leakrank {
+namespace {
+
+volatile sig_atomic_t g_signal_to_forward = 0;
+volatile sig_atomic_t g_snapshot_requests = 0;
+
+// Ctrl-C in a terminal reaches the whole process group, target included: forward only
+// signals sent to leakrank alone (kill, a service manager), never twice.
+void on_terminating_signal(int signal, siginfo_t* info, void*) {
+  if (info->si_code == SI_USER || info->si_code == SI_QUEUE) g_signal_to_forward = signal;
+}
+
+void on_snapshot_signal(int) { g_snapshot_requests = g_snapshot_requests + 1; }
+
+void install_signal_handlers() {
+  struct sigaction forward {};
+  forward.sa_sigaction = on_terminating_signal;
+  forward.sa_flags = SA_SIGINFO | SA_RESTART;
+  for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaction(signal, &forward, nullptr);
+  struct sigaction snapshot {};
+  snapshot.sa_handler = on_snapshot_signal;
+  snapshot.sa_flags = SA_RESTART;
+  sigaction(SIGUSR2, &snapshot, nullptr);
+}
+
+int exit_code_of(int wait_status) {
+  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+  return 1;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::vector<std::string> command_line_of(pid_t pid) {
+  std::string raw = read_text("/proc/" + std::to_string(pid) + "/cmdline");
+  std::vector<std::string> args;
+  for (size_t start = 0; start < raw.size();) {
+    size_t end = raw.find('\0', start);
+    if (end == std::string::npos) end = raw.size();
+    args.push_back(raw.substr(start, end - start));
+    start = end + 1;
+  }
+  return args;
+}
+
+std::string program_name(const std::vector<std::string>& command) {
+  std::string name = command.empty() ? "process" : std::filesystem::path(command[0]).filename().string();
+  return name.empty() ? "process" : name;
+}
+
+int64_t unix_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void sleep_ms(long ms) {
+  timespec nap{0, ms * 1'000'000};
+  nanosleep(&nap, nullptr);
+}
+
+void check_output_folder(const std::string& output) {
+  std::filesystem::path folder = std::filesystem::path(output.empty() ? "." : output).parent_path();
+  if (folder.empty()) folder = ".";
+  if (access(folder.c_str(), W_OK | X_OK) != 0)
+    throw std::runtime_error("cannot write recordings in " + folder.string() + ": " + strerror(errno));
+}
+
+struct Child {
+  std::unique_ptr<ProcessRecorder> recorder;
+  int pidfd = -1;
+};
+
+class Recording {
+ public:
+  explicit Recording(const RunOptions& options) : options_(options), snapshots_(options.snapshot_every_s) {}
+  ~Recording() {
+    if (session_) {
+      unmap_session(session_);
+      unlink_session(session_name_);
+    }
+    for (Child& child : children_)
+      if (child.pidfd >= 0) close(child.pidfd);
+  }
+
+  RunOutcome run();
+
+ private:
+  void start();
+  bool poll_target();
+  void adopt_new_children();
+  void reap_exited_children();
+  void tick();
+  RecordingMeta meta_for(pid_t pid, int32_t parent, std::vector<std::string> command) const;
+
+  const RunOptions& options_;
+  SnapshotSchedule snapshots_;
+  SessionHeader* session_ = nullptr;
+  char session_name_[kSessionNameSize] = {};
+  pid_t target_ = -1;
+  int wait_status_ = 0;
+  uint64_t time_zero_ = 0;
+  uint64_t next_rss_ns_ = 0;
+  bool threshold_crossed_ = false;
+  int named_snapshots_ = 0;
+  std::unique_ptr<ProcessRecorder> root_;
+  std::vector<Child> children_;
+  std::vector<RecordedProcess> finished_children_;
+  RunOutcome outcome_;
+};
+
+RecordingMeta Recording::meta_for(pid_t pid, int32_t parent, std::vector<std::string> command) const {
+  RecordingMeta meta;
+  meta.command = std::move(command);
+  meta.pid = pid;
+  meta.parent_pid = parent;
+  meta.start_unix_ns = unix_now_ns() - int64_t(monotonic_ns() - time_zero_);
+  meta.sample_bytes = options_.sample_bytes;
+  meta.max_depth = options_.max_depth;
+  meta.tool_version = "leakrank 0.1.0";
+  return meta;
+}
+
+void Recording::start() {
+  check_output_folder(options_.output);
+  std::string preload = find_preload_library();
+  SessionConfig config;
+  config.max_depth = options_.max_depth;
+  config.follow_children = options_.include_children;
+  config.sample_bytes = options_.sample_bytes;
+  session_ = create_session(config, session_name_);
+  if (!session_) throw std::runtime_error(std::string("cannot create shared memory for the rings: ") + strerror(errno));
+  session_->recorder_pid.store(getpid());
+  install_signal_handlers();
+  time_zero_ = monotonic_ns();
+  target_ = launch_target(options_.command, session_, session_name_, preload);
+  if (target_ < 0) throw std::runtime_error(std::string("cannot start the command: ") + strerror(errno));
+  std::string path = recording_path_for(options_.output, program_name(options_.command), target_, false);
+  try {
+    root_ = std::make_unique<ProcessRecorder>(session_, path, meta_for(target_, 0, options_.command), time_zero_);
+  } catch (...) {
+    kill(target_, SIGKILL);  // nothing could be recorded: do not leave it running unobserved
+    waitpid(target_, nullptr, 0);
+    throw;
+  }
+}
+
+bool Recording::poll_target() {
+  pid_t done = waitpid(target_, &wait_status_, WNOHANG);
+  return done == target_;
+}
+
+void Recording::adopt_new_children() {
+  for (ChildEntry& entry : session_->children) {
+    int32_t pid = entry.pid.load(std::memory_order_acquire);
+    if (pid <= 0) continue;
+    char name[kSessionNameSize];
+    memcpy(name, entry.session_name, kSessionNameSize);
+    int32_t parent = entry.parent_pid;
+    entry.pid.store(0, std::memory_order_release);  // the entry can serve another child
+    SessionHeader* session = open_session(name);
+    unlink_session(name);
+    if (!session) continue;
+    std::vector<std::string> command = command_line_of(pid);
+    std::string path = recording_path_for(options_.output, program_name(command), pid, true);
+    Child child;
+    child.recorder = std::make_unique<ProcessRecorder>(session, path, meta_for(pid, parent, command), time_zero_);
+    child.pidfd = int(syscall(SYS_pidfd_open, pid, 0));
+    root_->note_child(pid, path);
+    children_.push_back(std::move(child));
+  }
+}
+
+void Recording::reap_exited_children() {
+  for (size_t i = 0; i < children_.size();) {
+    Child& child = children_[i];
+    pollfd exited{child.pidfd, POLLIN, 0};
+    bool gone = child.pidfd < 0 || poll(&exited, 1, 0) > 0;
+    if (!gone) {
+      ++i;
+      continue;
+    }
+    child.recorder->finish(-1);  // not our child: its exit status is its parent's to collect
+    finished_children_.push_back({child.recorder->pid(), child.recorder->path(), child.recorder->stats(),
+                                  child.recorder->file_bytes()});
+    unmap_session(child.recorder->session());
+    if (child.pidfd >= 0) close(child.pidfd);
+    children_.erase(children_.begin() + long(i));
+  }
+}
+
+void Recording::tick() {
+  uint64_t elapsed = monotonic_ns() - time_zero_;
+  if (elapsed >= next_rss_ns_) {
+    next_rss_ns_ = elapsed + uint64_t(options_.interval_s * 1e9);
+    root_->sample_rss();
+    for (Child& child : children_) child.recorder->sample_rss();
+    uint64_t rss = resident_set_bytes(target_);
+    if (options_.rss_threshold && !threshold_crossed_ && rss >= *options_.rss_threshold) {
+      threshold_crossed_ = true;
+      if (options_.on_threshold == ThresholdAction::snapshot) {
+        root_->mark_snapshot("rss-threshold");
+        outcome_.notes.push_back("RSS crossed the threshold at " + std::to_string(elapsed / 1'000'000) +
+                                 " ms: snapshot 'rss-threshold' marked");
+      } else {
+        kill(target_, SIGSTOP);
+        outcome_.notes.push_back("RSS crossed the threshold: target stopped. Inspect it with: gdb -p " +
+                                 std::to_string(target_) + "  (resume with: kill -CONT " + std::to_string(target_) + ")");
+        fprintf(stderr, "leakrank: %s\n", outcome_.notes.back().c_str());
+      }
+    }
+  }
+  if (snapshots_.due(elapsed)) {
+    root_->mark_snapshot("");
+    for (Child& child : children_) child.recorder->mark_snapshot("");
+  }
+  while (g_snapshot_requests > 0) {
+    g_snapshot_requests = g_snapshot_requests - 1;
+    std::string name = "snapshot-" + std::to_string(++named_snapshots_);
+    root_->mark_snapshot(name);
+    outcome_.notes.push_back("snapshot '" + name + "' marked at " + std::to_string(elapsed / 1'000'000) + " ms");
+  }
+  if (int signal = g_signal_to_forward) {
+    g_signal_to_forward = 0;
+    kill(target_, signal);
+  }
+}
+
+RunOutcome Recording::run() {
+  start();
+  for (;;) {
+    uint64_t moved = root_->drain();
+    for (Child& child : children_) moved += child.recorder->drain();
+    if (options_.include_children) {
+      adopt_new_children();
+      reap_exited_children();
+    }
+    tick();
+    if (poll_target()) break;
+    if (moved == 0) sleep_ms(1);
+  }
+  root_->finish(wait_status_);
+  if (options_.include_children) adopt_new_children();
+  for (Child& child : children_) {
+    child.recorder->finish(-1);
+    finished_children_.push_back({child.recorder->pid(), child.recorder->path(), child.recorder->stats(),
+                                  child.recorder->file_bytes()});
+  }
+  outcome_.wait_status = wait_status_;
+  outcome_.exit_code = exit_code_of(wait_status_);
+  outcome_.duration_s = double(monotonic_ns() - time_zero_) / 1e9;
+  outcome_.target = {int32_t(target_), root_->path(), root_->stats(), root_->file_bytes()};
+  outcome_.children = finished_children_;
+  return outcome_;
+}
+
+}  // namespace
+
+std::string recording_path_for(const std::string& output, const std::string& program, int32_t pid, bool descendant) {
+  if (output.empty()) return "leakrank." + program + "." + std::to_string(pid) + ".lrk";
+  if (!descendant) return output;
+  std::filesystem::path path(output);
+  std::string stem = path.extension() == ".lrk" ? (path.parent_path() / path.stem()).string() : output;
+  return stem + "." + std::to_string(pid) + ".lrk";
+}
+
+RunOutcome run_and_record(const RunOptions& options) {
+  if (options.command.empty()) throw std::runtime_error("no command to run (leakrank run -- CMD ARGS...)");
+  Recording recording(options);
+  return recording.run();
+}
+
+}  // namespace leakrank
