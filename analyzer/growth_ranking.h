@@ -16,9 +16,11 @@ struct GrowthOptions {
 
 struct GrowthAssessment {
   Verdict verdict = Verdict::steady;
-  double slope_bytes_per_s = 0;  // robust (Theil-Sen) slope over the whole series
+  double slope_bytes_per_s = 0;  // robust (Theil) slope over the whole series
   double growth_bytes = 0;       // last value minus first value
   double peak_bytes = 0;         // highest value in the series
+  double recent_slope_bytes_per_s = 0;  // Theil-Sen slope over the last third: the rate now
+  double plateau_since_s = 0;    // plateau only: when the series first reached 90% of its level
 };
 
 // times_s and live_bytes have the same length (one entry per snapshot), times increasing.
