@@ -1,0 +1,105 @@
+#include "analyzer/live_heap.h"
+
+#include <cmath>
+
+namespace leakrank {
+
+LiveHeap::LiveHeap(uint64_t sample_bytes) : sample_bytes_(double(sample_bytes)) {}
+
+LiveHeap::Weight LiveHeap::weight(uint64_t size) const {
+  if (sample_bytes_ == 0 || size == 0) return {double(size), 1};
+  double sampled_fraction = -std::expm1(-double(size) / sample_bytes_);  // 1 - exp(-s / S)
+  return {double(size) / sampled_fraction, 1 / sampled_fraction};
+}
+
+StackUsage& LiveHeap::usage(uint32_t stack_id) {
+  if (stack_id >= stacks_.size()) stacks_.resize(size_t(stack_id) + 1);
+  return stacks_[stack_id];
+}
+
+void LiveHeap::note_change(uint32_t stack_id, StackUsage& usage) {
+  if (usage.changed_epoch != changed_epoch_) {
+    usage.changed_epoch = changed_epoch_;
+    changed_.push_back(stack_id);
+  }
+  if (usage.since_peak_epoch != since_peak_epoch_) {
+    usage.since_peak_epoch = since_peak_epoch_;
+    since_peak_.push_back(stack_id);
+  }
+}
+
+void LiveHeap::alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id) {
+  auto [slot, inserted] = blocks_.try_emplace(address, Block{size, stack_id});
+  if (!inserted) {  // the earlier block at this address was freed where we could not see it
+    release(slot->second);
+    ++replaced_blocks_;
+    slot->second = Block{size, stack_id};
+  }
+  Weight w = weight(size);
+  StackUsage& stack = usage(stack_id);
+  stack.live_bytes += w.bytes;
+  stack.live_allocations += w.count;
+  stack.total_bytes += w.bytes;
+  stack.total_allocations += w.count;
+  note_change(stack_id, stack);
+  live_bytes_ += w.bytes;
+  live_allocations_ += w.count;
+  total_bytes_ += w.bytes;
+  total_allocations_ += w.count;
+  last_alloc_address_ = address;
+  last_event_was_alloc_ = true;
+  if (live_bytes_ > peak_bytes_) record_peak(time_ns);
+}
+
+void LiveHeap::free(uint64_t address) {
+  auto slot = blocks_.find(address);
+  if (slot == blocks_.end()) {
+    ++unmatched_frees_;
+    last_event_was_alloc_ = false;
+    return;
+  }
+  if (last_event_was_alloc_ && last_alloc_address_ == address) {
+    double count = weight(slot->second.size).count;
+    stacks_[slot->second.stack_id].temporary_allocations += count;
+    temporary_allocations_ += count;
+  }
+  last_event_was_alloc_ = false;
+  release(slot->second);
+  blocks_.erase(slot);
+}
+
+void LiveHeap::release(const Block& block) {
+  Weight w = weight(block.size);
+  StackUsage& stack = stacks_[block.stack_id];
+  stack.live_bytes -= w.bytes;
+  stack.live_allocations -= w.count;
+  note_change(block.stack_id, stack);
+  live_bytes_ -= w.bytes;
+  live_allocations_ -= w.count;
+  total_frees_ += w.count;
+}
+
+// Copies live bytes into bytes_at_peak only for stacks changed since the previous peak:
+// amortized O(1) per event however often the heap peaks.
+void LiveHeap::record_peak(uint64_t time_ns) {
+  peak_bytes_ = live_bytes_;
+  peak_time_ns_ = time_ns;
+  for (uint32_t id : since_peak_) stacks_[id].bytes_at_peak = stacks_[id].live_bytes;
+  since_peak_.clear();
+  ++since_peak_epoch_;
+}
+
+void LiveHeap::start_window(uint64_t time_ns) {
+  for (StackUsage& stack : stacks_) {
+    stack.total_bytes = stack.total_allocations = stack.temporary_allocations = 0;
+  }
+  total_bytes_ = total_allocations_ = total_frees_ = temporary_allocations_ = 0;
+  record_peak(time_ns);
+}
+
+void LiveHeap::clear_changed() {
+  changed_.clear();
+  ++changed_epoch_;
+}
+
+}  // namespace leakrank
