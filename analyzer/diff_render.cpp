@@ -12,7 +12,7 @@ namespace leakrank {
 namespace {
 
 std::string signed_bytes(int64_t bytes) {
-  return (bytes > 0 ? "+" : "") + format_bytes(static_cast<double>(bytes));
+  return fmt::format("{}{}", bytes > 0 ? "+" : "", format_bytes(static_cast<double>(bytes)));
 }
 
 std::string signed_count(int64_t count) { return fmt::format("{:+}", count); }

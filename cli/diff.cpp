@@ -1,0 +1,84 @@
+// leakrank diff BASE NEW: what grew between two recordings or two instants of one, and a
+// CI gate (--fail-on-growth) that fails when a site grew too much.
+#include <fmt/core.h>
+
+#include <map>
+#include <memory>
+
+#include "analyzer/analysis.h"
+#include "analyzer/byte_size.h"
+#include "analyzer/diff_render.h"
+#include "analyzer/recording_diff.h"
+#include "analyzer/recording_selection.h"
+#include "analyzer/suppressions.h"
+#include "cli/verbs.h"
+
+namespace leakrank::cli {
+namespace {
+
+constexpr int kExitGrowth = 1;
+
+struct DiffArguments {
+  std::string base;
+  std::string now;
+  std::string fail_on_growth;
+  std::string suppressions;
+  DiffFormat format = DiffFormat::text;
+  GroupBy group_by = GroupBy::line;
+  size_t top = 20;
+};
+
+// FILE, a list number, or FILE@TIME: the live heap at that instant.
+Analysis analyze_argument(const std::string& argument, GroupBy group_by) {
+  const RecordingRef ref = parse_recording_ref(argument);
+  AnalysisOptions options;
+  options.group_by = group_by;
+  options.until_s = ref.instant.time_s;
+  options.until_snapshot = ref.instant.snapshot;
+  return analyze_recording(ref.path, options);
+}
+
+void print_gate_failures(const std::vector<const SiteDiff*>& failed, uint64_t threshold) {
+  for (const SiteDiff* site : failed) {
+    fmt::print(stderr, "leakrank: {} grew by {}, more than --fail-on-growth {}\n", site->key,
+               format_bytes(static_cast<double>(site->size_diff)), format_bytes(static_cast<double>(threshold)));
+  }
+}
+
+int diff_verb(const DiffArguments& args) {
+  DiffRenderOptions render{.top = args.top};
+  if (!args.fail_on_growth.empty()) render.fail_on_growth_bytes = parse_byte_size(args.fail_on_growth);
+  const Suppressions suppressions = args.suppressions.empty() ? Suppressions() : load_suppressions(args.suppressions);
+  const Analysis base = analyze_argument(args.base, args.group_by);
+  const Analysis now = analyze_argument(args.now, args.group_by);
+  const RecordingDiff diff = diff_analyses(base, now, suppressions);
+  fmt::print("{}", render_diff(diff, args.format, render));
+  if (!render.fail_on_growth_bytes) return 0;
+  const auto failed = sites_growing_over(diff, *render.fail_on_growth_bytes);
+  print_gate_failures(failed, *render.fail_on_growth_bytes);
+  return failed.empty() ? 0 : kExitGrowth;
+}
+
+}  // namespace
+
+void register_diff(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<DiffArguments>();
+  CLI::App* diff = app.add_subcommand("diff", "Compare two recordings, or two instants of one, site by site");
+  diff->add_option("BASE", args->base, "Recording to compare against: FILE, a list number, or FILE@TIME "
+                                       "(TIME: 30s, end, or a snapshot name)")->required();
+  diff->add_option("NEW", args->now, "Recording to compare, same forms as BASE")->required();
+  diff->add_option("--fail-on-growth", args->fail_on_growth,
+                   "Exit 1 when a site's live bytes grew by more than SIZE (e.g. 10MiB)");
+  diff->add_option("--format", args->format, "text, json, or markdown (for a CI job summary)")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, DiffFormat>{
+          {"text", DiffFormat::text}, {"json", DiffFormat::json}, {"markdown", DiffFormat::markdown}}));
+  diff->add_option("--suppressions", args->suppressions,
+                   "LeakSanitizer-style file of leak:PATTERN lines: matching sites are left out");
+  diff->add_option("--group-by", args->group_by, "Site identity: function, line, or stack")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, GroupBy>{
+          {"function", GroupBy::function}, {"line", GroupBy::line}, {"stack", GroupBy::stack}}));
+  diff->add_option("--top", args->top, "Sites shown (0: all)")->capture_default_str();
+  diff->callback([args, &exit_code] { exit_code = diff_verb(*args); });
+}
+
+}  // namespace leakrank::cli
