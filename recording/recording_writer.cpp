@@ -20,6 +20,8 @@ constexpr size_t kBlockTargetBytes = 1 << 20;
 constexpr int kCompressionLevel = 1;
 constexpr size_t kBlockHeaderBytes = 8;
 
+[[gnu::noinline]] void grow(std::vector<uint8_t>& buffer, size_t size) { buffer.resize(size); }
+
 ZSTD_CCtx* as_cctx(void* p) { return static_cast<ZSTD_CCtx*>(p); }
 
 void store_u32le(uint8_t* out, uint32_t v) {
@@ -65,7 +67,7 @@ RecordingWriter::RecordingWriter(const std::string& path, const RecordingMeta& m
   file_ = create_private_file(path_);
   try {
     zstd_ = create_compressor(path_);
-    raw_.reserve(kBlockTargetBytes + 64 * 1024);
+    raw_.resize(kBlockTargetBytes + 64 * 1024);
     uint8_t header[sizeof(kRecordingMagic) + 4];
     std::memcpy(header, kRecordingMagic, sizeof(kRecordingMagic));
     store_u32le(header + sizeof(kRecordingMagic), kRecordingVersion);
@@ -172,13 +174,13 @@ void RecordingWriter::end(uint64_t time_ns, int32_t wait_status) {
 }
 
 void RecordingWriter::flush() {
-  if (raw_.empty()) return;
-  size_t raw_size = raw_.size();
+  if (raw_size_ == 0) return;
+  size_t raw_size = raw_size_;
   compressed_.resize(kBlockHeaderBytes + ZSTD_compressBound(raw_size));
   size_t frame_size = ZSTD_compress2(as_cctx(zstd_), compressed_.data() + kBlockHeaderBytes,
                                      compressed_.size() - kBlockHeaderBytes, raw_.data(), raw_size);
   // The next block starts afresh whatever happens below, so each block decodes alone.
-  raw_.clear();
+  raw_size_ = 0;
   last_time_ = 0;
   last_address_ = 0;
   if (ZSTD_isError(frame_size)) {
@@ -193,7 +195,8 @@ void RecordingWriter::flush() {
 }
 
 void RecordingWriter::begin_record(RecordTag tag) {
-  raw_.push_back(uint8_t(tag));
+  make_room(1);
+  raw_[raw_size_++] = uint8_t(tag);
   ++records_;
 }
 
@@ -209,15 +212,24 @@ void RecordingWriter::put_address(uint64_t address) {
 }
 
 void RecordingWriter::put_varint(uint64_t v) {
-  uint8_t bytes[kMaxVarintBytes];
-  raw_.insert(raw_.end(), bytes, encode_varint(v, bytes));
+  make_room(kMaxVarintBytes);
+  raw_size_ = size_t(encode_varint(v, raw_.data() + raw_size_) - raw_.data());
 }
 
 void RecordingWriter::put_zigzag(int64_t v) { put_varint(zigzag_encode(v)); }
 
 void RecordingWriter::put_string(std::string_view s) {
   put_varint(s.size());
-  raw_.insert(raw_.end(), s.begin(), s.end());
+  if (s.empty()) return;  // an empty view may carry a null pointer, which memcpy must not see
+  make_room(s.size());
+  std::memcpy(raw_.data() + raw_size_, s.data(), s.size());
+  raw_size_ += s.size();
+}
+
+// The buffer only grows for a record larger than its slack (a long module map, say); the rare
+// growth stays out of line so the per-field check inlines.
+void RecordingWriter::make_room(size_t bytes) {
+  if (raw_.size() - raw_size_ < bytes) grow(raw_, raw_size_ + bytes + kBlockTargetBytes / 4);
 }
 
 void RecordingWriter::write_all(const void* data, size_t size) {
@@ -227,7 +239,7 @@ void RecordingWriter::write_all(const void* data, size_t size) {
 }
 
 void RecordingWriter::maybe_flush() {
-  if (raw_.size() >= kBlockTargetBytes) flush();
+  if (raw_size_ >= kBlockTargetBytes) flush();
 }
 
 }  // namespace leakrank

@@ -45,12 +45,14 @@ class RecordingWriter {
   void put_varint(uint64_t v);
   void put_zigzag(int64_t v);
   void put_string(std::string_view s);
+  void make_room(size_t bytes);
   void write_all(const void* data, size_t size);
   void maybe_flush();
 
   std::string path_;
   FILE* file_ = nullptr;
-  std::vector<uint8_t> raw_;
+  std::vector<uint8_t> raw_;  // the pending block: its first raw_size_ bytes
+  size_t raw_size_ = 0;
   std::vector<uint8_t> compressed_;
   uint64_t last_time_ = 0;
   uint64_t last_address_ = 0;
