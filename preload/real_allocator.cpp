@@ -12,9 +12,20 @@ namespace {
 RealAllocator g_real;
 std::atomic<int> g_state{0};  // 0 unresolved, 1 resolving, 2 ready
 
+bool defined_here(void* symbol) {
+  Dl_info found{}, self{};
+  return dladdr(symbol, &found) && dladdr(reinterpret_cast<void*>(&real_allocator), &self) &&
+         found.dli_fbase == self.dli_fbase;
+}
+
+// Preloaded, the first definition in the global scope is ours and the real one is the next.
+// Loaded later by `leakrank attach`, the first definition is the one the program already calls.
 template <typename Fn>
-void resolve(Fn& slot, const char* name) {
-  slot = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
+void resolve(Fn& slot, const char* name, bool& interposed) {
+  void* first = dlsym(RTLD_DEFAULT, name);
+  bool ours = first && defined_here(first);
+  interposed = interposed || ours;
+  slot = reinterpret_cast<Fn>(first && !ours ? first : dlsym(RTLD_NEXT, name));
 }
 
 // dlsym's own allocations (its error buffers) are few and small.
@@ -34,19 +45,19 @@ const RealAllocator* real_allocator() {
   int expected = 0;
   if (!g_state.compare_exchange_strong(expected, 1)) return expected == 2 ? &g_real : nullptr;
   RealAllocator real;
-  resolve(real.malloc, "malloc");
-  resolve(real.free, "free");
-  resolve(real.calloc, "calloc");
-  resolve(real.realloc, "realloc");
-  resolve(real.reallocarray, "reallocarray");
-  resolve(real.posix_memalign, "posix_memalign");
-  resolve(real.aligned_alloc, "aligned_alloc");
-  resolve(real.memalign, "memalign");
-  resolve(real.valloc, "valloc");
-  resolve(real.pvalloc, "pvalloc");
-  resolve(real.malloc_usable_size, "malloc_usable_size");
-  resolve(real.dlopen, "dlopen");
-  resolve(real.dlclose, "dlclose");
+  resolve(real.malloc, "malloc", real.interposed);
+  resolve(real.free, "free", real.interposed);
+  resolve(real.calloc, "calloc", real.interposed);
+  resolve(real.realloc, "realloc", real.interposed);
+  resolve(real.reallocarray, "reallocarray", real.interposed);
+  resolve(real.posix_memalign, "posix_memalign", real.interposed);
+  resolve(real.aligned_alloc, "aligned_alloc", real.interposed);
+  resolve(real.memalign, "memalign", real.interposed);
+  resolve(real.valloc, "valloc", real.interposed);
+  resolve(real.pvalloc, "pvalloc", real.interposed);
+  resolve(real.malloc_usable_size, "malloc_usable_size", real.interposed);
+  resolve(real.dlopen, "dlopen", real.interposed);
+  resolve(real.dlclose, "dlclose", real.interposed);
   g_real = real;
   g_state.store(2, std::memory_order_release);
   return &g_real;

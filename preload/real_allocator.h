@@ -1,5 +1,6 @@
 #pragma once
-// The allocator functions leakrank wraps, found with dlsym(RTLD_NEXT). dlsym itself may
+// The allocator functions leakrank wraps: the next definition after leakrank's when it is
+// preloaded, the program's own when it was loaded into a running process. dlsym itself may
 // allocate before they are known; those requests are served from a static bootstrap arena.
 #include <cstddef>
 
@@ -19,6 +20,7 @@ struct RealAllocator {
   size_t (*malloc_usable_size)(void*) = nullptr;
   void* (*dlopen)(const char*, int) = nullptr;
   int (*dlclose)(void*) = nullptr;
+  bool interposed = false;  // LD_PRELOAD put leakrank first; false when `leakrank attach` loaded it
 };
 
 // Resolves every function on first use; returns nullptr while resolution is under way

@@ -1,14 +1,18 @@
 #include "preload/session_client.h"
 
 #include <pthread.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 
+extern char** environ;
+
 #include "preload/capture.h"
 #include "preload/module_map.h"
+#include "preload/real_allocator.h"
 #include "preload/thread_ring.h"
 #include "transport/shared_session.h"
 
@@ -16,6 +20,7 @@ namespace leakrank::preload {
 namespace {
 
 SessionHeader* g_session = nullptr;       // the session this process writes to
+SessionHeader* g_left_session = nullptr;  // attach: the last session detached from, unmapped on the next attach
 bool g_capture_ready = false;
 
 bool register_child(SessionHeader* root, const char (&name)[kSessionNameSize], int32_t parent) {
@@ -31,8 +36,7 @@ bool register_child(SessionHeader* root, const char (&name)[kSessionNameSize], i
 }
 
 // A descendant records into a session of its own, announced in the root session.
-SessionHeader* create_child_session(SessionHeader* root, int32_t parent) {
-  char name[kSessionNameSize];
+SessionHeader* create_child_session(SessionHeader* root, int32_t parent, char (&name)[kSessionNameSize]) {
   SessionHeader* child = create_session(root->config, name);
   if (!child) return nullptr;
   memcpy(child->root_session_name, root->root_session_name, kSessionNameSize);
@@ -44,6 +48,18 @@ SessionHeader* create_child_session(SessionHeader* root, int32_t parent) {
     return nullptr;
   }
   return child;
+}
+
+// After fork, the child's own session must be the one an execve'd image finds: rewrite the
+// value in place (names have one length) since setenv could deadlock on a lock held at fork.
+void point_environment_at(const char (&name)[kSessionNameSize]) {
+  size_t key_size = strlen(kSessionEnv);
+  for (char** entry = environ; entry && *entry; ++entry) {
+    if (strncmp(*entry, kSessionEnv, key_size) != 0 || (*entry)[key_size] != '=') continue;
+    char* value = *entry + key_size + 1;
+    if (strlen(value) == strlen(name)) memcpy(value, name, strlen(name));
+    return;
+  }
 }
 
 bool connect(SessionHeader* session) {
@@ -75,13 +91,45 @@ bool start_recording() {
       if (session->connected.load()) retire_rings_of_process(session, self);
       connect(session);
     } else {
-      SessionHeader* child = session->config.follow_children ? create_child_session(session, int32_t(getppid())) : nullptr;
+      char child_name[kSessionNameSize];
+      SessionHeader* child =
+          session->config.follow_children ? create_child_session(session, int32_t(getppid()), child_name) : nullptr;
       unmap_session(session);
       if (child) connect(child);
     }
   }
   state.store(2);
+  // Loaded by `leakrank attach`: the hooks are reached only through patched GOT slots, and
+  // events go wherever attach_to_session points the thread rings.
+  const RealAllocator* real = real_allocator();
+  if (!name && real && !real->interposed) return true;
   return g_session != nullptr;
+}
+
+AttachResult attach_to_session(const char* name) {
+  if (g_session) return AttachResult::already_recording;
+  SessionHeader* session = open_session(name);
+  if (!session) return AttachResult::no_session;
+  if (session->target_pid.load() != int32_t(getpid())) {
+    unmap_session(session);
+    return AttachResult::no_session;
+  }
+  // Writers of the previous session finished long ago: they left it when its detach began.
+  unmap_session(g_left_session);
+  g_left_session = nullptr;
+  return connect(session) ? AttachResult::attached : AttachResult::no_session;
+}
+
+void detach_from_session() {
+  SessionHeader* session = g_session;
+  if (!session) return;
+  stop_recording();
+  g_session = nullptr;
+  reset_capture_after_fork();  // the next session has seen no stacks; the table's pages go back
+  // A thread stopped mid-event may still write once it resumes, so the segment stays mapped
+  // until the next attach; its pages leave this process's RSS now.
+  madvise(session, session_bytes(session->config), MADV_DONTNEED);
+  g_left_session = session;
 }
 
 bool after_fork_in_child() {
@@ -95,8 +143,10 @@ bool after_fork_in_child() {
   if (parent_session->config.follow_children) {
     SessionHeader* root = open_session(parent_session->root_session_name);
     if (root) {
-      child = create_child_session(root, int32_t(getppid()));
+      char name[kSessionNameSize];
+      child = create_child_session(root, int32_t(getppid()), name);
       unmap_session(root);
+      if (child) point_environment_at(name);
     }
   }
   unmap_session(parent_session);  // the parent's rings are not ours to write

@@ -1,10 +1,16 @@
 #pragma once
 // Which session this process writes to: the one named in the environment when it is the
 // recorded process (also after an execve that kept its pid), a new one of its own when it
-// is a descendant and children are followed, none otherwise.
+// is a descendant and children are followed, the one `leakrank attach` names, none otherwise.
 namespace leakrank::preload {
 
-bool start_recording();      // idempotent; true once this process records
+enum class AttachResult : int { attached = 0, already_recording = 1, no_session = 2, not_ready = 3 };
+
+// Idempotent; true once this process records. Also true when `leakrank attach` loaded the
+// library: its hooks are reached only once attached.
+bool start_recording();
+AttachResult attach_to_session(const char* name);  // the recorder created the session for this pid
+void detach_from_session();                         // stop writing; the library stays, inert
 bool after_fork_in_child();  // pthread_atfork child handler; true when the child records
 void stop_recording();       // leave the library resident but inert (attach's detach)
 

@@ -7,8 +7,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include <atomic>
 #include <cerrno>
+#include <cstring>
 
 #include "transport/monotonic_clock.h"
 
@@ -53,9 +56,31 @@ Ring* claim_own_ring(SessionHeader* session) {
   return nullptr;
 }
 
+// A recorder that died but was not reaped yet is a zombie, which kill(pid, 0) still finds.
+bool is_zombie(int32_t pid) {
+  char path[40] = "/proc/";
+  char digits[16];
+  int n = 0;
+  for (int32_t v = pid; v > 0 && n < 15; v /= 10) digits[n++] = char('0' + v % 10);
+  size_t at = 6;
+  while (n > 0) path[at++] = digits[--n];
+  memcpy(path + at, "/stat", 6);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char stat[256];
+  ssize_t got = read(fd, stat, sizeof stat - 1);
+  close(fd);
+  if (got <= 0) return false;
+  stat[got] = '\0';
+  const char* after_name = strrchr(stat, ')');  // the name may itself hold spaces or parentheses
+  return after_name && (after_name[2] == 'Z' || after_name[2] == 'X');
+}
+
 bool recorder_alive(SessionHeader* session) {
   int32_t pid = session->recorder_pid.load(std::memory_order_relaxed);
-  return pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH;
+  if (pid <= 0) return true;
+  if (kill(pid, 0) != 0 && errno == ESRCH) return false;
+  return !is_zombie(pid);
 }
 
 void pause_briefly(uint64_t round) {

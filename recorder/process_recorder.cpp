@@ -139,6 +139,10 @@ void ProcessRecorder::note_child(pid_t pid, const std::string& recording_path) {
   writer_.child(recording_time(monotonic_ns()), int32_t(pid), recording_path);
 }
 
+void ProcessRecorder::flush() {
+  if (!finished_) writer_.flush();
+}
+
 void ProcessRecorder::finish(int wait_status) {
   if (finished_) return;
   drain_.drain([this](uint32_t ring, std::span<const wire::Event> m) { on_message(ring, m); }, true);

@@ -33,6 +33,7 @@ class ProcessRecorder {
   void sample_rss();
   void mark_snapshot(std::string_view name);
   void note_child(pid_t pid, const std::string& recording_path);
+  void flush();                        // what is drained reaches the file: a killed recorder loses little
   void finish(int wait_status);        // final drain, end record, flush; idempotent
 
   pid_t pid() const { return pid_; }

@@ -23,6 +23,8 @@
 namespace leakrank {
 namespace {
 
+constexpr uint64_t kFlushPeriodNs = 500'000'000;
+
 volatile sig_atomic_t g_signal_to_forward = 0;
 volatile sig_atomic_t g_snapshot_requests = 0;
 
@@ -89,9 +91,12 @@ void check_output_folder(const std::string& output) {
     throw std::runtime_error("cannot write recordings in " + folder.string() + ": " + strerror(errno));
 }
 
+// A descendant's session keeps its name until the descendant exits: an execve'd image
+// finds its session again by that name.
 struct Child {
   std::unique_ptr<ProcessRecorder> recorder;
   int pidfd = -1;
+  std::string session_name;
 };
 
 class Recording {
@@ -102,8 +107,10 @@ class Recording {
       unmap_session(session_);
       unlink_session(session_name_);
     }
-    for (Child& child : children_)
+    for (Child& child : children_) {
       if (child.pidfd >= 0) close(child.pidfd);
+      unlink_session(child.session_name.c_str());
+    }
   }
 
   RunOutcome run();
@@ -124,6 +131,7 @@ class Recording {
   int wait_status_ = 0;
   uint64_t time_zero_ = 0;
   uint64_t next_rss_ns_ = 0;
+  uint64_t next_flush_ns_ = 0;
   bool threshold_crossed_ = false;
   int named_snapshots_ = 0;
   std::unique_ptr<ProcessRecorder> root_;
@@ -182,13 +190,13 @@ void Recording::adopt_new_children() {
     int32_t parent = entry.parent_pid;
     entry.pid.store(0, std::memory_order_release);  // the entry can serve another child
     SessionHeader* session = open_session(name);
-    unlink_session(name);
     if (!session) continue;
     std::vector<std::string> command = command_line_of(pid);
     std::string path = recording_path_for(options_.output, program_name(command), pid, true);
     Child child;
     child.recorder = std::make_unique<ProcessRecorder>(session, path, meta_for(pid, parent, command), time_zero_);
     child.pidfd = int(syscall(SYS_pidfd_open, pid, 0));
+    child.session_name = name;
     root_->note_child(pid, path);
     children_.push_back(std::move(child));
   }
@@ -207,6 +215,7 @@ void Recording::reap_exited_children() {
     finished_children_.push_back({child.recorder->pid(), child.recorder->path(), child.recorder->stats(),
                                   child.recorder->file_bytes()});
     unmap_session(child.recorder->session());
+    unlink_session(child.session_name.c_str());
     if (child.pidfd >= 0) close(child.pidfd);
     children_.erase(children_.begin() + long(i));
   }
@@ -236,6 +245,11 @@ void Recording::tick() {
   if (snapshots_.due(elapsed)) {
     root_->mark_snapshot("");
     for (Child& child : children_) child.recorder->mark_snapshot("");
+  }
+  if (elapsed >= next_flush_ns_) {
+    next_flush_ns_ = elapsed + kFlushPeriodNs;
+    root_->flush();
+    for (Child& child : children_) child.recorder->flush();
   }
   while (g_snapshot_requests > 0) {
     g_snapshot_requests = g_snapshot_requests - 1;

@@ -1,0 +1,13 @@
+#pragma once
+// Hooking a process that is already running: LD_PRELOAD came too late, so the GOT slots
+// through which every loaded object calls the malloc family are pointed at leakrank's hooks,
+// and put back exactly on detach. Malloc-free; safe to call while other threads run.
+namespace leakrank::preload {
+
+// Patches the objects not patched yet (all of them on the first call). Returns the number
+// of slots now pointing at the hooks, or -1 when leakrank's own hooks cannot be found.
+int patch_allocator_slots();
+// Puts every patched slot of objects still loaded back to the value it had.
+void restore_allocator_slots();
+
+}  // namespace leakrank::preload

@@ -1,0 +1,277 @@
+#include "recorder/attach_recorder.h"
+
+#include <dlfcn.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+
+#include "preload/attach_entry.h"
+#include "recorder/process_identity.h"
+#include "recorder/ptrace_injector.h"
+#include "recorder/remote_symbols.h"
+#include "recorder/snapshot_schedule.h"
+#include "recorder/target_launcher.h"
+#include "transport/monotonic_clock.h"
+#include "transport/shared_session.h"
+
+namespace leakrank {
+namespace {
+
+using preload::AttachResult;
+
+volatile sig_atomic_t g_stop_requested = 0;
+volatile sig_atomic_t g_snapshot_requests = 0;
+
+void on_stop_signal(int) { g_stop_requested = 1; }
+void on_snapshot_signal(int) { g_snapshot_requests = g_snapshot_requests + 1; }
+
+void install_signal_handlers() {
+  struct sigaction stop {};
+  stop.sa_handler = on_stop_signal;
+  for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal, &stop, nullptr);
+  struct sigaction snapshot {};
+  snapshot.sa_handler = on_snapshot_signal;
+  snapshot.sa_flags = SA_RESTART;
+  sigaction(SIGUSR2, &snapshot, nullptr);
+}
+
+std::string pid_text(pid_t pid) { return "pid " + std::to_string(pid); }
+
+uid_t effective_uid_of(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("Uid:", 0) == 0) {
+      unsigned real = 0, effective = 0;
+      sscanf(line.c_str(), "Uid: %u %u", &real, &effective);
+      return effective;
+    }
+  return geteuid();
+}
+
+int64_t unix_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string milliseconds(double ms) {
+  char text[32];
+  snprintf(text, sizeof text, "%.1f ms", ms);
+  return text;
+}
+
+void sleep_ms(long ms) {
+  timespec nap{0, ms * 1'000'000};
+  nanosleep(&nap, nullptr);
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa {}, sb {};
+  return stat(a.c_str(), &sa) == 0 && stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+// The target's dlopen: at our offset when it maps the very libc we run on, else from its .dynsym.
+uint64_t remote_dlopen(pid_t pid) {
+  std::optional<MappedObject> libc = find_mapped_object(pid, {"libc.so", "libc-2."});
+  if (!libc)
+    throw std::runtime_error(pid_text(pid) + " maps no glibc libc.so (statically linked, or another C library): "
+                             "cannot load libleakrank.so into it");
+  std::string file = path_in_target_root(pid, libc->path);
+  Dl_info ours{};
+  void* local = dlsym(RTLD_DEFAULT, "dlopen");
+  if (local && dladdr(local, &ours) && ours.dli_fname && same_file(ours.dli_fname, file))
+    return libc->start + (reinterpret_cast<uint64_t>(local) - reinterpret_cast<uint64_t>(ours.dli_fbase));
+  for (const char* name : {"dlopen", "__libc_dlopen_mode"})  // before glibc 2.34 only the latter is in libc
+    if (std::optional<uint64_t> offset = dynamic_symbol_offset(file, name)) return libc->start + *offset;
+  throw std::runtime_error(pid_text(pid) + ": its libc (" + libc->path + ") exports no dlopen");
+}
+
+class Attachment {
+ public:
+  explicit Attachment(const AttachOptions& options)
+      : options_(options), pid_(options.pid), snapshots_(std::nullopt) {}
+  ~Attachment() {
+    if (pidfd_ >= 0) close(pidfd_);
+    if (session_) {
+      unmap_session(session_);
+      unlink_session(session_name_);
+    }
+  }
+
+  RunOutcome run();
+
+ private:
+  void check_target();
+  void create_session();
+  void inject();
+  void record();
+  void tick(uint64_t elapsed);
+  bool target_exited() const;
+  void detach();
+  RecordingMeta meta() const;
+
+  const AttachOptions& options_;
+  pid_t pid_;
+  SnapshotSchedule snapshots_;
+  std::string library_;
+  SessionHeader* session_ = nullptr;
+  char session_name_[kSessionNameSize] = {};
+  int pidfd_ = -1;
+  uint64_t time_zero_ = 0;
+  uint64_t next_rss_ns_ = 0;
+  uint64_t detach_function_ = 0;
+  int named_snapshots_ = 0;
+  bool target_gone_ = false;
+  std::unique_ptr<ProcessRecorder> recorder_;
+  RunOutcome outcome_;
+};
+
+void Attachment::check_target() {
+  if (pid_ <= 0 || (kill(pid_, 0) != 0 && errno == ESRCH)) throw std::runtime_error("no such process: " + std::to_string(pid_));
+  if (pid_ == getpid()) throw std::runtime_error("leakrank cannot attach to itself");
+  pidfd_ = int(syscall(SYS_pidfd_open, pid_, 0));
+  library_ = find_preload_library();
+}
+
+// The target opens the segment as itself: make it its owner's, as run's target is ours.
+void Attachment::create_session() {
+  SessionConfig config;
+  config.max_depth = options_.max_depth;
+  session_ = leakrank::create_session(config, session_name_);
+  if (!session_) throw std::runtime_error(std::string("cannot create shared memory for the rings: ") + strerror(errno));
+  session_->target_pid.store(pid_);
+  session_->recorder_pid.store(getpid());
+  uid_t owner = effective_uid_of(pid_);
+  if (owner != geteuid() && chown((std::string("/dev/shm") + session_name_).c_str(), owner, gid_t(-1)) != 0)
+    throw std::runtime_error(std::string("cannot give the rings to uid ") + std::to_string(owner) + ": " + strerror(errno));
+}
+
+void Attachment::inject() {
+  uint64_t dlopen_at = remote_dlopen(pid_);
+  std::optional<uint64_t> attach_offset = dynamic_symbol_offset(library_, preload::kAttachSymbol);
+  std::optional<uint64_t> detach_offset = dynamic_symbol_offset(library_, preload::kDetachSymbol);
+  if (!attach_offset || !detach_offset) throw std::runtime_error(library_ + " has no attach entry point");
+  PtraceInjector injector(pid_);
+  uint64_t handle = injector.call(dlopen_at, library_, RTLD_NOW);
+  if (!handle) throw std::runtime_error("dlopen of " + library_ + " failed inside " + pid_text(pid_));
+  // A link_map starts with l_addr, the load bias: the library's first mapping when it is linked at 0.
+  uint64_t base = injector.read_word(handle);
+  uint64_t result = injector.call(base + *attach_offset, session_name_);
+  injector.resume();
+  outcome_.notes.push_back("attach paused " + pid_text(pid_) + " (" + std::to_string(injector.thread_count()) +
+                           " threads) for " + milliseconds(injector.paused_ms()));
+  switch (AttachResult(int(result))) {
+    case AttachResult::attached: break;
+    case AttachResult::already_recording:
+      throw std::runtime_error(pid_text(pid_) + " is already being recorded by leakrank");
+    case AttachResult::no_session:
+      throw std::runtime_error(pid_text(pid_) + " could not open the recording session (" + session_name_ + ")");
+    default: throw std::runtime_error("libleakrank.so could not start inside " + pid_text(pid_));
+  }
+  detach_function_ = base + *detach_offset;
+}
+
+RecordingMeta Attachment::meta() const {
+  RecordingMeta meta;
+  meta.command = command_line_of(pid_);
+  meta.pid = pid_;
+  meta.start_unix_ns = unix_now_ns() - int64_t(monotonic_ns() - time_zero_);
+  meta.max_depth = options_.max_depth;
+  meta.attached = 1;
+  meta.tool_version = "leakrank 0.1.0";
+  return meta;
+}
+
+bool Attachment::target_exited() const {
+  if (pidfd_ < 0) return kill(pid_, 0) != 0 && errno == ESRCH;
+  pollfd exited{pidfd_, POLLIN, 0};
+  return poll(&exited, 1, 0) > 0;
+}
+
+void Attachment::tick(uint64_t elapsed) {
+  if (elapsed >= next_rss_ns_) {
+    next_rss_ns_ = elapsed + uint64_t(options_.interval_s * 1e9);
+    recorder_->sample_rss();
+  }
+  if (snapshots_.due(elapsed)) recorder_->mark_snapshot("");
+  while (g_snapshot_requests > 0) {
+    g_snapshot_requests = g_snapshot_requests - 1;
+    std::string name = "snapshot-" + std::to_string(++named_snapshots_);
+    recorder_->mark_snapshot(name);
+    outcome_.notes.push_back("snapshot '" + name + "' marked at " + std::to_string(elapsed / 1'000'000) + " ms");
+  }
+}
+
+void Attachment::record() {
+  uint64_t duration_ns = options_.duration_s ? uint64_t(*options_.duration_s * 1e9) : UINT64_MAX;
+  for (;;) {
+    uint64_t moved = recorder_->drain();
+    uint64_t elapsed = monotonic_ns() - time_zero_;
+    tick(elapsed);
+    if (target_exited()) {
+      target_gone_ = true;
+      return;
+    }
+    if (g_stop_requested || elapsed >= duration_ns) return;
+    if (moved == 0) sleep_ms(1);
+  }
+}
+
+// Through ptrace again rather than a flag the target polls: the slots are back and no new
+// event can start by the time the call returns, so the final drain sees everything.
+void Attachment::detach() {
+  try {
+    PtraceInjector injector(pid_);
+    injector.call(detach_function_);
+    injector.resume();
+    outcome_.notes.push_back("detached; " + pid_text(pid_) + " paused " + milliseconds(injector.paused_ms()) +
+                             " and runs on");
+  } catch (const TargetExited&) {
+    target_gone_ = true;
+  }
+}
+
+RunOutcome Attachment::run() {
+  check_target();
+  create_session();
+  install_signal_handlers();
+  time_zero_ = monotonic_ns();
+  try {
+    inject();
+  } catch (const TargetExited&) {
+    throw std::runtime_error(pid_text(pid_) + " exited while leakrank was attaching; nothing was recorded");
+  }
+  std::string path = recording_path_for(options_.output, program_name(command_line_of(pid_)), pid_, false);
+  try {
+    recorder_ = std::make_unique<ProcessRecorder>(session_, path, meta(), time_zero_);
+    record();
+  } catch (...) {
+    if (!target_gone_) detach();  // never leave the service hooked into a session nobody drains
+    throw;
+  }
+  if (!target_gone_) detach();
+  recorder_->finish(-1);  // not our child: its exit status is not ours to collect
+  outcome_.exit_code = target_gone_ ? kExitTargetGone : 0;
+  if (target_gone_)
+    outcome_.notes.push_back(pid_text(pid_) + " exited during the recording; the recording is kept: " + path);
+  outcome_.duration_s = double(monotonic_ns() - time_zero_) / 1e9;
+  outcome_.target = {int32_t(pid_), recorder_->path(), recorder_->stats(), recorder_->file_bytes()};
+  return outcome_;
+}
+
+}  // namespace
+
+RunOutcome attach_and_record(const AttachOptions& options) {
+  Attachment attachment(options);
+  return attachment.run();
+}
+
+}  // namespace leakrank

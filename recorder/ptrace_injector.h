@@ -1,0 +1,66 @@
+#pragma once
+// Runs functions inside another process with ptrace, without gdb: every thread is seized and
+// stopped, one of them calls the function on its own stack, and registers, FPU/vector state
+// and the stack bytes written are put back exactly before all threads go on.
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace leakrank {
+
+// The target exited (or was killed) while it was stopped for us.
+struct TargetExited : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class PtraceInjector {
+ public:
+  // Seizes and stops every thread. Throws std::runtime_error naming what forbids it.
+  explicit PtraceInjector(pid_t pid);
+  ~PtraceInjector();  // resume()
+  PtraceInjector(const PtraceInjector&) = delete;
+  PtraceInjector& operator=(const PtraceInjector&) = delete;
+
+  // Calls function(text, second) (text copied onto the target's stack) or function() and
+  // returns its rax. Throws TargetExited, or std::runtime_error when it never returns.
+  uint64_t call(uint64_t function, std::string_view text, uint64_t second = 0);
+  uint64_t call(uint64_t function);
+  uint64_t read_word(uint64_t address);
+  std::string read_string(uint64_t address, size_t max_bytes = 512);
+
+  void resume();                      // every thread goes on as if nothing happened
+  double paused_ms() const { return paused_ms_; }
+  size_t thread_count() const { return threads_.size(); }
+
+ private:
+  struct Thread {
+    pid_t tid;
+    user_regs_struct regs;
+    int pending_signal = 0;  // a signal that stopped it instead of our interrupt: delivered on resume
+    bool running = false;    // let go early so a lock our call waits for can be released
+  };
+  void seize_all();
+  bool seize(pid_t tid);
+  void wait_for_stop(Thread& thread);
+  Thread& caller();
+  uint64_t run_call(Thread& thread, uint64_t function, std::string_view text, bool has_text, uint64_t second);
+  uint64_t wait_for_return(Thread& thread);
+  void let_others_run(const Thread& caller);
+
+  pid_t pid_;
+  std::vector<Thread> threads_;
+  uint64_t stopped_at_ns_ = 0;
+  double paused_ms_ = 0;
+  bool resumed_ = false;
+  int caller_index_ = -1;
+};
+
+// Why ptrace may not touch pid: ptrace_scope, capabilities, owner, another tracer.
+std::string explain_ptrace_refusal(pid_t pid);
+
+}  // namespace leakrank

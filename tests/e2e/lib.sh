@@ -1,0 +1,33 @@
+# Shared by the end-to-end tests: a scratch folder, failure reporting, recording totals.
+set -euo pipefail
+: "${LEAKRANK:?set by CTest}" "${TOKENIZER:?}" "${RECORDING_TOTALS:?}" "${TARGETS_DIR:?}"
+LIFECYCLE=$TARGETS_DIR/target_lifecycle
+PLUGIN=$TARGETS_DIR/libtarget_plugin.so
+MARK_SIZE=4321   # lifecycle.c leaks MARK_COUNT blocks of this size in the process a mode is about
+MARK_COUNT=7
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# field NAME LINE: the value of NAME=value in a recording_totals line.
+field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"; }
+
+expect_eq() {  # actual expected what
+  [[ "$1" == "$2" ]] || fail "$3: expected '$2', got '$1'"
+}
+
+# totals FILE [SIZE]: decode a recording; fails the test if it cannot be read.
+totals() { "$RECORDING_TOTALS" "$@" || fail "cannot decode $1"; }
+
+# valgrind_heap_usage CMD...: "allocs frees bytes" as memcheck counts them on the same run.
+valgrind_heap_usage() {
+  valgrind --tool=memcheck --run-libc-freeres=no --run-cxx-freeres=no "$@" 2>&1 >/dev/null |
+    sed -n 's/.*total heap usage: \([0-9,]*\) allocs, \([0-9,]*\) frees, \([0-9,]*\) bytes allocated.*/\1 \2 \3/p' |
+    tr -d ,
+}

@@ -1,0 +1,25 @@
+# Children: without --include-children only the target is recorded; with it, every forked
+# or exec'd descendant gets a recording of its own, named with its pid.
+source "$(dirname "$0")/lib.sh"
+
+for mode in fork forkexec spawn system nested; do
+  mkdir "$mode" && cd "$mode"
+  "$LEAKRANK" run -o parent.lrk -- "$LIFECYCLE" "$mode" >out 2>err || fail "$mode without children: $(cat err)"
+  expect_eq "$(ls ./*.lrk | wc -l)" 1 "recordings without --include-children ($mode)"
+
+  "$LEAKRANK" run --include-children -o run.lrk -- "$LIFECYCLE" "$mode" >out 2>err ||
+    fail "$mode with children: $(cat err)"
+  children=$(ls run.*.lrk 2>/dev/null | wc -l)
+  ((children >= 1)) || fail "no child recording for $mode"
+  found=0
+  for child in run.*.lrk; do
+    line=$(totals "$child" "$MARK_SIZE")
+    [[ $(field live_of_size "$line") == "$MARK_COUNT" ]] && found=$((found + 1))
+    [[ $child =~ ^run\.[0-9]+\.lrk$ ]] || fail "child recording name $child"
+  done
+  ((found >= 1)) || fail "no child recording holds the child's leaks ($mode)"
+  parent=$(totals run.lrk)
+  (($(field children "$parent") >= 1)) || fail "parent recording does not list its children ($mode)"
+  cd ..
+done
+echo "run_children: ok"

@@ -1,0 +1,42 @@
+# Threads, signals, dlopen and every way of ending: the target behaves as without leakrank
+# and the recording loses nothing (totals equal memcheck's on the same run).
+source "$(dirname "$0")/lib.sh"
+
+check_mode() {  # check_mode EXPECTED_EXIT MODE [ARGS...]
+  local expected=$1
+  shift
+  local status=0
+  "$LIFECYCLE" "$@" >native.out 2>/dev/null || status=$?
+  expect_eq "$status" "$expected" "native exit code of mode $1"
+  status=0
+  "$LEAKRANK" run -o "$1.lrk" -- "$LIFECYCLE" "$@" >recorded.out 2>recorded.err || status=$?
+  expect_eq "$status" "$expected" "exit code under leakrank, mode $1"
+  cmp -s native.out recorded.out || fail "stdout changed under leakrank, mode $1"
+  line=$(totals "$1.lrk" "$MARK_SIZE")
+  expect_eq "$(field live_of_size "$line")" "$MARK_COUNT" "leaked marker blocks, mode $1"
+  expect_eq "$(field out_of_order "$line")" 0 "records out of time order, mode $1"
+  expect_eq "$(field unmatched_frees "$line")" 0 "frees of unknown addresses, mode $1"
+}
+
+check_exact_totals() {  # check_exact_totals MODE: same counts as memcheck
+  line=$(totals "$1.lrk")
+  read -r allocs frees bytes <<<"$(valgrind_heap_usage "$LIFECYCLE" "$1")"
+  expect_eq "$(field allocations "$line")" "$allocs" "allocations, mode $1"
+  expect_eq "$(field frees "$line")" "$frees" "frees, mode $1"
+  expect_eq "$(field bytes "$line")" "$bytes" "bytes, mode $1"
+}
+
+check_mode 0 threads
+check_exact_totals threads
+check_mode 0 signals
+check_mode 0 allocator-api   # also checks calloc/reallocarray overflow still fail with ENOMEM
+check_mode 6 exit-from-thread
+check_mode 7 _exit
+check_mode 134 abort
+check_mode 0 exec   # execve keeps the pid: the new image records into the same file
+
+# dlopen/dlclose in a loop: the plugin's leaks are recorded and its frames symbolize.
+check_mode 0 dlopen "$PLUGIN"
+line=$(totals dlopen.lrk)
+(($(field allocations "$line") >= 200)) || fail "plugin allocations missing: $line"
+echo "run_lifecycle: ok"

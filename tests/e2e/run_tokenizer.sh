@@ -1,0 +1,28 @@
+# `leakrank run` on the bundled tokenizer: the target's output and exit code are unchanged,
+# and the recording holds exactly the allocations memcheck counts on the same run.
+source "$(dirname "$0")/lib.sh"
+
+for threads in 1 4; do
+  args=(--docs 3000 --threads "$threads")
+  "$TOKENIZER" "${args[@]}" >native.out 2>native.err || fail "tokenizer failed natively"
+  "$LEAKRANK" run -o "t$threads.lrk" -- "$TOKENIZER" "${args[@]}" >recorded.out 2>recorded.err ||
+    fail "leakrank run failed: $(cat recorded.err)"
+  cmp -s native.out recorded.out || fail "stdout changed under leakrank ($threads threads)"
+  grep -q "wrote t$threads.lrk" recorded.err || fail "run did not say which file it wrote"
+
+  line=$(totals "t$threads.lrk")
+  read -r allocs frees bytes <<<"$(valgrind_heap_usage "$TOKENIZER" "${args[@]}")"
+  expect_eq "$(field allocations "$line")" "$allocs" "allocations ($threads threads)"
+  expect_eq "$(field frees "$line")" "$frees" "frees ($threads threads)"
+  expect_eq "$(field bytes "$line")" "$bytes" "bytes allocated ($threads threads)"
+  expect_eq "$(field unmatched_frees "$line")" 0 "frees of unknown addresses ($threads threads)"
+  expect_eq "$(field out_of_order "$line")" 0 "records out of time order ($threads threads)"
+  expect_eq "$(field complete "$line")" 1 "end record ($threads threads)"
+  (($(field snapshots "$line") >= 5)) || fail "too few snapshot marks: $line"
+  (($(field rss "$line") >= 5)) || fail "too few RSS samples: $line"
+done
+
+# The default name is leakrank.<prog>.<pid>.lrk in the current folder.
+"$LEAKRANK" run -- "$TOKENIZER" --docs 200 >/dev/null 2>&1
+ls leakrank.tokenizer.*.lrk >/dev/null 2>&1 || fail "no default-named recording"
+echo "run_tokenizer: ok"
