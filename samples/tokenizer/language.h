@@ -26,7 +26,7 @@ class Language {
   std::uint64_t unique_tokens() const;
 
  private:
-  static constexpr std::size_t kRecentDocuments = 2000;
+  static constexpr std::size_t kRecentDocuments = 1000;
 
   DocumentReader reader_;
   RecentDocuments recent_;

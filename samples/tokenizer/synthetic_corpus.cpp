@@ -15,7 +15,7 @@ constexpr std::uint64_t kOverLongOneIn = 50;
 struct Length {
   std::uint64_t min_words, max_words;
 };
-constexpr Length kUsual{50, 400};
+constexpr Length kUsual{40, 350};  // about 50-400 tokens with punctuation
 constexpr Length kOverLong{1200, 2400};
 
 }  // namespace

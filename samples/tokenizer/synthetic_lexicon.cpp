@@ -24,7 +24,8 @@ std::uint64_t syllable_count(std::uint64_t rank, Rng& rng) {
 void SyntheticLexicon::append_word(std::uint64_t rank, std::string& out) const {
   Rng rng(seed_, rank);
   for (std::uint64_t syllables = syllable_count(rank, rng); syllables > 0; --syllables) {
-    out += kOnsets[rng.next() % kOnsets.size()];
-    out += kNuclei[rng.next() % kNuclei.size()];
+    const std::uint64_t random = rng.next();  // one draw serves both halves of the syllable
+    out += kOnsets[(random & 0xffffffff) % kOnsets.size()];
+    out += kNuclei[(random >> 32) % kNuclei.size()];
   }
 }
