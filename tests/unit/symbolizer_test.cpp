@@ -1,0 +1,282 @@
+#include "analyzer/symbolizer.h"
+
+#include <doctest/doctest.h>
+#include <elf.h>
+#include <link.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace leakrank {
+namespace {
+
+// A return address together with the source line of the call that produced it.
+struct CallSite {
+  uint64_t ip = 0;
+  uint32_t line = 0;
+};
+
+// noipa: a real, separate call the optimizer can neither inline nor clone.
+__attribute__((noipa)) uint64_t caller_return_address() {
+  return reinterpret_cast<uint64_t>(__builtin_return_address(0));
+}
+
+__attribute__((noipa)) CallSite direct_call_site() {
+  CallSite site{caller_return_address(), __LINE__};
+  return site;
+}
+
+__attribute__((always_inline)) inline CallSite inlined_call_site() {
+  CallSite site{caller_return_address(), __LINE__};
+  return site;
+}
+
+struct InlinedCall {
+  CallSite inner;
+  uint32_t outer_line = 0;
+};
+
+__attribute__((noipa)) InlinedCall call_through_inlined_function() {
+  InlinedCall call{inlined_call_site(), __LINE__};
+  return call;
+}
+
+std::string build_id_from_notes(const dl_phdr_info& info) {
+  for (int i = 0; i < info.dlpi_phnum; ++i) {
+    const ElfW(Phdr)& segment = info.dlpi_phdr[i];
+    if (segment.p_type != PT_NOTE) continue;
+    const char* note = reinterpret_cast<const char*>(info.dlpi_addr + segment.p_vaddr);
+    const char* notes_end = note + segment.p_memsz;
+    size_t align = segment.p_align < 4 ? 4 : segment.p_align;
+    auto padded = [align](size_t size) { return (size + align - 1) & ~(align - 1); };
+    while (note + sizeof(ElfW(Nhdr)) <= notes_end) {
+      auto header = reinterpret_cast<const ElfW(Nhdr)*>(note);
+      const char* name = note + sizeof(ElfW(Nhdr));
+      const char* description = name + padded(header->n_namesz);
+      if (header->n_type == NT_GNU_BUILD_ID && header->n_namesz == 4 && std::string(name, 3) == "GNU")
+        return std::string(description, header->n_descsz);
+      note = description + padded(header->n_descsz);
+    }
+  }
+  return {};
+}
+
+ModuleInfo module_info(const dl_phdr_info& info) {
+  ModuleInfo module;
+  module.path = info.dlpi_name && *info.dlpi_name ? info.dlpi_name : std::filesystem::read_symlink("/proc/self/exe");
+  module.load_bias = info.dlpi_addr;
+  module.start = UINT64_MAX;
+  for (int i = 0; i < info.dlpi_phnum; ++i) {
+    const ElfW(Phdr)& segment = info.dlpi_phdr[i];
+    if (segment.p_type != PT_LOAD) continue;
+    module.start = std::min<uint64_t>(module.start, info.dlpi_addr + segment.p_vaddr);
+    module.end = std::max<uint64_t>(module.end, info.dlpi_addr + segment.p_vaddr + segment.p_memsz);
+  }
+  module.build_id = build_id_from_notes(info);
+  return module;
+}
+
+// The module map of this test process, as the recorder would store it.
+std::vector<ModuleInfo> own_module_map() {
+  std::vector<ModuleInfo> modules;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, size_t, void* out) {
+        static_cast<std::vector<ModuleInfo>*>(out)->push_back(module_info(*info));
+        return 0;
+      },
+      &modules);
+  return modules;
+}
+
+ModuleInfo module_holding(const std::vector<ModuleInfo>& modules, uint64_t address) {
+  for (const auto& module : modules)
+    if (module.start <= address && address < module.end) return module;
+  FAIL("no module holds the address");
+  return {};
+}
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string basename_of(const std::string& path) { return std::filesystem::path(path).filename(); }
+
+std::string self_path() { return std::filesystem::read_symlink("/proc/self/exe"); }
+
+}  // namespace
+
+TEST_CASE("a return address resolves to the calling function, file and line") {
+  Symbolizer symbolizer;
+  symbolizer.set_module_map(1, own_module_map());
+  CallSite site = direct_call_site();
+
+  const std::vector<Frame>& frames = symbolizer.frames(site.ip);
+  REQUIRE(frames.size() == 1);
+  CHECK(frames[0].function == "leakrank::(anonymous namespace)::direct_call_site()");
+  CHECK(ends_with(frames[0].file, "symbolizer_test.cpp"));
+  CHECK(frames[0].line == site.line);
+  CHECK(frames[0].module == self_path());
+  CHECK(frames[0].ip == site.ip);
+  CHECK_FALSE(frames[0].inlined);
+  CHECK_FALSE(is_runtime_frame(frames[0]));
+  CHECK(symbolizer.warnings().empty());
+}
+
+TEST_CASE("an address inside an inlined function yields the inlined frame first") {
+  Symbolizer symbolizer;
+  symbolizer.set_module_map(1, own_module_map());
+  InlinedCall call = call_through_inlined_function();
+
+  const std::vector<Frame>& frames = symbolizer.frames(call.inner.ip);
+  REQUIRE(frames.size() == 2);
+  // Internal functions have no linkage name: an inlined one is named without its parameters.
+  CHECK(frames[0].function == "leakrank::(anonymous namespace)::inlined_call_site");
+  CHECK(frames[0].inlined);
+  CHECK(frames[0].line == call.inner.line);
+  CHECK(ends_with(frames[0].file, "symbolizer_test.cpp"));
+  CHECK(frames[1].function == "leakrank::(anonymous namespace)::call_through_inlined_function()");
+  CHECK_FALSE(frames[1].inlined);
+  CHECK(frames[1].line == call.outer_line);
+  CHECK(ends_with(frames[1].file, "symbolizer_test.cpp"));
+  for (const Frame& frame : frames) CHECK(frame.ip == call.inner.ip);
+}
+
+TEST_CASE("a frame inside libc resolves to the libc module and is a runtime frame") {
+  Symbolizer symbolizer;
+  symbolizer.set_module_map(1, own_module_map());
+  uint64_t inside_malloc = reinterpret_cast<uint64_t>(&malloc) + 4;
+
+  const std::vector<Frame>& frames = symbolizer.frames(inside_malloc);
+  REQUIRE_FALSE(frames.empty());
+  CHECK(basename_of(frames.back().module).starts_with("libc.so"));
+  CHECK(frames.back().function.find("malloc") != std::string::npos);
+  CHECK(is_runtime_frame(frames.back()));
+}
+
+TEST_CASE("the same address under the same module map is answered from the cache") {
+  Symbolizer symbolizer;
+  symbolizer.set_module_map(1, own_module_map());
+  uint64_t ip = direct_call_site().ip;
+  CHECK(&symbolizer.frames(ip) == &symbolizer.frames(ip));
+}
+
+TEST_CASE("frames resolve against the module map in force") {
+  Symbolizer symbolizer;
+  std::vector<ModuleInfo> modules = own_module_map();
+  uint64_t ip = direct_call_site().ip;
+  symbolizer.set_module_map(1, modules);
+  CHECK(symbolizer.frames(ip)[0].function != "??");
+
+  std::erase_if(modules, [&](const ModuleInfo& module) { return module.path == self_path(); });
+  symbolizer.set_module_map(2, modules);
+  CHECK(symbolizer.frames(ip)[0].function == "??");
+}
+
+TEST_CASE("an address outside every module is unknown") {
+  Symbolizer symbolizer;
+  symbolizer.set_module_map(1, own_module_map());
+  const std::vector<Frame>& frames = symbolizer.frames(0x10);
+  REQUIRE(frames.size() == 1);
+  CHECK(frames[0].function == "??");
+  CHECK(frames[0].file.empty());
+  CHECK(frames[0].line == 0);
+  CHECK(frames[0].module.empty());
+  CHECK(frames[0].ip == 0x10);
+}
+
+TEST_CASE("a module rebuilt since the recording shows module+offset and one warning") {
+  CallSite site = direct_call_site();
+  CallSite other = inlined_call_site();
+  std::vector<ModuleInfo> modules = own_module_map();
+  ModuleInfo self = module_holding(modules, site.ip);
+  for (auto& module : modules)
+    if (module.path == self.path) module.build_id = "\x01\x02\x03\x04";
+
+  Symbolizer symbolizer;
+  symbolizer.set_module_map(1, modules);
+  const std::vector<Frame>& frames = symbolizer.frames(site.ip);
+  REQUIRE(frames.size() == 1);
+  char expected[64];
+  snprintf(expected, sizeof expected, "+0x%llx", static_cast<unsigned long long>(site.ip - self.load_bias));
+  CHECK(frames[0].function == basename_of(self.path) + expected);
+  CHECK(frames[0].module == self.path);
+  CHECK(frames[0].line == 0);
+  CHECK_FALSE(is_runtime_frame(frames[0]));
+  symbolizer.frames(other.ip);
+
+  REQUIRE(symbolizer.warnings().size() == 1);
+  CHECK(symbolizer.warnings()[0] ==
+        self.path + " changed since it was recorded (build-id mismatch): showing module+offset");
+}
+
+TEST_CASE("a module whose file is gone shows module+offset and a warning") {
+  ModuleInfo gone{.path = "/nonexistent/libgone.so", .start = 0x10000, .end = 0x20000, .load_bias = 0x10000};
+  Symbolizer symbolizer;
+  symbolizer.set_module_map(1, {gone});
+  const std::vector<Frame>& frames = symbolizer.frames(0x10123);
+  REQUIRE(frames.size() == 1);
+  CHECK(frames[0].function == "libgone.so+0x123");
+  CHECK(frames[0].module == gone.path);
+  REQUIRE(symbolizer.warnings().size() == 1);
+  CHECK(symbolizer.warnings()[0].starts_with(gone.path));
+}
+
+TEST_CASE("the vdso is not looked up on disk") {
+  ModuleInfo vdso{.path = "linux-vdso.so.1", .start = 0x10000, .end = 0x20000, .load_bias = 0x10000};
+  Symbolizer symbolizer;
+  symbolizer.set_module_map(1, {vdso});
+  CHECK(symbolizer.frames(0x10123)[0].function == "??");
+  CHECK(symbolizer.warnings().empty());
+}
+
+TEST_CASE("runtime frames: system headers, the allocation API and runtime libraries") {
+  std::string program = "/opt/app/bin/server";
+  CHECK(is_runtime_frame({.function = "std::vector<int>::_M_realloc_insert(int&&)",
+                          .file = "/usr/include/c++/12/bits/vector.tcc", .line = 1287, .module = program,
+                          .inlined = true}));
+  CHECK(is_runtime_frame({.function = "operator new(unsigned long)", .module = program}));
+  CHECK(is_runtime_frame({.function = "operator new[](unsigned long, std::nothrow_t const&)", .module = program}));
+  CHECK(is_runtime_frame({.function = "malloc", .module = "/usr/lib/libleakrank_preload.so"}));
+  CHECK(is_runtime_frame({.function = "strdup", .module = program}));
+  CHECK(is_runtime_frame({.function = "std::__detail::foo()", .module = "/usr/lib/x86_64-linux-gnu/libstdc++.so.6"}));
+  CHECK(is_runtime_frame({.function = "??", .module = "/lib64/ld-linux-x86-64.so.2"}));
+  CHECK(is_runtime_frame({.function = "libc.so.6+0x1234", .module = "/lib/x86_64-linux-gnu/libc.so.6"}));
+
+  CHECK_FALSE(is_runtime_frame({.function = "Cache::insert(int)", .file = "/opt/app/src/cache.cpp", .line = 12,
+                                .module = program}));
+  CHECK_FALSE(is_runtime_frame({.function = "??", .module = program}));
+  CHECK_FALSE(is_runtime_frame({.function = "Pool::operator new(unsigned long)", .module = program}));
+  CHECK_FALSE(is_runtime_frame({.function = "xmalloc", .module = "/opt/app/lib/libutil.so"}));
+}
+
+TEST_CASE("symbolizing many distinct addresses takes seconds at most") {
+  std::vector<ModuleInfo> modules = own_module_map();
+  ModuleInfo self = module_holding(modules, direct_call_site().ip);
+  ModuleInfo libc = module_holding(modules, reinterpret_cast<uint64_t>(&malloc));
+  constexpr uint64_t kAddresses = 100'000;
+  auto spread = [](const ModuleInfo& module, uint64_t i, uint64_t count) {
+    return module.start + 1 + (module.end - module.start - 2) * i / count;
+  };
+
+  Symbolizer symbolizer;
+  symbolizer.set_module_map(1, modules);
+  auto symbolize_all = [&] {
+    auto begin = std::chrono::steady_clock::now();
+    for (uint64_t i = 0; i < kAddresses / 2; ++i) {
+      symbolizer.frames(spread(self, i, kAddresses / 2));
+      symbolizer.frames(spread(libc, i, kAddresses / 2));
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  };
+  double cold_s = symbolize_all();
+  double cached_s = symbolize_all();
+  MESSAGE("cold: " << kAddresses / cold_s << " addresses/s, cached: " << kAddresses / cached_s << " addresses/s");
+  CHECK(cold_s < 20);
+  CHECK(cached_s < cold_s);
+}
+
+}  // namespace leakrank
