@@ -16,7 +16,7 @@ struct GrowthOptions {
 
 struct GrowthAssessment {
   Verdict verdict = Verdict::steady;
-  double slope_bytes_per_s = 0;  // robust (Theil) slope over the whole series
+  double slope_bytes_per_s = 0;  // robust (Theil-Sen) slope over the whole series
   double growth_bytes = 0;       // last value minus first value
   double peak_bytes = 0;         // highest value in the series
   double recent_slope_bytes_per_s = 0;  // Theil-Sen slope over the last third: the rate now
