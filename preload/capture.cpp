@@ -6,6 +6,7 @@
 #include "preload/stack_capture.h"
 #include "preload/stack_table.h"
 #include "preload/thread_ring.h"
+#include "transport/ordering.h"
 #include "transport/wire_event.h"
 
 namespace leakrank::preload {
@@ -20,8 +21,8 @@ size_t stack_slots(int depth) {
   return wire::message_slots(wire::Event{0, 0, uint64_t(depth), 0, wire::EventKind::stack, {}});
 }
 
-void write_stack(RingWriter& writer, uint64_t time_ns, uint32_t id, const uintptr_t* ips, int depth) {
-  writer.slot(0) = wire::Event{time_ns, 0, uint64_t(depth), id, wire::EventKind::stack, {}};
+void write_stack(RingWriter& writer, uint32_t id, const uintptr_t* ips, int depth) {
+  writer.slot(0) = wire::Event{writer.sequence(0), 0, uint64_t(depth), id, wire::EventKind::stack, {}};
   for (size_t s = 1; s < stack_slots(depth); ++s) {
     uint64_t chunk[kIpsPerSlot] = {};
     for (size_t i = 0; i < kIpsPerSlot; ++i) {
@@ -45,32 +46,33 @@ void reset_capture_after_fork() { g_stacks.reset(); }
 void record_alloc(void* address, size_t size) {
   uintptr_t ips[kMaxStackDepth];
   int depth = capture_stack(ips, g_max_depth);
-  RingWriter writer;
   uint64_t hash = hash_stack(ips, depth, module_generation());
   uint32_t id = g_stacks.find(hash);
-  if (id == StackTable::kNoId) refresh_module_map_if_unknown(ips, depth, writer.now());
-  size_t reserve = 1 + (id == StackTable::kNoId ? stack_slots(depth) : 0);
-  if (!writer.begin(reserve)) return;
-  uint64_t now = writer.now();
+  if (id == StackTable::kNoId) refresh_module_map_if_unknown(ips, depth);
+  RingWriter writer;
+  if (!writer.begin(1 + (id == StackTable::kNoId ? stack_slots(depth) : 0))) return;
   size_t used = 0;
   if (id == StackTable::kNoId) {
+    // A thread that loses the race to insert uses the id at once; the recorder holds its
+    // event back until the winner's stack message has arrived.
     StackTable::Lookup lookup = g_stacks.find_or_insert(hash);
     if (lookup.inserted || lookup.id == StackTable::kNoId) {
-      write_stack(writer, now, lookup.id, ips, depth);  // id 0 (table full): "the stack just before"
+      write_stack(writer, lookup.id, ips, depth);  // id 0 (table full): "the stack just before"
       used = stack_slots(depth);
-    } else {
-      now = writer.now();  // lost the race: the winner's stack record is time-stamped before this
     }
     id = lookup.id;
   }
-  writer.slot(used) = wire::Event{now, reinterpret_cast<uint64_t>(address), uint64_t(size), id, wire::EventKind::alloc, {}};
+  uint64_t at = reinterpret_cast<uint64_t>(address);
+  writer.slot(used) = wire::Event{writer.sequence(order_stripe(wire::EventKind::alloc, at)), at, uint64_t(size), id,
+                                  wire::EventKind::alloc, {}};
   writer.commit(used + 1);
 }
 
 void record_free(void* address) {
   RingWriter writer;
   if (!writer.begin(1)) return;
-  writer.slot(0) = wire::Event{writer.now(), reinterpret_cast<uint64_t>(address), 0, 0, wire::EventKind::free, {}};
+  uint64_t at = reinterpret_cast<uint64_t>(address);
+  writer.slot(0) = wire::Event{writer.sequence(order_stripe(wire::EventKind::free, at)), at, 0, 0, wire::EventKind::free, {}};
   writer.commit(1);
 }
 

@@ -5,6 +5,8 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <time.h>
+
 #include <atomic>
 #include <cstring>
 
@@ -96,7 +98,7 @@ void send_module(const LoadedModule& module) {
   RingWriter writer;
   if (!writer.begin(slots)) return;
   wire::Event& event = writer.slot(0);
-  event = wire::Event{writer.now(), 0, payload, 0, wire::EventKind::module, {}};
+  event = wire::Event{writer.sequence(0), 0, payload, 0, wire::EventKind::module, {}};
   // The payload spans slots that may wrap around the ring: copy slot by slot.
   unsigned char bytes[sizeof(wire::Event)];
   size_t written = 0;
@@ -131,7 +133,7 @@ void send_module_map(bool after_unload) {
   if (after_unload) g_generation.fetch_add(1, std::memory_order_acq_rel);
   RingWriter writer;
   if (writer.begin(1)) {
-    writer.slot(0) = wire::Event{writer.now(), 0, uint64_t(g_module_count), 0, wire::EventKind::module_map_begin, {}};
+    writer.slot(0) = wire::Event{writer.sequence(0), 0, uint64_t(g_module_count), 0, wire::EventKind::module_map_begin, {}};
     writer.commit(1);
     for (int i = 0; i < g_module_count; ++i) send_module(g_modules[i]);
   }
@@ -154,8 +156,11 @@ bool module_map_covers(const uintptr_t* ips, int depth) {
 
 }  // namespace
 
-void refresh_module_map_if_unknown(const uintptr_t* ips, int depth, uint64_t now_ns) {
+void refresh_module_map_if_unknown(const uintptr_t* ips, int depth) {
   if (module_map_covers(ips, depth)) return;
+  timespec coarse;  // a cheap clock is enough to space out rescans
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &coarse);
+  uint64_t now_ns = uint64_t(coarse.tv_sec) * 1'000'000'000u + uint64_t(coarse.tv_nsec);
   uint64_t last = g_last_refresh_ns.load(std::memory_order_relaxed);
   if (now_ns - last < kRefreshGapNs) return;
   if (!g_last_refresh_ns.compare_exchange_strong(last, now_ns)) return;

@@ -10,7 +10,7 @@ namespace leakrank::preload {
 void send_module_map(bool after_unload);
 // dlopen is not wrapped (a wrapper would change whose RUNPATH the loader searches), so a
 // newly loaded object is noticed when a new stack holds an address outside the last map.
-void refresh_module_map_if_unknown(const uintptr_t* ips, int depth, uint64_t now_ns);
+void refresh_module_map_if_unknown(const uintptr_t* ips, int depth);
 // Mixed into stack hashes.
 uint64_t module_generation();
 void reset_module_map_after_fork();

@@ -13,7 +13,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "transport/monotonic_clock.h"
 
 namespace leakrank::preload {
 namespace {
@@ -125,13 +124,10 @@ void retire_thread_ring() {
 }
 
 void retire_rings_of_process(SessionHeader* session, int32_t pid) {
-  Ring* shared = session_ring(session, 0);
-  shared->busy.store(0, std::memory_order_relaxed);
-  shared->lock.store(0, std::memory_order_release);
+  session_ring(session, 0)->lock.store(0, std::memory_order_release);
   for (uint32_t i = 1; i < session->config.ring_count; ++i) {
     Ring* ring = session_ring(session, i);
     if (ring->state.load(std::memory_order_acquire) != uint32_t(RingState::owned) || ring->owner_pid != pid) continue;
-    ring->busy.store(0, std::memory_order_relaxed);
     ring->state.store(uint32_t(RingState::retired), std::memory_order_release);
   }
 }
@@ -163,7 +159,7 @@ bool RingWriter::begin(size_t slots) {
       return false;
     }
   }
-  ring_->enter_busy();
+  session_ = session;
   return true;
 }
 
@@ -171,11 +167,12 @@ wire::Event& RingWriter::slot(size_t index) {
   return ring_->slot(ring_->head.load(std::memory_order_relaxed) + index);
 }
 
-uint64_t RingWriter::now() const { return monotonic_ns(); }
+uint64_t RingWriter::sequence(uint32_t stripe) {
+  return session_->order[stripe].next.fetch_add(1, std::memory_order_acq_rel);
+}
 
 void RingWriter::commit(size_t slots) {
   ring_->publish(slots);
-  ring_->leave_busy();
   if (shared_) unlock_shared(ring_);
 }
 

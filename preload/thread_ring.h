@@ -9,18 +9,20 @@
 
 namespace leakrank::preload {
 
-// Writes one message (header + payload slots) while holding the ring's busy flag, so the
-// recorder can order it against other threads. fill(slots, time_ns) writes the slots.
+// Writes one message group (headers + payload slots) into the calling thread's ring.
 class RingWriter {
  public:
-  // Waits until `slots` fit, then marks the ring busy. Returns false when the session is
-  // gone (the recorder died): the event is then not recorded and the program goes on.
+  // Waits until `slots` fit. Returns false when the session is gone (the recorder died):
+  // the event is then not recorded and the program goes on.
   bool begin(size_t slots);
   wire::Event& slot(size_t index);
-  uint64_t now() const;   // the timestamp for this message, taken while busy
+  // The message's place in its ordering stripe (transport/ordering.h). Taken after the
+  // ring has room, so no thread ever holds a number while it waits for the recorder.
+  uint64_t sequence(uint32_t stripe);
   void commit(size_t slots);
 
  private:
+  SessionHeader* session_ = nullptr;
   Ring* ring_ = nullptr;
   bool shared_ = false;
 };

@@ -61,20 +61,35 @@ uint64_t ProcessRecorder::recording_time(uint64_t monotonic) {
 
 uint64_t ProcessRecorder::drain() {
   if (finished_) return 0;
-  return drain_.drain([this](uint32_t ring, std::span<const wire::Event> m) { on_message(ring, m); });
+  return drain_messages(false);
+}
+
+// Messages carry no time (clocks are too dear in the target): each gets the time of the
+// drain that emits it, at most a few milliseconds after it happened.
+uint64_t ProcessRecorder::drain_messages(bool final) {
+  now_ = recording_time(monotonic_ns());
+  return drain_.drain([this](uint32_t ring, std::span<const wire::Event> m) { on_message(ring, m); },
+                      [this](uint32_t, const wire::Event& header) { return stack_is_defined(header); }, final);
+}
+
+// An allocation may name a stack that another thread is still sending (it lost the race
+// to define it): it waits for the definition.
+bool ProcessRecorder::stack_is_defined(const wire::Event& header) const {
+  return header.kind != wire::EventKind::alloc || header.stack_id == 0 || dense_id_of_.contains(header.stack_id);
 }
 
 void ProcessRecorder::on_message(uint32_t ring, std::span<const wire::Event> message) {
   const wire::Event& header = message[0];
   switch (header.kind) {
     case wire::EventKind::alloc: {
-      uint32_t id = header.stack_id ? dense_id_of_[header.stack_id] : anonymous_stack_of_ring_[ring];
-      writer_.alloc(recording_time(header.time_ns), header.address, header.size, id);
+      auto known = dense_id_of_.find(header.stack_id);
+      uint32_t id = header.stack_id ? (known == dense_id_of_.end() ? 0 : known->second) : anonymous_stack_of_ring_[ring];
+      writer_.alloc(now_, header.address, header.size, id);
       ++stats_.allocations;
       break;
     }
     case wire::EventKind::free:
-      writer_.free(recording_time(header.time_ns), header.address);
+      writer_.free(now_, header.address);
       ++stats_.frees;
       break;
     case wire::EventKind::stack: on_stack(ring, header, message.subspan(1)); break;
@@ -145,7 +160,7 @@ void ProcessRecorder::flush() {
 
 void ProcessRecorder::finish(int wait_status) {
   if (finished_) return;
-  drain_.drain([this](uint32_t ring, std::span<const wire::Event> m) { on_message(ring, m); }, true);
+  drain_messages(true);
   writer_.end(recording_time(monotonic_ns()), wait_status);
   writer_.flush();
   finished_ = true;

@@ -43,6 +43,8 @@ class ProcessRecorder {
   SessionHeader* session() const { return session_; }
 
  private:
+  uint64_t drain_messages(bool final);
+  bool stack_is_defined(const wire::Event& header) const;
   void on_message(uint32_t ring, std::span<const wire::Event> message);
   void on_stack(uint32_t ring, const wire::Event& header, std::span<const wire::Event> payload);
   void on_module(const wire::Event& header, std::span<const wire::Event> payload);
@@ -54,6 +56,7 @@ class ProcessRecorder {
   RingDrain drain_;
   uint64_t time_zero_ns_;
   uint64_t last_time_ = 0;
+  uint64_t now_ = 0;  // recording time given to the messages of the current drain
   bool finished_ = false;
   ProcessStats stats_;
   // The target's stack ids are sparse; the file gets dense ids, each stack defined once.

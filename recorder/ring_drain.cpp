@@ -1,45 +1,23 @@
 #include "recorder/ring_drain.h"
 
-#include <sched.h>
-#include <signal.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <queue>
-
 #include "transport/monotonic_clock.h"
+#include "transport/ordering.h"
 
 namespace leakrank {
 namespace {
 
-bool thread_alive(int32_t pid, int32_t tid) {
-  return pid <= 0 || tid <= 0 || syscall(SYS_tgkill, pid, tid, 0) == 0 || errno != ESRCH;
-}
+// A number is taken and published within a few instructions; one missing for this long
+// belonged to a thread that died in between (an execve elsewhere in the process).
+constexpr uint64_t kGapPatienceNs = 250'000'000;
 
 }  // namespace
 
-RingDrain::RingDrain(SessionHeader* session) : session_(session), staging_(session->config.ring_count) {}
+RingDrain::RingDrain(SessionHeader* session)
+    : session_(session), staging_(session->config.ring_count), expected_(kOrderStripes, 0) {}
 
-// A producer is busy only for the few instructions between its timestamp and its publish,
-// unless it is descheduled; a thread that died there (execve) must not stall us forever.
-void RingDrain::wait_while_busy(Ring& ring) {
-  uint64_t started = 0;
-  for (uint64_t round = 0; ring.busy.load(std::memory_order_seq_cst); ++round) {
-    if (round < 128) continue;
-    sched_yield();
-    if ((round & 255) != 0) continue;
-    uint64_t now = monotonic_ns();
-    if (!started) started = now;
-    if (now - started > 100'000'000 && !thread_alive(ring.owner_pid, ring.owner_tid)) return;
-  }
-}
-
-uint64_t RingDrain::collect(uint32_t index, bool final) {
+uint64_t RingDrain::collect(uint32_t index) {
   Ring& ring = *session_ring(session_, index);
   uint32_t state = ring.state.load(std::memory_order_acquire);
-  if (!final) wait_while_busy(ring);
   uint64_t count = ring.readable();
   Staging& stage = staging_[index];
   if (stage.read > 0 && stage.read * 2 >= stage.slots.size()) {
@@ -55,36 +33,64 @@ uint64_t RingDrain::collect(uint32_t index, bool final) {
   return count;
 }
 
-void RingDrain::merge(uint64_t watermark, const Emit& emit) {
-  using Head = std::pair<uint64_t, uint32_t>;  // (time, ring): earliest first
-  std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads;
-  auto push_head = [&](uint32_t index) {
+// Emits, ring by ring, every run of messages whose turn it is; returns whether any went out.
+bool RingDrain::emit_ready(const Emit& emit, const Ready& ready, bool force) {
+  bool progress = false;
+  for (uint32_t index = 0; index < staging_.size(); ++index) {
     Staging& stage = staging_[index];
-    if (stage.read < stage.slots.size() && stage.slots[stage.read].time_ns < watermark)
-      heads.emplace(stage.slots[stage.read].time_ns, index);
-  };
-  for (uint32_t i = 0; i < staging_.size(); ++i) push_head(i);
-  while (!heads.empty()) {
-    uint32_t index = heads.top().second;
-    heads.pop();
-    Staging& stage = staging_[index];
-    // Emit this ring's run of messages until another ring holds an earlier one.
-    uint64_t limit = heads.empty() ? watermark : std::min(watermark, heads.top().first + 1);
-    while (stage.read < stage.slots.size() && stage.slots[stage.read].time_ns < limit) {
-      size_t size = wire::message_slots(stage.slots[stage.read]);
-      if (stage.read + size > stage.slots.size()) break;  // cannot happen: messages are published whole
+    while (stage.read < stage.slots.size()) {
+      const wire::Event& header = stage.slots[stage.read];
+      uint64_t& expected = expected_[order_stripe(header.kind, header.address)];
+      if (!force && (header.sequence > expected || !ready(index, header))) break;
+      if (header.sequence >= expected) expected = header.sequence + 1;
+      size_t size = wire::message_slots(header);
+      if (stage.read + size > stage.slots.size()) break;  // cannot happen: groups are published whole
       emit(index, std::span<const wire::Event>(stage.slots.data() + stage.read, size));
       stage.read += size;
+      progress = true;
     }
-    push_head(index);
   }
+  return progress;
 }
 
-uint64_t RingDrain::drain(const Emit& emit, bool final) {
-  uint64_t watermark = final ? UINT64_MAX : monotonic_ns();
+// Gives up on the smallest missing number that blocks a ring, so the rest can flow.
+bool RingDrain::skip_oldest_gap() {
+  uint64_t* stuck = nullptr;
+  uint64_t waiting_for = 0, smallest_gap = UINT64_MAX;
+  for (Staging& stage : staging_) {
+    if (stage.read >= stage.slots.size()) continue;
+    const wire::Event& header = stage.slots[stage.read];
+    uint64_t& expected = expected_[order_stripe(header.kind, header.address)];
+    if (header.sequence > expected && header.sequence - expected < smallest_gap) {
+      smallest_gap = header.sequence - expected;
+      stuck = &expected;
+      waiting_for = header.sequence;
+    }
+  }
+  if (stuck) *stuck = waiting_for;
+  return stuck != nullptr;
+}
+
+uint64_t RingDrain::drain(const Emit& emit, const Ready& ready, bool final) {
   uint64_t taken = 0;
-  for (uint32_t i = 0; i < staging_.size(); ++i) taken += collect(i, final);
-  merge(watermark, emit);
+  for (uint32_t i = 0; i < staging_.size(); ++i) taken += collect(i);
+  while (emit_ready(emit, ready, false)) {
+  }
+  bool pending = false;
+  for (const Staging& stage : staging_) pending |= stage.read < stage.slots.size();
+  if (!pending) {
+    stuck_since_ns_ = 0;
+    return taken;
+  }
+  uint64_t now = monotonic_ns();
+  if (!stuck_since_ns_) stuck_since_ns_ = now;
+  if (final || now - stuck_since_ns_ > kGapPatienceNs) {
+    while (skip_oldest_gap())
+      while (emit_ready(emit, ready, false)) {
+      }
+    if (final) emit_ready(emit, ready, true);  // e.g. a stack whose definition never came
+    stuck_since_ns_ = 0;
+  }
   return taken;
 }
 

@@ -15,7 +15,6 @@ struct Ring {
   // Producer's cache line.
   alignas(64) std::atomic<uint64_t> head{0};
   uint64_t cached_tail = 0;          // producer-private copy, refreshed only when the ring looks full
-  std::atomic<uint32_t> busy{0};     // 1 while the producer holds a timestamp it has not published
   // Consumer's cache line.
   alignas(64) std::atomic<uint64_t> tail{0};
   // Ownership, changed once per thread lifetime.
@@ -37,9 +36,6 @@ struct Ring {
     cached_tail = tail.load(std::memory_order_acquire);
     return h + n - cached_tail <= capacity;
   }
-  // The recorder must see busy=1 before the timestamp that follows is taken.
-  void enter_busy() { busy.store(1, std::memory_order_seq_cst); }
-  void leave_busy() { busy.store(0, std::memory_order_release); }
   void publish(uint64_t n) {
     head.store(head.load(std::memory_order_relaxed) + n, std::memory_order_release);
   }

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "transport/ordering.h"
 #include "transport/ring_buffer.h"
 
 namespace leakrank {
@@ -24,7 +25,7 @@ struct ChildEntry {
 
 struct SessionConfig {
   uint32_t ring_count = 64;
-  uint32_t ring_capacity = 8192;  // slots of 32 bytes: 256 KiB per thread
+  uint32_t ring_capacity = 32768;  // slots of 32 bytes: 1 MiB per thread, touched only when used
   uint32_t max_depth = 64;
   uint32_t follow_children = 0;
   uint64_t sample_bytes = 0;      // 0: record every allocation
@@ -41,6 +42,7 @@ struct SessionHeader {
   std::atomic<uint32_t> detach_requested; // attach: the recorder asks the library to go inert
   char root_session_name[kSessionNameSize];  // where descendants register
   ChildEntry children[kMaxChildren];
+  OrderCounter order[kOrderStripes];
 };
 
 inline size_t ring_stride(uint32_t capacity) { return sizeof(Ring) + size_t(capacity) * sizeof(wire::Event); }

@@ -15,7 +15,7 @@ enum class EventKind : uint8_t {
 };
 
 struct alignas(32) Event {
-  uint64_t time_ns;   // CLOCK_MONOTONIC, taken so that cross-thread reuse of an address orders right
+  uint64_t sequence;  // position in its ordering stripe (transport/ordering.h)
   uint64_t address;
   uint64_t size;
   uint32_t stack_id;
