@@ -72,6 +72,7 @@ double residual_sigma(Series times, Series values, double slope) {
   for (double& residual : residuals) residual = std::abs(residual - center);
   return kMadToSigma * median_in_place(residuals);
 }
+
 // Mann-Kendall S: rising pairs minus falling pairs.
 double mann_kendall_s(Series values) {
   long long s = 0;
