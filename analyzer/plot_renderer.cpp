@@ -84,7 +84,8 @@ struct Axis {
   std::vector<double> ticks() const {
     std::vector<double> values;
     double tolerance = step * 1e-6;
-    for (double v = std::ceil((range.lo - tolerance) / step) * step; v <= range.hi + tolerance; v += step)
+    double first = std::ceil((range.lo - tolerance) / step) * step;
+    for (double v = first; v <= range.hi + tolerance; v = first + values.size() * step)
       values.push_back(std::abs(v) < tolerance ? 0.0 : v);
     return values;
   }
@@ -302,7 +303,10 @@ std::string collapse_brackets(const std::string& text, char open, char close) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == open) {
-      if (depth++ == 0) out += (i + 1 < text.size() && text[i + 1] == close) ? std::string(1, open) : open + std::string("…");
+      if (depth++ > 0) continue;
+      out += open;
+      bool empty = i + 1 < text.size() && text[i + 1] == close;
+      if (!empty) out += "…";
     } else if (c == close) {
       if (--depth < 0) return text;
       if (depth == 0) out += close;
@@ -312,6 +316,9 @@ std::string collapse_brackets(const std::string& text, char open, char close) {
   }
   return depth == 0 ? out : text;
 }
+
+std::string collapse_template_arguments(const std::string& name) { return collapse_brackets(name, '<', '>'); }
+std::string collapse_parameters(const std::string& name) { return collapse_brackets(name, '(', ')'); }
 
 // "ns::detail::Store::intern(…)" -> "…::Store::intern(…)": the class and function remain.
 std::string drop_outer_qualifiers(const std::string& name) {
@@ -326,8 +333,8 @@ std::string drop_outer_qualifiers(const std::string& name) {
 std::string fit_label(cairo_t* cr, const std::string& label, double max_width) {
   if (text_width(cr, label) <= max_width) return label;
   auto [name, location] = split_location(label);
-  std::string shorter = collapse_brackets(name, '<', '>');
-  for (auto shorten : {+[](const std::string& s) { return collapse_brackets(s, '(', ')'); }, &drop_outer_qualifiers}) {
+  std::string shorter = name;
+  for (auto shorten : {collapse_template_arguments, collapse_parameters, drop_outer_qualifiers}) {
     shorter = shorten(shorter);
     if (text_width(cr, shorter + location) <= max_width) return shorter + location;
   }
@@ -366,7 +373,6 @@ struct Legend {
 };
 
 struct Chart {
-  Range x;
   ByteUnit unit{};
   Axis x_axis, y_axis;
   Rect title, plot;
@@ -410,7 +416,7 @@ Legend plan_legend(cairo_t* cr, const PlotSpec& spec, const Chart& chart, double
   for (size_t i = 0; i < shown; ++i) {
     std::string note;
     if (spec.show_slope)
-      if (auto slope = least_squares_slope(spec.series[order[i]], chart.x)) note = format_rate(*slope);
+      if (auto slope = least_squares_slope(spec.series[order[i]], chart.x_axis.range)) note = format_rate(*slope);
     widest_note = std::max(widest_note, text_width(cr, note));
     legend.entries.push_back({order[i], "", note});
   }
@@ -440,11 +446,11 @@ Chart plan_chart(cairo_t* cr, const PlotSpec& spec) {
   Chart chart;
   const double width = spec.width, height = spec.height;
   chart.styles = line_styles(spec.series);
-  chart.x = time_range(spec);
-  chart.unit = unit_for(highest_visible_bytes(spec, chart.x), kAxisSmallestUnit);
-
+  Range time = time_range(spec);
+  double highest = highest_visible_bytes(spec, time);
+  chart.unit = unit_for(highest, kAxisSmallestUnit);
   // The tick labels set the left margin, so the y axis is planned on an estimate of the plot height.
-  chart.y_axis = y_axis_for(highest_visible_bytes(spec, chart.x), chart.unit, 0.6 * height);
+  chart.y_axis = y_axis_for(highest, chart.unit, 0.6 * height);
   double title_band = spec.title.empty() ? kPad / 2 : kTitleBand;
 
   use_font(cr, kTickSize);
@@ -452,7 +458,7 @@ Chart plan_chart(cairo_t* cr, const PlotSpec& spec) {
   double right = kPad + 12;
   chart.title = {left, kPad, width - left - right, title_band - kPad};
   chart.plot = {left, kPad + title_band, std::max(width - left - right, 1.0), 0};
-  chart.x_axis = {chart.x, nice_step(chart.x.span(), target_ticks(chart.plot.w, 110))};
+  chart.x_axis = {time, nice_step(time.span(), target_ticks(chart.plot.w, 110))};
 
   // The legend gets what it needs, up to a third of the picture; the plot takes the rest.
   chart.legend = plan_legend(cr, spec, chart, height / 3);
@@ -595,11 +601,11 @@ void draw_marker(cairo_t* cr, const PlotMarker& marker, const PlotSpec& spec, co
 
 void draw_markers(cairo_t* cr, const PlotSpec& spec, const Chart& chart) {
   for (const PlotMarker& marker : spec.markers)
-    if (chart.x.contains(marker.time_s)) draw_marker(cr, marker, spec, chart);
+    if (chart.x_axis.range.contains(marker.time_s)) draw_marker(cr, marker, spec, chart);
 }
 
 void draw_no_data_note(cairo_t* cr, const PlotSpec& spec, const Chart& chart) {
-  if (has_visible_points(spec, chart.x)) return;
+  if (has_visible_points(spec, chart.x_axis.range)) return;
   use_font(cr, 14);
   use_colour(cr, kMutedInk);
   std::string note = spec.window && !spec.series.empty() ? "no samples in this time window" : "no samples";
