@@ -347,7 +347,8 @@ class ModuleSymbols {
   std::vector<Frame> symbolized_frames(Dwarf_Addr address) {
     std::vector<Frame> frames;
     Dwarf_Addr bias = 0;
-    if (Dwarf_Die* cu = dwfl_module_addrdie(module_, address, &bias)) frames = dwarf_frames(scopes_of(cu), address, bias);
+    if (Dwarf_Die* cu = dwfl_module_addrdie(module_, address, &bias))
+      frames = dwarf_frames(scopes_of(cu), address, bias);
     if (frames.empty()) frames.push_back({.function = elf_symbol(address)});
     for (Frame& frame : frames)
       if (frame.function.empty()) frame.function = kUnknownFunction;

@@ -233,6 +233,45 @@ TEST_CASE("the vdso is not looked up on disk") {
   CHECK(symbolizer.warnings().empty());
 }
 
+// The layout of a build-id debug tree: .build-id/ab/cdef....debug
+std::filesystem::path build_id_debug_file(const std::filesystem::path& root, const std::string& build_id) {
+  std::string hex;
+  for (unsigned char byte : build_id) {
+    char digits[3];
+    snprintf(digits, sizeof digits, "%02x", byte);
+    hex += digits;
+  }
+  return root / ".build-id" / hex.substr(0, 2) / (hex.substr(2) + ".debug");
+}
+
+TEST_CASE("a stripped module finds its debug info in a --debug-dir build-id tree") {
+  CallSite site = direct_call_site();
+  std::vector<ModuleInfo> modules = own_module_map();
+  ModuleInfo self = module_holding(modules, site.ip);
+  REQUIRE_FALSE(self.build_id.empty());
+  auto scratch = std::filesystem::temp_directory_path() / ("symbolizer_test." + std::to_string(getpid()));
+  std::filesystem::create_directories(scratch);
+  auto stripped = scratch / "stripped";
+  REQUIRE(std::system(("objcopy --strip-debug '" + self.path + "' '" + stripped.string() + "'").c_str()) == 0);
+  auto debug_file = build_id_debug_file(scratch / "debug", self.build_id);
+  std::filesystem::create_directories(debug_file.parent_path());
+  std::filesystem::create_symlink(self.path, debug_file);
+  for (auto& module : modules)
+    if (module.path == self.path) module.path = stripped;
+
+  Symbolizer without_debug_dir;
+  without_debug_dir.set_module_map(1, modules);
+  CHECK(without_debug_dir.frames(site.ip)[0].line == 0);
+
+  Symbolizer with_debug_dir({.debug_dirs = {(scratch / "debug").string()}});
+  with_debug_dir.set_module_map(1, modules);
+  const Frame& frame = with_debug_dir.frames(site.ip)[0];
+  CHECK(frame.line == site.line);
+  CHECK(ends_with(frame.file, "symbolizer_test.cpp"));
+  CHECK(frame.module == stripped.string());
+  std::filesystem::remove_all(scratch);
+}
+
 TEST_CASE("runtime frames: system headers, the allocation API and runtime libraries") {
   std::string program = "/opt/app/bin/server";
   CHECK(is_runtime_frame({.function = "std::vector<int>::_M_realloc_insert(int&&)",
