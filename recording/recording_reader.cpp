@@ -3,6 +3,7 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -229,8 +230,11 @@ class RecordingFile {
     if (compressed_size == 0 || compressed_size > kMaxBlockBytes || raw_size == 0 || raw_size > kMaxBlockBytes) {
       return {Block::damaged, {}, "impossible size"};
     }
-    compressed_.resize(compressed_size);
-    if (read_up_to(compressed_.data(), compressed_size) < compressed_size) return {Block::truncated};
+    if (!read_frame(compressed_size)) return {Block::truncated};
+    // The frame states its own size: a damaged header must not make us allocate for it.
+    if (ZSTD_getFrameContentSize(compressed_.data(), compressed_size) != raw_size) {
+      return {Block::damaged, {}, "size mismatch"};
+    }
     raw_.resize(raw_size);
     size_t decoded = ZSTD_decompressDCtx(dctx_.get(), raw_.data(), raw_.size(), compressed_.data(), compressed_size);
     if (ZSTD_isError(decoded)) {
@@ -256,6 +260,19 @@ class RecordingFile {
       throw RecordingError(path_ + " was written by recording format v" + std::to_string(version) +
                            "; this leakrank reads v" + std::to_string(kRecordingVersion));
     }
+  }
+
+  // Grows the buffer only as bytes arrive, so a damaged size in a short file costs nothing.
+  bool read_frame(size_t size) {
+    constexpr size_t kChunk = 1 << 20;
+    compressed_.clear();
+    while (compressed_.size() < size) {
+      size_t have = compressed_.size();
+      size_t want = std::min(size - have, kChunk);
+      compressed_.resize(have + want);
+      if (read_up_to(compressed_.data() + have, want) < want) return false;
+    }
+    return true;
   }
 
   size_t read_up_to(void* out, size_t size) {
