@@ -1,0 +1,73 @@
+#pragma once
+// From call stacks to allocation sites. Each distinct stack is symbolized once, when its
+// stack record arrives (the module map in force then is the one its addresses belong to),
+// and mapped to a site whose key is built from symbols, never addresses, so the same site
+// matches across runs despite ASLR.
+#include <absl/container/flat_hash_map.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "analyzer/analysis.h"  // GroupBy
+#include "analyzer/symbolizer.h"
+
+namespace leakrank {
+
+struct SiteIdentity {
+  std::string key;       // per GroupBy: function | function+file+line | every frame
+  std::string function;  // the site's frame
+  std::string file;
+  uint32_t line = 0;
+  std::string module;
+};
+
+class SiteGrouping {
+ public:
+  SiteGrouping(GroupBy group_by, bool keep_frames, const SymbolizerOptions& symbolizer_options);
+
+  void set_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules);
+  void add_stack(uint32_t stack_id, std::span<const uint64_t> ips);
+
+  // The site of a stack; stacks that never had a stack record share an "unknown stack" site.
+  uint32_t site_of(uint32_t stack_id);
+  const std::vector<SiteIdentity>& sites() const { return sites_; }
+  // The stack's frames, innermost first (inlined frames before the function they are in).
+  std::vector<Frame> frames_of(uint32_t stack_id) const;
+  bool knows_stack(uint32_t stack_id) const;
+  const std::vector<std::string>& symbolizer_warnings() const { return symbolizer_.warnings(); }
+
+ private:
+  struct FrameRange {  // a slice of frames_ (one return address) or of stack_frames_ (one stack)
+    uint32_t first = 0;
+    uint32_t count = 0;
+  };
+  struct StackEntry {
+    FrameRange addresses;  // slice of stack_addresses_
+    uint32_t site = 0;
+    bool known = false;
+  };
+
+  uint32_t intern_address(uint64_t ip);
+  std::vector<Frame> frames_in(FrameRange stack_range) const;
+  std::string fallback_name(uint64_t ip) const;
+  std::string frame_key(const Frame& frame) const;
+  std::string stack_key(std::span<const Frame> frames) const;
+  const Frame& site_frame(std::span<const Frame> frames) const;
+  uint32_t intern_site(std::span<const Frame> frames);
+
+  GroupBy group_by_;
+  bool keep_frames_;
+  Symbolizer symbolizer_;
+  std::vector<ModuleInfo> module_map_;                        // in force, sorted by start
+  absl::flat_hash_map<uint64_t, uint32_t> address_index_;     // ip -> addresses_, this module map
+  std::vector<FrameRange> addresses_;                         // per interned ip: slice of frames_
+  std::vector<Frame> frames_;
+  std::vector<uint32_t> stack_addresses_;                     // per stack: indexes into addresses_
+  std::vector<StackEntry> stacks_;                            // indexed by stack id
+  absl::flat_hash_map<std::string, uint32_t> site_index_;     // key -> sites_
+  std::vector<SiteIdentity> sites_;
+};
+
+}  // namespace leakrank
