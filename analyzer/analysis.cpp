@@ -1,0 +1,431 @@
+// One streaming pass over a recording: replay the heap, map stacks to sites, sample each
+// site's live bytes at the recording's snapshot points, then rank the sites by growth.
+#include "analyzer/analysis.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "analyzer/live_heap.h"
+#include "analyzer/site_grouping.h"
+#include "recording/recording_reader.h"
+
+namespace leakrank {
+namespace {
+
+constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
+constexpr uint32_t kNoSite = std::numeric_limits<uint32_t>::max();
+constexpr size_t kMaxCurvePoints = 2000;
+constexpr uint64_t kFirstCurveBucketNs = 1'000'000;
+
+double seconds(uint64_t ns) { return double(ns) * 1e-9; }
+uint64_t nanoseconds(double s) { return s <= 0 ? 0 : s >= 1.8e10 ? kNever - 1 : uint64_t(std::llround(s * 1e9)); }
+// Estimates (sampled recordings) are fractional; the model counts whole bytes and blocks.
+uint64_t whole(double value) { return value <= 0 ? 0 : uint64_t(std::llround(value)); }
+
+// A memory-over-time curve kept to a bounded number of points however long the recording:
+// each point is the highest value of its time bucket, and the buckets double in width
+// whenever there are twice too many.
+class Curve {
+ public:
+  void add(uint64_t time_ns, double value) {
+    if (time_ns >= bucket_end_ns_) {
+      open_bucket(time_ns, value);
+    } else if (value > points_.back().value) {
+      points_.back().value = value;
+      points_.back().time_ns = time_ns;
+    }
+  }
+
+  std::vector<TimePoint> finish() {
+    while (points_.size() > kMaxCurvePoints) merge_pairs();
+    std::vector<TimePoint> curve;
+    curve.reserve(points_.size());
+    for (const Point& point : points_) curve.push_back({seconds(point.time_ns), whole(point.value)});
+    return curve;
+  }
+
+ private:
+  struct Point {
+    uint64_t bucket;
+    uint64_t time_ns;
+    double value;
+  };
+
+  void open_bucket(uint64_t time_ns, double value) {
+    points_.push_back({time_ns / width_ns_, time_ns, value});
+    if (points_.size() > 2 * kMaxCurvePoints) merge_pairs();
+    bucket_end_ns_ = (points_.back().bucket + 1) * width_ns_;
+  }
+
+  void merge_pairs() {
+    width_ns_ *= 2;
+    size_t kept = 0;
+    for (Point point : points_) {
+      point.bucket /= 2;
+      if (kept > 0 && points_[kept - 1].bucket == point.bucket) {
+        if (point.value > points_[kept - 1].value) points_[kept - 1] = point;
+      } else {
+        points_[kept++] = point;
+      }
+    }
+    points_.resize(kept);
+  }
+
+  uint64_t width_ns_ = kFirstCurveBucketNs;
+  uint64_t bucket_end_ns_ = 0;
+  std::vector<Point> points_;
+};
+
+// Per site: live bytes at each snapshot point. Only stacks that changed since the previous
+// point are visited, and a site's series stores (point, value) only when the value changed,
+// so a point costs what changed, not the number of sites.
+class SiteSeries {
+ public:
+  explicit SiteSeries(size_t max_points) : max_points_(std::max<size_t>(max_points, 2)) {}
+
+  // Periodic thinning while streaming: once there are twice too many points every other one
+  // is dropped and from then on only every stride-th snapshot record becomes a point.
+  bool wants_snapshot() { return ++snapshots_seen_ % stride_ == 0; }
+
+  void capture(uint64_t time_ns, LiveHeap& heap, SiteGrouping& grouping) {
+    if (times_ns_.empty() || times_ns_.back() != time_ns) times_ns_.push_back(time_ns);
+    uint32_t point = uint32_t(times_ns_.size() - 1);
+    for (uint32_t stack_id : heap.changed_stacks()) fold_stack(stack_id, heap.stacks()[stack_id], grouping);
+    heap.clear_changed();
+    for (uint32_t site : touched_sites_) {
+      SiteTrack& track = sites_[site];
+      if (!track.series.empty() && track.series.back().first == point) track.series.pop_back();
+      track.series.push_back({point, track.live_bytes});
+      if (point == 0) track.allocations_at_start = track.live_allocations;
+      track.touched = false;
+    }
+    touched_sites_.clear();
+    if (times_ns_.size() > 2 * max_points_) drop_every_other_point();
+  }
+
+  // The points to report: evenly spread over those captured, first and last included.
+  std::vector<uint32_t> chosen_points() const {
+    size_t count = times_ns_.size();
+    if (count <= max_points_) {
+      std::vector<uint32_t> all(count);
+      for (size_t i = 0; i < count; ++i) all[i] = uint32_t(i);
+      return all;
+    }
+    std::vector<uint32_t> chosen;
+    for (size_t i = 0; i < max_points_; ++i)
+      chosen.push_back(uint32_t(std::llround(double(i) * double(count - 1) / double(max_points_ - 1))));
+    return chosen;
+  }
+
+  std::vector<double> times_s(const std::vector<uint32_t>& points) const {
+    std::vector<double> times;
+    for (uint32_t point : points) times.push_back(seconds(times_ns_[point]));
+    return times;
+  }
+
+  // A site's value at each chosen point: the last change at or before it.
+  std::vector<double> values(uint32_t site, const std::vector<uint32_t>& points) const {
+    std::vector<double> values(points.size(), 0.0);
+    if (site >= sites_.size()) return values;
+    const auto& changes = sites_[site].series;
+    size_t next = 0;
+    double current = 0;
+    for (size_t i = 0; i < points.size(); ++i) {
+      while (next < changes.size() && changes[next].first <= points[i]) current = changes[next++].second;
+      values[i] = current;
+    }
+    return values;
+  }
+
+  double allocations_at_start(uint32_t site) const {
+    return site < sites_.size() ? sites_[site].allocations_at_start : 0;
+  }
+  // The site each stack was folded into (kNoSite for stacks that never allocated).
+  uint32_t site_of_stack(uint32_t stack_id) const {
+    return stack_id < stacks_.size() ? stacks_[stack_id].site : kNoSite;
+  }
+
+ private:
+  struct StackTrack {
+    double live_bytes = 0;  // as of the last point
+    double live_allocations = 0;
+    uint32_t site = kNoSite;
+  };
+  struct SiteTrack {
+    double live_bytes = 0;
+    double live_allocations = 0;
+    double allocations_at_start = 0;
+    std::vector<std::pair<uint32_t, double>> series;  // (point, live bytes) when it changed
+    bool touched = false;
+  };
+
+  void fold_stack(uint32_t stack_id, const StackUsage& usage, SiteGrouping& grouping) {
+    if (stack_id >= stacks_.size()) stacks_.resize(size_t(stack_id) + 1);
+    StackTrack& stack = stacks_[stack_id];
+    if (stack.site == kNoSite) stack.site = grouping.site_of(stack_id);
+    if (stack.site >= sites_.size()) sites_.resize(size_t(stack.site) + 1);
+    SiteTrack& site = sites_[stack.site];
+    site.live_bytes += usage.live_bytes - stack.live_bytes;
+    site.live_allocations += usage.live_allocations - stack.live_allocations;
+    stack.live_bytes = usage.live_bytes;
+    stack.live_allocations = usage.live_allocations;
+    if (!site.touched) {
+      site.touched = true;
+      touched_sites_.push_back(stack.site);
+    }
+  }
+
+  // Keeps the even points; a change at an odd point shows from the next kept point on.
+  void drop_every_other_point() {
+    for (size_t i = 0; i < times_ns_.size(); i += 2) times_ns_[i / 2] = times_ns_[i];
+    times_ns_.resize((times_ns_.size() + 1) / 2);
+    for (SiteTrack& site : sites_) {
+      size_t kept = 0;
+      for (auto [point, value] : site.series) {
+        uint32_t moved = (point + 1) / 2;
+        if (kept > 0 && site.series[kept - 1].first == moved) --kept;
+        site.series[kept++] = {moved, value};
+      }
+      site.series.resize(kept);
+    }
+    stride_ *= 2;
+  }
+
+  size_t max_points_;
+  uint64_t stride_ = 1;
+  uint64_t snapshots_seen_ = 0;
+  std::vector<uint64_t> times_ns_;
+  std::vector<StackTrack> stacks_;
+  std::vector<SiteTrack> sites_;
+  std::vector<uint32_t> touched_sites_;
+};
+
+class AnalysisSink final : public RecordSink {
+ public:
+  explicit AnalysisSink(const AnalysisOptions& options)
+      : options_(options),
+        grouping_(options.group_by, options.keep_frames, options.symbolizer),
+        series_(options.max_snapshots),
+        since_ns_(options.since_s ? nanoseconds(*options.since_s) : 0),
+        window_start_ns_(options.since_s ? since_ns_ : kNever),
+        cutoff_ns_(options.until_s ? nanoseconds(*options.until_s) + 1 : kNever) {
+    if (!options.since_s) series_.capture(0, heap_, grouping_);  // growth counts from time zero
+  }
+
+  void on_meta(const RecordingMeta& meta) override {
+    meta_ = meta;
+    heap_ = LiveHeap(meta.sample_bytes);
+  }
+
+  void on_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) override {
+    grouping_.set_module_map(generation, modules);
+    for (const ModuleInfo& module : modules) remember_module(module);
+  }
+
+  void on_stack(uint32_t id, std::span<const uint64_t> ips) override { grouping_.add_stack(id, ips); }
+
+  void on_alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id) override {
+    ++events_;
+    last_ns_ = time_ns;
+    if (time_ns >= cutoff_ns_) return;
+    if (time_ns >= window_start_ns_) begin_window();
+    heap_.alloc(time_ns, address, size, stack_id);
+    heap_curve_.add(time_ns, heap_.live_bytes());
+  }
+
+  void on_free(uint64_t time_ns, uint64_t address) override {
+    ++events_;
+    last_ns_ = time_ns;
+    if (time_ns >= cutoff_ns_) return;
+    if (time_ns >= window_start_ns_) begin_window();
+    heap_.free(address);
+    heap_curve_.add(time_ns, heap_.live_bytes());
+  }
+
+  void on_rss(uint64_t time_ns, uint64_t bytes) override {
+    last_ns_ = time_ns;
+    if (time_ns >= cutoff_ns_) return;
+    rss_curve_.add(time_ns, double(bytes));
+    if (time_ns >= since_ns_) peak_rss_ = std::max(peak_rss_, bytes);
+  }
+
+  void on_snapshot(uint64_t time_ns, std::string_view name) override {
+    last_ns_ = time_ns;
+    if (time_ns >= cutoff_ns_) return;
+    if (!name.empty()) named_.push_back({std::string(name), seconds(time_ns)});
+    if (options_.until_snapshot && name == *options_.until_snapshot) {
+      cutoff_ns_ = time_ns;  // the state at this snapshot is the end point
+      return;
+    }
+    if (time_ns >= window_start_ns_) begin_window();
+    if (window_started() && series_.wants_snapshot()) series_.capture(time_ns, heap_, grouping_);
+  }
+
+  void on_child(uint64_t time_ns, int32_t pid, std::string_view path) override {
+    last_ns_ = time_ns;
+    children_.push_back({pid, std::string(path)});
+  }
+
+  void on_end(uint64_t time_ns, int32_t wait_status) override {
+    last_ns_ = time_ns;
+    wait_status_ = wait_status;
+  }
+
+  Analysis finish(const std::string& path, const ReadSummary& summary);
+
+ private:
+  bool window_started() const { return window_start_ns_ == kNever; }
+
+  // --since: totals and the peak restart here, and growth is measured from this state.
+  void begin_window() {
+    uint64_t since_ns = window_start_ns_;
+    window_start_ns_ = kNever;
+    heap_.start_window(since_ns);
+    series_.capture(since_ns, heap_, grouping_);
+  }
+
+  void remember_module(const ModuleInfo& module) {
+    auto same = [&](const ModuleInfo& m) {
+      return m.path == module.path && m.start == module.start && m.build_id == module.build_id;
+    };
+    if (std::none_of(modules_.begin(), modules_.end(), same)) modules_.push_back(module);
+  }
+
+  uint64_t window_end_ns() const;
+  std::vector<Site> ranked_sites(const std::vector<uint32_t>& points, const std::vector<double>& times_s);
+  std::vector<StackSample> stack_samples();
+
+  const AnalysisOptions& options_;
+  RecordingMeta meta_;
+  LiveHeap heap_;
+  SiteGrouping grouping_;
+  SiteSeries series_;
+  Curve heap_curve_;
+  Curve rss_curve_;
+  const uint64_t since_ns_;
+  uint64_t window_start_ns_;  // kNever once the window has begun
+  uint64_t cutoff_ns_;        // records at or after this are past the window
+  uint64_t last_ns_ = 0;
+  uint64_t events_ = 0;
+  uint64_t peak_rss_ = 0;
+  int32_t wait_status_ = -1;
+  std::vector<NamedSnapshot> named_;
+  std::vector<ChildRecordingRef> children_;
+  std::vector<ModuleInfo> modules_;
+};
+
+uint64_t AnalysisSink::window_end_ns() const {
+  return cutoff_ns_ == kNever ? last_ns_ : std::min(last_ns_, cutoff_ns_ - (options_.until_s ? 1 : 0));
+}
+
+std::vector<Site> AnalysisSink::ranked_sites(const std::vector<uint32_t>& points, const std::vector<double>& times_s) {
+  const std::vector<StackUsage>& usage = heap_.stacks();
+  std::vector<Site> sites(grouping_.sites().size());
+  std::vector<uint32_t> largest_stack(sites.size(), kNoSite);
+  std::vector<bool> active(sites.size(), false);
+  for (uint32_t stack_id = 0; stack_id < usage.size(); ++stack_id) {
+    uint32_t index = series_.site_of_stack(stack_id);
+    if (index == kNoSite) continue;
+    const StackUsage& stack = usage[stack_id];
+    Site& site = sites[index];
+    site.live_bytes += whole(stack.live_bytes);
+    site.live_allocations += whole(stack.live_allocations);
+    site.total_bytes += whole(stack.total_bytes);
+    site.total_allocations += whole(stack.total_allocations);
+    site.temporary_allocations += whole(stack.temporary_allocations);
+    site.bytes_at_peak += whole(stack.bytes_at_peak);
+    active[index] = true;
+    uint32_t& largest = largest_stack[index];
+    if (largest == kNoSite || std::pair(stack.live_bytes, stack.total_bytes) >
+                                  std::pair(usage[largest].live_bytes, usage[largest].total_bytes))
+      largest = stack_id;
+  }
+  std::vector<Site> ranked;
+  for (uint32_t index = 0; index < sites.size(); ++index) {
+    if (!active[index]) continue;
+    Site& site = sites[index];
+    const SiteIdentity& identity = grouping_.sites()[index];
+    site.key = identity.key;
+    site.function = identity.function;
+    site.file = identity.file;
+    site.line = identity.line;
+    site.module = identity.module;
+    site.frames = grouping_.frames_of(largest_stack[index]);
+    site.live_bytes_series = series_.values(index, points);
+    site.growth = assess_growth(times_s, site.live_bytes_series, options_.growth);
+    site.growth_allocations = int64_t(site.live_allocations) - int64_t(whole(series_.allocations_at_start(index)));
+    bool idle = site.total_allocations == 0 && site.live_bytes == 0 && site.growth.peak_bytes == 0;
+    if (!idle) ranked.push_back(std::move(site));
+  }
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const Site& a, const Site& b) { return ranks_before(a.growth, b.growth); });
+  return ranked;
+}
+
+std::vector<StackSample> AnalysisSink::stack_samples() {
+  std::vector<StackSample> samples;
+  const std::vector<StackUsage>& usage = heap_.stacks();
+  for (uint32_t stack_id = 0; stack_id < usage.size(); ++stack_id) {
+    const StackUsage& stack = usage[stack_id];
+    if (stack.total_allocations == 0 && stack.live_allocations == 0) continue;
+    samples.push_back({grouping_.frames_of(stack_id), whole(stack.live_bytes), whole(stack.live_allocations),
+                       whole(stack.total_bytes), whole(stack.total_allocations)});
+  }
+  return samples;
+}
+
+Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summary) {
+  if (options_.until_snapshot && cutoff_ns_ == kNever)
+    throw RecordingError(fmt::format("{}: no snapshot named '{}'", path, *options_.until_snapshot));
+  Analysis analysis;
+  uint64_t end_ns = window_end_ns();
+  if (!window_started()) {
+    analysis.warnings.push_back(fmt::format("--since {}s is past the end of the recording ({:.2f}s)",
+                                            *options_.since_s, seconds(end_ns)));
+    window_start_ns_ = end_ns;
+    begin_window();
+  }
+  series_.capture(end_ns, heap_, grouping_);
+  std::vector<uint32_t> points = series_.chosen_points();
+
+  analysis.path = path;
+  analysis.meta = meta_;
+  analysis.complete = summary.complete;
+  analysis.estimated = meta_.sample_bytes > 0;
+  analysis.wait_status = wait_status_;
+  analysis.duration_s = seconds(end_ns);
+  analysis.peak_heap_bytes = whole(heap_.peak_bytes());
+  analysis.peak_heap_time_s = seconds(heap_.peak_time_ns());
+  analysis.end_heap_bytes = whole(heap_.live_bytes());
+  analysis.peak_rss_bytes = peak_rss_;
+  analysis.total_allocations = whole(heap_.total_allocations());
+  analysis.total_frees = whole(heap_.total_frees());
+  analysis.total_allocated_bytes = whole(heap_.total_bytes());
+  analysis.temporary_allocations = whole(heap_.temporary_allocations());
+  analysis.events = events_;
+  analysis.snapshot_times_s = series_.times_s(points);
+  analysis.heap_series = heap_curve_.finish();
+  analysis.rss_series = rss_curve_.finish();
+  analysis.named_snapshots = std::move(named_);
+  analysis.children = std::move(children_);
+  analysis.sites = ranked_sites(points, analysis.snapshot_times_s);
+  if (options_.collect_stacks) analysis.stacks = stack_samples();
+  analysis.modules = std::move(modules_);
+  if (!summary.warning.empty()) analysis.warnings.push_back(summary.warning);
+  for (const std::string& warning : grouping_.symbolizer_warnings()) analysis.warnings.push_back(warning);
+  return analysis;
+}
+
+}  // namespace
+
+Analysis analyze_recording(const std::string& path, const AnalysisOptions& options) {
+  AnalysisSink sink(options);
+  ReadSummary summary = read_recording(path, sink);
+  return sink.finish(path, summary);
+}
+
+}  // namespace leakrank

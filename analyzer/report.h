@@ -1,0 +1,23 @@
+#pragma once
+// `leakrank report`: an analysis rendered for people (a ranked table) or for CI (JSON).
+#include <cstddef>
+#include <string>
+
+#include "analyzer/analysis.h"
+
+namespace leakrank {
+
+struct ReportOptions {
+  size_t top = 10;     // sites shown; 0: every site
+  bool color = false;  // ANSI colour: only for a terminal, and not when NO_COLOR is set
+};
+
+// Header (command, duration, peaks, totals), the ranked sites, the top stacks, the bounded
+// sites in brief, and the next command to run.
+std::string render_report_text(const Analysis& analysis, const ReportOptions& options = {});
+
+// The stable JSON of design.md ("report --format json"), plus "estimated", "complete"
+// and "warnings".
+std::string render_report_json(const Analysis& analysis, const ReportOptions& options = {});
+
+}  // namespace leakrank

@@ -1,0 +1,53 @@
+#include <nlohmann/json.hpp>
+
+#include "analyzer/report.h"
+
+namespace leakrank {
+namespace {
+
+using json = nlohmann::ordered_json;  // keeps the documented field order
+
+json frame_json(const Frame& frame) {
+  return {{"function", frame.function}, {"file", frame.file}, {"line", frame.line},
+          {"module", frame.module},     {"inlined", frame.inlined}};
+}
+
+json site_json(const Site& site, size_t rank) {
+  json frames = json::array();
+  for (const Frame& frame : site.frames) frames.push_back(frame_json(frame));
+  return {{"rank", rank},
+          {"verdict", to_string(site.growth.verdict)},
+          {"growth_bytes", int64_t(site.growth.growth_bytes)},
+          {"growth_allocations", site.growth_allocations},
+          {"live_bytes", site.live_bytes},
+          {"live_allocations", site.live_allocations},
+          {"slope_bytes_per_s", site.growth.slope_bytes_per_s},
+          {"function", site.function},
+          {"file", site.file},
+          {"line", site.line},
+          {"frames", std::move(frames)}};
+}
+
+}  // namespace
+
+std::string render_report_json(const Analysis& analysis, const ReportOptions& options) {
+  size_t shown = options.top == 0 ? analysis.sites.size() : std::min(options.top, analysis.sites.size());
+  json sites = json::array();
+  for (size_t i = 0; i < shown; ++i) sites.push_back(site_json(analysis.sites[i], i + 1));
+  json report = {{"recording", analysis.path},
+                 {"command", analysis.meta.command},
+                 {"duration_s", analysis.duration_s},
+                 {"peak_heap_bytes", analysis.peak_heap_bytes},
+                 {"end_heap_bytes", analysis.end_heap_bytes},
+                 {"peak_rss_bytes", analysis.peak_rss_bytes},
+                 {"total_allocations", analysis.total_allocations},
+                 {"total_frees", analysis.total_frees},
+                 {"sites", std::move(sites)},
+                 {"estimated", analysis.estimated},
+                 {"complete", analysis.complete},
+                 {"warnings", analysis.warnings}};
+  // Invalid UTF-8 in a symbol or path must not make the whole report unreadable.
+  return report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace leakrank

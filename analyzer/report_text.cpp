@@ -1,0 +1,164 @@
+// The report people read: a header like heaptrack_print's summary, then the sites ranked by
+// growth, the stacks behind the top ones, and the bounded sites that are not leaks.
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string_view>
+
+#include "analyzer/byte_size.h"
+#include "analyzer/report.h"
+
+namespace leakrank {
+namespace {
+
+constexpr size_t kStacksShown = 3;
+constexpr size_t kFramesShown = 8;
+
+// ANSI styling that disappears when colour is off.
+class Style {
+ public:
+  explicit Style(bool enabled) : enabled_(enabled) {}
+  std::string bold(std::string_view text) const { return wrap("1", text); }
+  std::string dim(std::string_view text) const { return wrap("2", text); }
+  std::string verdict(Verdict verdict, std::string_view text) const {
+    switch (verdict) {
+      case Verdict::growing: return wrap("1;31", text);
+      case Verdict::plateau: return wrap("33", text);
+      default: return wrap("32", text);
+    }
+  }
+
+ private:
+  std::string wrap(std::string_view code, std::string_view text) const {
+    return enabled_ ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
+  }
+  bool enabled_;
+};
+
+std::string group_digits(uint64_t value) {
+  std::string digits = std::to_string(value);
+  for (int i = int(digits.size()) - 3; i > 0; i -= 3) digits.insert(size_t(i), ",");
+  return digits;
+}
+
+std::string signed_bytes(double bytes) { return (bytes > 0 ? "+" : "") + format_bytes(bytes); }
+
+std::string basename_of(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+std::string quoted_command(const std::vector<std::string>& command) {
+  std::string text;
+  for (const std::string& word : command) {
+    if (!text.empty()) text += ' ';
+    bool plain = !word.empty() && word.find_first_of(" \t'\"$\\") == std::string::npos;
+    text += plain ? word : "'" + word + "'";
+  }
+  return text;
+}
+
+std::string location(std::string_view function, std::string_view file, uint32_t line, std::string_view module) {
+  if (!file.empty()) return fmt::format("{}  {}:{}", function, file, line);
+  if (!module.empty()) return fmt::format("{}  ({})", function, basename_of(module));
+  return std::string(function);
+}
+
+std::string site_location(const Site& site) { return location(site.function, site.file, site.line, site.module); }
+
+std::string header(const Analysis& analysis, const Style& style) {
+  std::string out = style.bold(fmt::format("leakrank report: {}", analysis.path));
+  if (!analysis.complete) out += "  " + style.verdict(Verdict::plateau, "(partial: the recording ends early)");
+  out += "\n";
+  if (!analysis.meta.command.empty()) out += fmt::format("command      {}\n", quoted_command(analysis.meta.command));
+  out += fmt::format("duration     {:.1f} s\n", analysis.duration_s);
+  out += fmt::format("heap         peak {} at {:.1f} s, end {}\n", format_bytes(double(analysis.peak_heap_bytes)),
+                     analysis.peak_heap_time_s, format_bytes(double(analysis.end_heap_bytes)));
+  if (analysis.peak_rss_bytes > 0)
+    out += fmt::format("peak RSS     {}\n", format_bytes(double(analysis.peak_rss_bytes)));
+  double temporary_share = analysis.total_allocations
+                               ? 100.0 * double(analysis.temporary_allocations) / double(analysis.total_allocations)
+                               : 0.0;
+  out += fmt::format("allocations  {} ({} in total), {} frees, {} temporary ({:.1f}%)\n",
+                     group_digits(analysis.total_allocations), format_bytes(double(analysis.total_allocated_bytes)),
+                     group_digits(analysis.total_frees), group_digits(analysis.temporary_allocations),
+                     temporary_share);
+  if (analysis.estimated)
+    out += style.dim(fmt::format("estimated from allocations sampled every {} on average\n",
+                                 format_bytes(double(analysis.meta.sample_bytes))));
+  return out;
+}
+
+std::string site_table(const std::vector<Site>& sites, size_t shown, const Style& style) {
+  std::string out = style.bold(fmt::format("{:>3}  {:<8} {:>11} {:>13} {:>11} {:>11}  {}\n", "#", "verdict", "growth",
+                                           "slope", "live", "allocs", "site"));
+  for (size_t i = 0; i < shown; ++i) {
+    const Site& site = sites[i];
+    std::string verdict = fmt::format("{:<8}", to_string(site.growth.verdict));
+    out += fmt::format("{:>3}  {} {:>11} {:>13} {:>11} {:>11}  {}\n", i + 1, style.verdict(site.growth.verdict, verdict),
+                       signed_bytes(site.growth.growth_bytes), signed_bytes(site.growth.slope_bytes_per_s) + "/s",
+                       format_bytes(double(site.live_bytes)), group_digits(site.live_allocations),
+                       site_location(site));
+  }
+  return out;
+}
+
+// The frames of one site's largest stack; frames above the site's own (allocator, libc)
+// are dimmed, as --keep-frames would have named the site after them.
+std::string site_stack(const Site& site, size_t rank, const Style& style) {
+  std::string out = fmt::format("#{} {}\n", rank, site_location(site));
+  auto own = std::find_if(site.frames.begin(), site.frames.end(), [&](const Frame& frame) {
+    return frame.function == site.function && frame.file == site.file && frame.line == site.line;
+  });
+  size_t own_index = own == site.frames.end() ? 0 : size_t(own - site.frames.begin());
+  size_t shown = std::min(site.frames.size(), own_index + kFramesShown);
+  for (size_t i = 0; i < shown; ++i) {
+    const Frame& frame = site.frames[i];
+    std::string line = location(frame.function, frame.file, frame.line, frame.module) + (frame.inlined ? "  (inlined)" : "");
+    out += "    " + (i < own_index ? style.dim(line) : line) + "\n";
+  }
+  if (shown < site.frames.size()) out += style.dim(fmt::format("    ... {} more frames\n", site.frames.size() - shown));
+  return out;
+}
+
+std::string bounded_sites(const std::vector<Site>& sites, size_t shown) {
+  std::string out;
+  for (size_t i = 0; i < shown; ++i) {
+    const Site& site = sites[i];
+    if (site.growth.verdict != Verdict::plateau) continue;
+    out += fmt::format("  bounded: {} at {}, flat since {:.1f} s — not a leak\n", format_bytes(site.growth.peak_bytes),
+                       site_location(site), site.growth.plateau_since_s);
+  }
+  return out;
+}
+
+// The commands that look closer: the plot, and a diff from early on to the end.
+std::string next_steps(const Analysis& analysis) {
+  std::string from = analysis.named_snapshots.empty()
+                         ? fmt::format("{:.0f}s", std::floor(analysis.duration_s / 3))
+                         : analysis.named_snapshots.front().name;
+  return fmt::format("next: leakrank plot {0}    leakrank diff {0}@{1} {0}@end\n", analysis.path, from);
+}
+
+}  // namespace
+
+std::string render_report_text(const Analysis& analysis, const ReportOptions& options) {
+  Style style(options.color);
+  size_t shown = options.top == 0 ? analysis.sites.size() : std::min(options.top, analysis.sites.size());
+  std::string out = header(analysis, style) + "\n";
+  if (shown == 0) {
+    out += "no allocations recorded in this window\n";
+    return out;
+  }
+  out += site_table(analysis.sites, shown, style);
+  if (shown < analysis.sites.size()) out += style.dim(fmt::format("  ... {} more sites (--top)\n", analysis.sites.size() - shown));
+  out += "\n";
+  for (size_t i = 0; i < std::min(shown, kStacksShown); ++i) out += site_stack(analysis.sites[i], i + 1, style) + "\n";
+  std::string bounded = bounded_sites(analysis.sites, shown);
+  if (!bounded.empty()) out += bounded + "\n";
+  out += next_steps(analysis);
+  return out;
+}
+
+}  // namespace leakrank

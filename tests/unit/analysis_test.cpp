@@ -1,0 +1,402 @@
+#include "analyzer/analysis.h"
+
+#include <doctest/doctest.h>
+#include <elf.h>
+#include <link.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "analyzer/report.h"
+#include "recording/recording_writer.h"
+
+namespace leakrank {
+namespace {
+namespace fs = std::filesystem;
+
+// Real return addresses inside named functions of this binary, so the recordings below
+// symbolize to real names. noipa: the compiler may neither inline nor clone them.
+__attribute__((noipa)) uint64_t return_address() { return uint64_t(__builtin_return_address(0)); }
+// An empty asm after the call stops it from becoming a tail call, which would return the
+// caller's caller's address instead.
+inline uint64_t kept(uint64_t ip) {
+  __asm__ volatile("" : "+r"(ip));
+  return ip;
+}
+__attribute__((noipa)) uint64_t leaking_function() { return kept(return_address()); }
+__attribute__((noipa)) uint64_t caching_function() { return kept(return_address()); }
+__attribute__((noipa)) uint64_t temporary_function() { return kept(return_address()); }
+__attribute__((noipa)) uint64_t releasing_function() { return kept(return_address()); }
+__attribute__((noipa)) uint64_t outer_function() { return kept(return_address()); }
+__attribute__((noipa)) uint64_t other_outer_function() { return kept(return_address()); }
+
+// --- this process's module map, as the preload library would record it ---
+
+std::string build_id_of(const dl_phdr_info& info) {
+  for (int i = 0; i < info.dlpi_phnum; ++i) {
+    const ElfW(Phdr)& segment = info.dlpi_phdr[i];
+    if (segment.p_type != PT_NOTE) continue;
+    const char* note = reinterpret_cast<const char*>(info.dlpi_addr + segment.p_vaddr);
+    const char* end = note + segment.p_memsz;
+    auto aligned = [](size_t size) { return (size + 3) & ~size_t(3); };
+    while (note + sizeof(ElfW(Nhdr)) <= end) {
+      auto header = reinterpret_cast<const ElfW(Nhdr)*>(note);
+      const char* name = note + sizeof(ElfW(Nhdr));
+      const char* description = name + aligned(header->n_namesz);
+      if (header->n_type == NT_GNU_BUILD_ID && std::string_view(name, header->n_namesz).starts_with("GNU"))
+        return std::string(description, header->n_descsz);
+      note = description + aligned(header->n_descsz);
+    }
+  }
+  return {};
+}
+
+std::vector<ModuleInfo> own_module_map() {
+  std::vector<ModuleInfo> modules;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, size_t, void* out) {
+        ModuleInfo module;
+        module.path = *info->dlpi_name ? info->dlpi_name : fs::read_symlink("/proc/self/exe").string();
+        module.load_bias = info->dlpi_addr;
+        module.start = UINT64_MAX;
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const ElfW(Phdr)& segment = info->dlpi_phdr[i];
+          if (segment.p_type != PT_LOAD) continue;
+          module.start = std::min<uint64_t>(module.start, info->dlpi_addr + segment.p_vaddr);
+          module.end = std::max<uint64_t>(module.end, info->dlpi_addr + segment.p_vaddr + segment.p_memsz);
+        }
+        module.build_id = build_id_of(*info);
+        static_cast<std::vector<ModuleInfo>*>(out)->push_back(module);
+        return 0;
+      },
+      &modules);
+  return modules;
+}
+
+// --- a synthetic ten-second run: one leak, one bounded cache, temporaries, a freed buffer ---
+
+constexpr uint64_t kTick = 100'000'000;  // 0.1 s
+constexpr int kTicks = 100;
+constexpr uint64_t kLeakBytes = 100 * 1024;
+constexpr uint64_t kCacheBytes = 64 * 1024;
+constexpr int kCacheEntries = 20;
+constexpr uint64_t kTemporaryBytes = 1 << 20;
+constexpr uint64_t kBufferBytes = 32 * 1024;
+constexpr int kBufferBlocks = 30;
+constexpr int kBufferFreedAtTick = 50;
+constexpr uint64_t kOtherCallerBytes = 1024;
+
+enum StackId : uint32_t { kLeakStack = 1, kCacheStack, kTemporaryStack, kBufferStack, kLeakFromOtherCaller };
+
+uint64_t malloc_address() { return reinterpret_cast<uint64_t>(&std::malloc) + 8; }
+
+struct Scenario {
+  fs::path path;
+  explicit Scenario(std::string name, uint64_t sample_bytes = 0)
+      : path(fs::temp_directory_path() / (name + "." + std::to_string(::getpid()) + ".lrk")) {
+    write(sample_bytes);
+  }
+  ~Scenario() { fs::remove(path); }
+
+  void write(uint64_t sample_bytes) {
+    RecordingMeta meta;
+    meta.command = {"./leaky", "--docs", "20000"};
+    meta.pid = 4242;
+    meta.sample_bytes = sample_bytes;
+    RecordingWriter writer(path.string(), meta);
+    writer.module_map(1, own_module_map());
+    uint64_t outer = outer_function();
+    writer.stack(kLeakStack, std::vector<uint64_t>{malloc_address(), leaking_function(), outer});
+    writer.stack(kCacheStack, std::vector<uint64_t>{caching_function(), outer});
+    writer.stack(kTemporaryStack, std::vector<uint64_t>{temporary_function(), outer});
+    writer.stack(kBufferStack, std::vector<uint64_t>{releasing_function(), outer});
+    writer.stack(kLeakFromOtherCaller, std::vector<uint64_t>{leaking_function(), other_outer_function()});
+    for (int i = 0; i < kTicks; ++i) {
+      uint64_t t = uint64_t(i) * kTick;
+      if (i % 5 == 0) writer.snapshot(t, i == 20 ? "warm" : i == 80 ? "late" : "");
+      if (i == 0) {
+        writer.free(t + 500, 0xdead0000);  // allocated before recording began: ignored
+        writer.alloc(t + 600, 0x7000'0000, kOtherCallerBytes, kLeakFromOtherCaller);
+      }
+      writer.alloc(t + 1000, 0x1000'0000 + uint64_t(i) * 0x100000, kLeakBytes, kLeakStack);
+      writer.alloc(t + 2000, 0x2000'0000 + uint64_t(i) * 0x100000, kCacheBytes, kCacheStack);
+      if (i >= kCacheEntries) writer.free(t + 2500, 0x2000'0000 + uint64_t(i - kCacheEntries) * 0x100000);
+      if (i < kBufferBlocks) writer.alloc(t + 3000, 0x3000'0000 + uint64_t(i) * 0x100000, kBufferBytes, kBufferStack);
+      if (i == kBufferFreedAtTick)
+        for (int b = 0; b < kBufferBlocks; ++b) writer.free(t + 3000, 0x3000'0000 + uint64_t(b) * 0x100000);
+      writer.alloc(t + 4000, 0x4000'0000, kTemporaryBytes, kTemporaryStack);
+      writer.free(t + 4100, 0x4000'0000);
+      writer.rss(t + 5000, (40u << 20) + uint64_t(i) * kLeakBytes);
+      writer.flush();  // one block per tick, so a cut file keeps the ticks before the cut
+    }
+    writer.end(uint64_t(kTicks) * kTick, 0);
+  }
+};
+
+const Site& site_named(const Analysis& analysis, std::string_view function) {
+  auto it = std::find_if(analysis.sites.begin(), analysis.sites.end(),
+                         [&](const Site& site) { return site.function.find(function) != std::string::npos; });
+  REQUIRE_MESSAGE(it != analysis.sites.end(), "no site named ", function);
+  return *it;
+}
+
+size_t rank_of(const Analysis& analysis, std::string_view function) {
+  return size_t(&site_named(analysis, function) - analysis.sites.data()) + 1;
+}
+
+constexpr uint64_t kLeakEnd = kTicks * kLeakBytes + kOtherCallerBytes;
+constexpr uint64_t kCacheEnd = kCacheEntries * kCacheBytes;
+
+}  // namespace
+
+TEST_CASE("a run with a leak, a cache, temporaries and a freed buffer") {
+  Scenario scenario("analysis_full");
+  Analysis analysis = analyze_recording(scenario.path.string());
+
+  SUBCASE("totals, peak and end") {
+    CHECK(analysis.complete);
+    CHECK_FALSE(analysis.estimated);
+    CHECK(analysis.wait_status == 0);
+    CHECK(analysis.duration_s == doctest::Approx(10.0));
+    CHECK(analysis.meta.command == std::vector<std::string>{"./leaky", "--docs", "20000"});
+    CHECK(analysis.total_allocations == 1 + kTicks * 3 + kBufferBlocks);
+    CHECK(analysis.total_frees == (kTicks - kCacheEntries) + kTicks + kBufferBlocks);
+    CHECK(analysis.temporary_allocations == kTicks);
+    CHECK(analysis.end_heap_bytes == kLeakEnd + kCacheEnd);
+    CHECK(analysis.peak_heap_bytes == kLeakEnd + kCacheEnd + kTemporaryBytes);
+    CHECK(analysis.peak_heap_time_s == doctest::Approx(9.9 + 4e-6));
+    CHECK(analysis.peak_rss_bytes == (40u << 20) + (kTicks - 1) * kLeakBytes);
+    CHECK(analysis.events == analysis.total_allocations + analysis.total_frees + 1);
+  }
+
+  SUBCASE("sites are named after the program's own frames and ranked by growth") {
+    REQUIRE(analysis.sites.size() == 4);
+    const Site& leak = analysis.sites[0];
+    CHECK(leak.function.find("leaking_function") != std::string::npos);
+    CHECK(leak.growth.verdict == Verdict::growing);
+    CHECK(leak.live_bytes == kLeakEnd);
+    CHECK(leak.live_allocations == kTicks + 1);
+    CHECK(leak.growth_allocations == kTicks + 1);
+    CHECK(leak.growth.slope_bytes_per_s == doctest::Approx(kLeakBytes * 10.0).epsilon(0.05));
+    CHECK(leak.module.find("analysis_test") != std::string::npos);
+    REQUIRE(leak.frames.size() == 3);  // the largest stack, runtime frame included
+    CHECK(leak.frames[0].function == "malloc");
+    CHECK(leak.frames[2].function.find("outer_function") != std::string::npos);
+
+    const Site& cache = site_named(analysis, "caching_function");
+    CHECK(cache.growth.verdict == Verdict::plateau);
+    CHECK(cache.live_bytes == kCacheEnd);
+    CHECK(cache.growth.plateau_since_s < 2.5);
+
+    const Site& buffer = site_named(analysis, "releasing_function");
+    CHECK(buffer.growth.verdict == Verdict::freed);
+    CHECK(buffer.live_bytes == 0);
+    CHECK(buffer.growth.peak_bytes == kBufferBlocks * kBufferBytes);
+
+    const Site& temporary = site_named(analysis, "temporary_function");
+    CHECK(temporary.temporary_allocations == kTicks);
+    CHECK(temporary.live_bytes == 0);
+    CHECK(temporary.total_bytes == kTicks * kTemporaryBytes);
+
+    CHECK(rank_of(analysis, "leaking_function") < rank_of(analysis, "caching_function"));
+    CHECK(rank_of(analysis, "caching_function") < rank_of(analysis, "releasing_function"));
+  }
+
+  SUBCASE("the per-site series sample the snapshot points") {
+    // 20 periodic and named snapshots (the first one at the start) and the end.
+    CHECK(analysis.snapshot_times_s.size() == 21);
+    CHECK(analysis.snapshot_times_s.front() == 0.0);
+    CHECK(analysis.snapshot_times_s.back() == doctest::Approx(10.0));
+    CHECK(std::is_sorted(analysis.snapshot_times_s.begin(), analysis.snapshot_times_s.end()));
+    const Site& leak = analysis.sites[0];
+    REQUIRE(leak.live_bytes_series.size() == analysis.snapshot_times_s.size());
+    CHECK(leak.live_bytes_series.back() == kLeakEnd);
+    CHECK(leak.live_bytes_series[4] == 20 * kLeakBytes + kOtherCallerBytes);  // at 2.0 s, before tick 20
+    REQUIRE(analysis.named_snapshots.size() == 2);
+    CHECK(analysis.named_snapshots[0].name == "warm");
+    CHECK(analysis.named_snapshots[0].time_s == doctest::Approx(2.0));
+  }
+
+  SUBCASE("memory curves are bounded and reach the peak") {
+    CHECK(!analysis.heap_series.empty());
+    CHECK(analysis.heap_series.size() <= 2000);
+    auto highest = std::max_element(analysis.heap_series.begin(), analysis.heap_series.end(),
+                                    [](const TimePoint& a, const TimePoint& b) { return a.bytes < b.bytes; });
+    CHECK(highest->bytes == analysis.peak_heap_bytes);
+    CHECK(analysis.rss_series.size() == kTicks);
+  }
+}
+
+TEST_CASE("series are thinned evenly to the requested number of points") {
+  Scenario scenario("analysis_thin");
+  AnalysisOptions options;
+  options.max_snapshots = 8;
+  Analysis analysis = analyze_recording(scenario.path.string(), options);
+  CHECK(analysis.snapshot_times_s.size() == 8);
+  CHECK(analysis.snapshot_times_s.front() == 0.0);
+  CHECK(analysis.snapshot_times_s.back() == doctest::Approx(10.0));
+  const Site& leak = analysis.sites[0];
+  CHECK(leak.growth.verdict == Verdict::growing);
+  // Whatever points were kept, each value is the site's true state at that time.
+  for (size_t i = 0; i + 1 < analysis.snapshot_times_s.size(); ++i) {
+    double ticks_done = std::ceil(analysis.snapshot_times_s[i] * 10 - 1e-9);
+    double expected = ticks_done * kLeakBytes + (analysis.snapshot_times_s[i] > 0 ? kOtherCallerBytes : 0);
+    CHECK(leak.live_bytes_series[i] == doctest::Approx(expected));
+  }
+}
+
+TEST_CASE("grouping by function, line or whole stack") {
+  Scenario scenario("analysis_grouping");
+  AnalysisOptions options;
+  options.group_by = GroupBy::stack;
+  Analysis by_stack = analyze_recording(scenario.path.string(), options);
+  CHECK(by_stack.sites.size() == 5);  // the leak's two callers are two stacks
+  options.group_by = GroupBy::function;
+  Analysis by_function = analyze_recording(scenario.path.string(), options);
+  CHECK(by_function.sites.size() == 4);
+  CHECK(by_function.sites[0].key.find("leaking_function") != std::string::npos);
+  CHECK(by_function.sites[0].key.find("0x") == std::string::npos);  // symbols, never addresses
+}
+
+TEST_CASE("--keep-frames lets the allocator's frame name the site") {
+  Scenario scenario("analysis_keep");
+  AnalysisOptions options;
+  options.keep_frames = true;
+  Analysis analysis = analyze_recording(scenario.path.string(), options);
+  CHECK(site_named(analysis, "malloc").live_bytes == kTicks * kLeakBytes);
+  CHECK(site_named(analysis, "leaking_function").live_bytes == kOtherCallerBytes);
+}
+
+TEST_CASE("windows: the state at a time, at a named snapshot, and growth since a time") {
+  Scenario scenario("analysis_window");
+  SUBCASE("until a time") {
+    AnalysisOptions options;
+    options.until_s = 5.0;
+    Analysis analysis = analyze_recording(scenario.path.string(), options);
+    CHECK(analysis.duration_s == doctest::Approx(5.0));
+    CHECK(site_named(analysis, "leaking_function").live_bytes == 50 * kLeakBytes + kOtherCallerBytes);
+    CHECK(site_named(analysis, "releasing_function").live_bytes == kBufferBlocks * kBufferBytes);
+  }
+  SUBCASE("until a named snapshot") {
+    AnalysisOptions options;
+    options.until_snapshot = "warm";
+    Analysis analysis = analyze_recording(scenario.path.string(), options);
+    CHECK(analysis.duration_s == doctest::Approx(2.0));
+    CHECK(site_named(analysis, "leaking_function").live_bytes == 20 * kLeakBytes + kOtherCallerBytes);
+    CHECK(analysis.named_snapshots.size() == 1);
+  }
+  SUBCASE("an unknown snapshot name is an error") {
+    AnalysisOptions options;
+    options.until_snapshot = "nope";
+    CHECK_THROWS_WITH_AS(analyze_recording(scenario.path.string(), options), doctest::Contains("'nope'"),
+                         RecordingError);
+  }
+  SUBCASE("since a time") {
+    AnalysisOptions options;
+    options.since_s = 5.0;
+    Analysis analysis = analyze_recording(scenario.path.string(), options);
+    CHECK(analysis.snapshot_times_s.front() == doctest::Approx(5.0));
+    CHECK(analysis.total_allocations == 3 * 50);
+    const Site& leak = site_named(analysis, "leaking_function");
+    CHECK(leak.growth.growth_bytes == doctest::Approx(50.0 * kLeakBytes));
+    CHECK(leak.growth_allocations == 50);
+    CHECK(leak.total_allocations == 50);
+    CHECK(site_named(analysis, "releasing_function").growth.verdict == Verdict::freed);
+  }
+}
+
+TEST_CASE("a sampled recording is scaled into estimates") {
+  constexpr uint64_t kSampleBytes = 4096;
+  fs::path path = fs::temp_directory_path() / ("analysis_sampled." + std::to_string(::getpid()) + ".lrk");
+  {
+    RecordingMeta meta;
+    meta.sample_bytes = kSampleBytes;
+    RecordingWriter writer(path.string(), meta);
+    writer.module_map(1, own_module_map());
+    writer.stack(1, std::vector<uint64_t>{leaking_function()});
+    for (uint64_t i = 0; i < 10; ++i) writer.alloc(i, 0x1000 + i * 0x1000, 1024, 1);
+    writer.end(10, 0);
+  }
+  Analysis analysis = analyze_recording(path.string());
+  fs::remove(path);
+  double per_sample = 1 / (1 - std::exp(-1024.0 / kSampleBytes));
+  CHECK(analysis.estimated);
+  CHECK(analysis.end_heap_bytes == uint64_t(std::llround(10 * 1024 * per_sample)));
+  CHECK(analysis.total_allocations == uint64_t(std::llround(10 * per_sample)));
+  CHECK(analysis.sites.at(0).live_allocations == uint64_t(std::llround(10 * per_sample)));
+}
+
+TEST_CASE("a truncated recording is analyzed up to its last whole block") {
+  Scenario scenario("analysis_cut");
+  fs::resize_file(scenario.path, fs::file_size(scenario.path) * 6 / 10);
+  Analysis analysis = analyze_recording(scenario.path.string());
+  CHECK_FALSE(analysis.complete);
+  REQUIRE_FALSE(analysis.warnings.empty());
+  CHECK(analysis.duration_s > 1.0);
+  CHECK(analysis.duration_s < 9.0);
+  CHECK(analysis.sites[0].function.find("leaking_function") != std::string::npos);
+  CHECK(render_report_text(analysis).find("partial") != std::string::npos);
+  CHECK(nlohmann::json::parse(render_report_json(analysis))["complete"] == false);
+}
+
+TEST_CASE("an unreadable recording throws a one-line error") {
+  CHECK_THROWS_AS(analyze_recording("/nonexistent/leakrank.x.1.lrk"), RecordingError);
+}
+
+TEST_CASE("the JSON report has every documented field") {
+  Scenario scenario("analysis_json");
+  Analysis analysis = analyze_recording(scenario.path.string());
+  nlohmann::json report = nlohmann::json::parse(render_report_json(analysis, {.top = 0}));
+  CHECK(report["recording"] == scenario.path.string());
+  CHECK(report["command"] == nlohmann::json::array({"./leaky", "--docs", "20000"}));
+  CHECK(report["duration_s"].get<double>() == doctest::Approx(10.0));
+  CHECK(report["peak_heap_bytes"] == analysis.peak_heap_bytes);
+  CHECK(report["end_heap_bytes"] == analysis.end_heap_bytes);
+  CHECK(report["peak_rss_bytes"] == analysis.peak_rss_bytes);
+  CHECK(report["total_allocations"] == analysis.total_allocations);
+  CHECK(report["total_frees"] == analysis.total_frees);
+  CHECK(report["estimated"] == false);
+  CHECK(report["complete"] == true);
+  CHECK(report["warnings"].is_array());
+  REQUIRE(report["sites"].size() == 4);
+  const nlohmann::json& top = report["sites"][0];
+  for (const char* field : {"rank", "verdict", "growth_bytes", "growth_allocations", "live_bytes", "live_allocations",
+                            "slope_bytes_per_s", "function", "file", "line", "frames"})
+    CHECK_MESSAGE(top.contains(field), field);
+  CHECK(top["rank"] == 1);
+  CHECK(top["verdict"] == "growing");
+  CHECK(top["live_bytes"] == kLeakEnd);
+  CHECK(top["growth_bytes"] == kLeakEnd);
+  CHECK(top["slope_bytes_per_s"].is_number_float());
+  CHECK(top["line"].is_number_integer());
+  const nlohmann::json& innermost = top["frames"][0];
+  CHECK(innermost["function"] == "malloc");
+  CHECK(innermost["module"].get<std::string>().find("libc") != std::string::npos);
+  CHECK(innermost["inlined"] == false);
+  CHECK(report["sites"][3]["rank"] == 4);
+
+  CHECK(nlohmann::json::parse(render_report_json(analysis, {.top = 2}))["sites"].size() == 2);
+}
+
+TEST_CASE("the text report ranks sites, shows stacks, bounded sites and the next step") {
+  Scenario scenario("analysis_text");
+  Analysis analysis = analyze_recording(scenario.path.string());
+  std::string text = render_report_text(analysis);
+  CHECK(text.find("./leaky --docs 20000") != std::string::npos);
+  CHECK(text.find("growing") != std::string::npos);
+  CHECK(text.find("leaking_function") < text.find("caching_function"));
+  CHECK(text.find("bounded: 1.2 MiB") != std::string::npos);
+  CHECK(text.find("not a leak") != std::string::npos);
+  CHECK(text.find("leakrank plot") != std::string::npos);
+  CHECK(text.find("leakrank diff") != std::string::npos);
+  CHECK(text.find("\x1b[") == std::string::npos);
+  CHECK(render_report_text(analysis, {.top = 10, .color = true}).find("\x1b[") != std::string::npos);
+}
+
+}  // namespace leakrank
