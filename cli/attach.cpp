@@ -1,0 +1,41 @@
+// leakrank attach PID [--duration SEC] [-o FILE]: record a process that is already running,
+// then leave it running as it was.
+#include <memory>
+
+#include "cli/run_summary.h"
+#include "cli/verbs.h"
+#include "recorder/attach_recorder.h"
+
+namespace leakrank::cli {
+namespace {
+
+struct AttachArguments {
+  AttachOptions options;
+  double duration = 0;
+};
+
+int attach_verb(AttachArguments& args) {
+  if (args.duration > 0) args.options.duration_s = args.duration;
+  RunOutcome outcome = attach_and_record(args.options);
+  print_run_summary(outcome);
+  return outcome.exit_code;
+}
+
+}  // namespace
+
+void register_attach(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<AttachArguments>();
+  CLI::App* attach = app.add_subcommand(
+      "attach", "Record a running process until --duration, Ctrl-C or SIGTERM; it keeps running afterwards");
+  attach->add_option("PID", args->options.pid, "The process to record")->required();
+  attach->add_option("--duration", args->duration, "Seconds to record (default: until Ctrl-C or SIGTERM)")
+      ->check(CLI::PositiveNumber);
+  attach->add_option("-o,--output", args->options.output, "Recording file (default: leakrank.<prog>.<pid>.lrk)");
+  attach->add_option("--interval", args->options.interval_s, "Seconds between RSS samples")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  attach->add_option("--max-depth", args->options.max_depth, "Deepest stack recorded")
+      ->capture_default_str()->check(CLI::Range(1, 256));
+  attach->callback([args, &exit_code] { exit_code = attach_verb(*args); });
+}
+
+}  // namespace leakrank::cli
