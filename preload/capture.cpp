@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "preload/allocation_sampler.h"
 #include "preload/module_map.h"
 #include "preload/stack_capture.h"
 #include "preload/stack_table.h"
@@ -13,6 +14,7 @@ namespace leakrank::preload {
 namespace {
 
 StackTable g_stacks;
+AllocationSampler g_sampler;
 int g_max_depth = 64;
 
 constexpr size_t kIpsPerSlot = sizeof(wire::Event) / sizeof(uint64_t);
@@ -38,12 +40,18 @@ void write_stack(RingWriter& writer, uint32_t id, const uintptr_t* ips, int dept
 bool init_capture(const CaptureConfig& config) {
   g_max_depth = config.max_depth < 1 ? 1 : (config.max_depth > kMaxStackDepth ? kMaxStackDepth : config.max_depth);
   init_stack_capture();
-  return g_stacks.init();
+  return g_stacks.init() && g_sampler.init(config.sample_bytes);
 }
 
-void reset_capture_after_fork() { g_stacks.reset(); }
+void reset_capture_after_fork() {
+  g_stacks.reset();
+  g_sampler.reset();
+}
 
 void record_alloc(void* address, size_t size) {
+  if (g_sampler.enabled()) {
+    if (!g_sampler.should_sample(size) || !g_sampler.remember(address)) return;
+  }
   uintptr_t ips[kMaxStackDepth];
   int depth = capture_stack(ips, g_max_depth);
   uint64_t hash = hash_stack(ips, depth, module_generation());
@@ -69,6 +77,7 @@ void record_alloc(void* address, size_t size) {
 }
 
 void record_free(void* address) {
+  if (g_sampler.enabled() && !g_sampler.forget(address)) return;
   RingWriter writer;
   if (!writer.begin(1)) return;
   uint64_t at = reinterpret_cast<uint64_t>(address);

@@ -7,13 +7,14 @@ namespace leakrank::preload {
 
 struct CaptureConfig {
   int max_depth = 64;
+  uint64_t sample_bytes = 0;  // 0: every allocation
 };
 
 bool init_capture(const CaptureConfig& config);  // once per process image
 void reset_capture_after_fork();                 // the child's new session has seen no stacks
 
 // Call after the real allocation returned, so another thread's earlier free of the
-// same address carries an earlier timestamp.
+// same address takes an earlier sequence number.
 void record_alloc(void* address, size_t size);
 // Call before the real free, for the same reason.
 void record_free(void* address);

@@ -66,6 +66,7 @@ bool connect(SessionHeader* session) {
   if (!g_capture_ready) {
     CaptureConfig config;
     config.max_depth = int(session->config.max_depth);
+    config.sample_bytes = session->config.sample_bytes;
     g_capture_ready = init_capture(config);
     if (!g_capture_ready) return false;
   }

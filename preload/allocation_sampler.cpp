@@ -1,0 +1,89 @@
+#include "preload/allocation_sampler.h"
+
+#include <sys/mman.h>
+
+#include <cmath>
+
+namespace leakrank::preload {
+namespace {
+
+constexpr uint64_t kEmpty = 0;
+constexpr uint64_t kTombstone = 1;
+// Live sampled allocations are few (heap size / N), so a small table that stays in cache
+// serves them; probes are bounded so tombstones can never make a free walk the table.
+constexpr uint64_t kCapacity = uint64_t(1) << 16;
+constexpr uint64_t kMaxProbes = 32;
+
+struct ThreadSampling {
+  int64_t bytes_until_sample;
+  uint64_t random_state;
+  bool seeded;
+};
+__attribute__((tls_model("initial-exec"))) thread_local ThreadSampling t_sampling;
+
+uint64_t next_random(ThreadSampling& t) {  // xorshift64*: fast, and quality is ample here
+  t.random_state ^= t.random_state >> 12;
+  t.random_state ^= t.random_state << 25;
+  t.random_state ^= t.random_state >> 27;
+  return t.random_state * 0x2545f4914f6cdd1dULL;
+}
+
+int64_t exponential_gap(ThreadSampling& t, uint64_t mean) {
+  double uniform = (double(next_random(t) >> 11) + 0.5) / double(uint64_t(1) << 53);
+  return int64_t(-std::log(uniform) * double(mean)) + 1;
+}
+
+uint64_t slot_of(uint64_t address, uint64_t mask) { return ((address >> 4) * 0x9e3779b97f4a7c15ULL >> 20) & mask; }
+
+}  // namespace
+
+bool AllocationSampler::init(uint64_t mean_bytes_per_sample) {
+  mean_ = mean_bytes_per_sample;
+  if (!mean_) return true;
+  uint64_t capacity = kCapacity;
+  bytes_ = capacity * sizeof(uint64_t);
+  void* memory = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (memory == MAP_FAILED) return false;
+  slots_ = static_cast<std::atomic<uint64_t>*>(memory);
+  mask_ = capacity - 1;
+  return true;
+}
+
+bool AllocationSampler::should_sample(size_t size) {
+  ThreadSampling& t = t_sampling;
+  if (!t.seeded) {
+    t.random_state = reinterpret_cast<uint64_t>(&t) * 0x9e3779b97f4a7c15ULL | 1;
+    t.bytes_until_sample = exponential_gap(t, mean_);
+    t.seeded = true;
+  }
+  t.bytes_until_sample -= int64_t(size);
+  if (t.bytes_until_sample > 0) return false;
+  while (t.bytes_until_sample <= 0) t.bytes_until_sample += exponential_gap(t, mean_);
+  return true;
+}
+
+bool AllocationSampler::remember(void* address) {
+  uint64_t key = reinterpret_cast<uint64_t>(address);
+  for (uint64_t probe = 0, i = slot_of(key, mask_); probe < kMaxProbes; ++probe, i = (i + 1) & mask_) {
+    uint64_t current = slots_[i].load(std::memory_order_relaxed);
+    if (current != kEmpty && current != kTombstone) continue;
+    if (slots_[i].compare_exchange_strong(current, key, std::memory_order_acq_rel)) return true;
+  }
+  return false;
+}
+
+bool AllocationSampler::forget(void* address) {
+  uint64_t key = reinterpret_cast<uint64_t>(address);
+  for (uint64_t probe = 0, i = slot_of(key, mask_); probe < kMaxProbes; ++probe, i = (i + 1) & mask_) {
+    uint64_t current = slots_[i].load(std::memory_order_acquire);
+    if (current == kEmpty) return false;
+    if (current == key) return slots_[i].compare_exchange_strong(current, kTombstone, std::memory_order_acq_rel);
+  }
+  return false;
+}
+
+void AllocationSampler::reset() {
+  if (slots_) madvise(slots_, bytes_, MADV_DONTNEED);
+}
+
+}  // namespace leakrank::preload
