@@ -22,11 +22,6 @@ std::string location(const SiteDiff& site) {
   return site.line ? fmt::format("{}:{}", site.file, site.line) : site.file;
 }
 
-std::string site_label(const SiteDiff& site) {
-  const std::string where = location(site);
-  return where.empty() ? site.function : fmt::format("{} {}", site.function, where);
-}
-
 std::span<const SiteDiff> shown_sites(const RecordingDiff& diff, const DiffRenderOptions& options) {
   const size_t shown = options.top == 0 ? diff.sites.size() : std::min(options.top, diff.sites.size());
   return std::span(diff.sites).first(shown);
@@ -55,8 +50,13 @@ std::string markdown_cell(std::string_view text) {
 
 }  // namespace
 
+std::string site_label(const SiteDiff& site) {
+  const std::string where = location(site);
+  return where.empty() ? site.function : fmt::format("{} {}", site.function, where);
+}
+
 std::string render_diff_text(const RecordingDiff& diff, const DiffRenderOptions& options) {
-  std::string out = fmt::format("{} -> {}\nheap at end: {} -> {} ({})\n\n", diff.base_path, diff.new_path,
+  std::string out = fmt::format("{} -> {}\nlive heap: {} -> {} ({})\n\n", diff.base_path, diff.new_path,
                                 format_bytes(diff.base_heap_bytes), format_bytes(diff.new_heap_bytes),
                                 signed_bytes(heap_diff(diff)));
   out += fmt::format("{:>12} {:>12} {:>10} {:>10}  {}\n", "SIZE", "SIZE DIFF", "COUNT", "COUNT DIFF", "SITE");
@@ -101,7 +101,7 @@ std::string render_diff_json(const RecordingDiff& diff, const DiffRenderOptions&
 }
 
 std::string render_diff_markdown(const RecordingDiff& diff, const DiffRenderOptions& options) {
-  std::string out = fmt::format("### leakrank diff\n\n`{}` → `{}`: heap at end {} → {} (**{}**)\n\n",
+  std::string out = fmt::format("### leakrank diff\n\n`{}` → `{}`: live heap {} → {} (**{}**)\n\n",
                                 markdown_cell(diff.base_path), markdown_cell(diff.new_path),
                                 format_bytes(diff.base_heap_bytes), format_bytes(diff.new_heap_bytes),
                                 signed_bytes(heap_diff(diff)));

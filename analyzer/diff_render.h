@@ -17,6 +17,9 @@ struct DiffRenderOptions {
   std::optional<uint64_t> fail_on_growth_bytes;  // the gate, when one was asked for
 };
 
+// "function file:line", as the tables show a site.
+std::string site_label(const SiteDiff& site);
+
 std::string render_diff_text(const RecordingDiff& diff, const DiffRenderOptions& options = {});
 std::string render_diff_json(const RecordingDiff& diff, const DiffRenderOptions& options = {});
 std::string render_diff_markdown(const RecordingDiff& diff, const DiffRenderOptions& options = {});

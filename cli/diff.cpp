@@ -18,29 +18,41 @@ namespace {
 
 constexpr int kExitGrowth = 1;
 
+const std::map<std::string, DiffFormat> kFormats = {
+    {"text", DiffFormat::text}, {"json", DiffFormat::json}, {"markdown", DiffFormat::markdown}};
+const std::map<std::string, GroupBy> kGroupings = {
+    {"function", GroupBy::function}, {"line", GroupBy::line}, {"stack", GroupBy::stack}};
+
 struct DiffArguments {
   std::string base;
   std::string now;
   std::string fail_on_growth;
   std::string suppressions;
-  DiffFormat format = DiffFormat::text;
-  GroupBy group_by = GroupBy::line;
+  std::string format = "text";
+  std::string group_by = "line";
   size_t top = 20;
 };
 
+struct Side {
+  std::string label;  // the file, with the instant when one was asked for: run.lrk@30s
+  Analysis analysis;
+};
+
 // FILE, a list number, or FILE@TIME: the live heap at that instant.
-Analysis analyze_argument(const std::string& argument, GroupBy group_by) {
+Side analyze_argument(const std::string& argument, GroupBy group_by) {
   const RecordingRef ref = parse_recording_ref(argument);
   AnalysisOptions options;
   options.group_by = group_by;
   options.until_s = ref.instant.time_s;
   options.until_snapshot = ref.instant.snapshot;
-  return analyze_recording(ref.path, options);
+  const bool at_instant = ref.instant.time_s || ref.instant.snapshot;
+  std::string label = at_instant ? ref.path + argument.substr(argument.rfind('@')) : ref.path;
+  return {std::move(label), analyze_recording(ref.path, options)};
 }
 
 void print_gate_failures(const std::vector<const SiteDiff*>& failed, uint64_t threshold) {
   for (const SiteDiff* site : failed) {
-    fmt::print(stderr, "leakrank: {} grew by {}, more than --fail-on-growth {}\n", site->key,
+    fmt::print(stderr, "leakrank: {} grew by {}, more than --fail-on-growth {}\n", site_label(*site),
                format_bytes(static_cast<double>(site->size_diff)), format_bytes(static_cast<double>(threshold)));
   }
 }
@@ -49,13 +61,17 @@ int diff_verb(const DiffArguments& args) {
   DiffRenderOptions render{.top = args.top};
   if (!args.fail_on_growth.empty()) render.fail_on_growth_bytes = parse_byte_size(args.fail_on_growth);
   const Suppressions suppressions = args.suppressions.empty() ? Suppressions() : load_suppressions(args.suppressions);
-  const Analysis base = analyze_argument(args.base, args.group_by);
-  const Analysis now = analyze_argument(args.now, args.group_by);
-  const RecordingDiff diff = diff_analyses(base, now, suppressions);
-  fmt::print("{}", render_diff(diff, args.format, render));
+  const Side base = analyze_argument(args.base, kGroupings.at(args.group_by));
+  const Side now = analyze_argument(args.now, kGroupings.at(args.group_by));
+  RecordingDiff diff = diff_analyses(base.analysis, now.analysis, suppressions);
+  diff.base_path = base.label;
+  diff.new_path = now.label;
+  const DiffFormat format = kFormats.at(args.format);
+  fmt::print("{}", render_diff(diff, format, render));
   if (!render.fail_on_growth_bytes) return 0;
   const auto failed = sites_growing_over(diff, *render.fail_on_growth_bytes);
-  print_gate_failures(failed, *render.fail_on_growth_bytes);
+  // The text table lists them already; JSON and markdown usually go to a file, so say it here.
+  if (format != DiffFormat::text) print_gate_failures(failed, *render.fail_on_growth_bytes);
   return failed.empty() ? 0 : kExitGrowth;
 }
 
@@ -70,13 +86,11 @@ void register_diff(CLI::App& app, int& exit_code) {
   diff->add_option("--fail-on-growth", args->fail_on_growth,
                    "Exit 1 when a site's live bytes grew by more than SIZE (e.g. 10MiB)");
   diff->add_option("--format", args->format, "text, json, or markdown (for a CI job summary)")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, DiffFormat>{
-          {"text", DiffFormat::text}, {"json", DiffFormat::json}, {"markdown", DiffFormat::markdown}}));
+      ->capture_default_str()->check(CLI::IsMember(kFormats));
   diff->add_option("--suppressions", args->suppressions,
                    "LeakSanitizer-style file of leak:PATTERN lines: matching sites are left out");
   diff->add_option("--group-by", args->group_by, "Site identity: function, line, or stack")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, GroupBy>{
-          {"function", GroupBy::function}, {"line", GroupBy::line}, {"stack", GroupBy::stack}}));
+      ->capture_default_str()->check(CLI::IsMember(kGroupings));
   diff->add_option("--top", args->top, "Sites shown (0: all)")->capture_default_str();
   diff->callback([args, &exit_code] { exit_code = diff_verb(*args); });
 }

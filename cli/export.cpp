@@ -16,9 +16,12 @@ namespace {
 
 enum class ExportFormat { folded, pprof, json };
 
+const std::map<std::string, ExportFormat> kFormats = {
+    {"folded", ExportFormat::folded}, {"pprof", ExportFormat::pprof}, {"json", ExportFormat::json}};
+
 struct ExportArguments {
   std::string file;
-  ExportFormat format = ExportFormat::folded;
+  std::string format;
   std::string output;
 };
 
@@ -43,8 +46,9 @@ int export_verb(const ExportArguments& args) {
   AnalysisOptions options;
   options.until_s = ref.instant.time_s;
   options.until_snapshot = ref.instant.snapshot;
-  options.collect_stacks = args.format != ExportFormat::json;
-  write_file(args.output, render(analyze_recording(ref.path, options), args.format));
+  const ExportFormat format = kFormats.at(args.format);
+  options.collect_stacks = format != ExportFormat::json;
+  write_file(args.output, render(analyze_recording(ref.path, options), format));
   return 0;
 }
 
@@ -59,8 +63,7 @@ void register_export(CLI::App& app, int& exit_code) {
                          "pprof: gzipped profile.proto, in-use and allocated space and objects; "
                          "json: the report's JSON")
       ->required()
-      ->transform(CLI::CheckedTransformer(std::map<std::string, ExportFormat>{
-          {"folded", ExportFormat::folded}, {"pprof", ExportFormat::pprof}, {"json", ExportFormat::json}}));
+      ->check(CLI::IsMember(kFormats));
   export_app->add_option("-o,--output", args->output, "Output file")->required();
   export_app->callback([args, &exit_code] { exit_code = export_verb(*args); });
 }
