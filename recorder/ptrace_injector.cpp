@@ -120,29 +120,32 @@ bool PtraceInjector::seize(pid_t tid) {
     throw std::runtime_error("cannot trace thread " + std::to_string(tid) + ": " + strerror(errno));
   }
   if (!stopped_at_ns_) stopped_at_ns_ = monotonic_ns();
-  Thread thread{tid, {}};
   if (ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr) != 0) {
     ptrace(PTRACE_DETACH, tid, nullptr, nullptr);
     return false;
   }
-  try {
-    wait_for_stop(thread);
-  } catch (const TargetExited&) {
-    return false;  // this thread exited: the others may still be there
-  }
-  threads_.push_back(thread);
   return true;
 }
 
-// Threads may start while we seize: list them again until a pass finds none new.
+// All interrupts go out before the first wait, so the threads' wake-ups overlap. Threads may
+// start meanwhile: list them again until a pass finds none new.
 void PtraceInjector::seize_all() {
   std::set<pid_t> seen;
   for (bool found_new = true; found_new;) {
     found_new = false;
+    std::vector<Thread> interrupted;
     for (pid_t tid : thread_ids(pid_)) {
       if (!seen.insert(tid).second) continue;
       found_new = true;
-      seize(tid);
+      if (seize(tid)) interrupted.push_back(Thread{tid, {}});
+    }
+    for (Thread& thread : interrupted) {
+      try {
+        wait_for_stop(thread);
+        threads_.push_back(thread);
+      } catch (const TargetExited&) {
+        // this thread exited: the others may still be there
+      }
     }
   }
 }
