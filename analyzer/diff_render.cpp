@@ -56,7 +56,7 @@ std::string site_label(const SiteDiff& site) {
 }
 
 std::string render_diff_text(const RecordingDiff& diff, const DiffRenderOptions& options) {
-  std::string out = fmt::format("{} -> {}\nlive heap: {} -> {} ({})\n\n", diff.base_path, diff.new_path,
+  std::string out = fmt::format("{} -> {}\nlive heap: {} -> {} ({})\n\n", diff.base_label, diff.new_label,
                                 format_bytes(diff.base_heap_bytes), format_bytes(diff.new_heap_bytes),
                                 signed_bytes(heap_diff(diff)));
   out += fmt::format("{:>12} {:>12} {:>10} {:>10}  {}\n", "SIZE", "SIZE DIFF", "COUNT", "COUNT DIFF", "SITE");
@@ -88,7 +88,7 @@ std::string render_diff_json(const RecordingDiff& diff, const DiffRenderOptions&
                      {"count_diff", site.count_diff}});
   }
   nlohmann::ordered_json json = {
-      {"base", diff.base_path}, {"new", diff.new_path},
+      {"base", diff.base_label}, {"new", diff.new_label},
       {"base_heap_bytes", diff.base_heap_bytes}, {"new_heap_bytes", diff.new_heap_bytes},
       {"heap_diff_bytes", heap_diff(diff)}, {"suppressed_sites", diff.suppressed_sites}, {"sites", sites}};
   if (options.fail_on_growth_bytes) {
@@ -102,7 +102,7 @@ std::string render_diff_json(const RecordingDiff& diff, const DiffRenderOptions&
 
 std::string render_diff_markdown(const RecordingDiff& diff, const DiffRenderOptions& options) {
   std::string out = fmt::format("### leakrank diff\n\n`{}` → `{}`: live heap {} → {} (**{}**)\n\n",
-                                markdown_cell(diff.base_path), markdown_cell(diff.new_path),
+                                markdown_cell(diff.base_label), markdown_cell(diff.new_label),
                                 format_bytes(diff.base_heap_bytes), format_bytes(diff.new_heap_bytes),
                                 signed_bytes(heap_diff(diff)));
   if (options.fail_on_growth_bytes) {

@@ -44,7 +44,7 @@ bool is_suppressed(const Suppressions& suppressions, const SitePair& pair) {
 }  // namespace
 
 RecordingDiff diff_analyses(const Analysis& base, const Analysis& now, const Suppressions& suppressions) {
-  RecordingDiff diff{.base_path = base.path, .new_path = now.path,
+  RecordingDiff diff{.base_label = base.path, .new_label = now.path,
                      .base_heap_bytes = base.end_heap_bytes, .new_heap_bytes = now.end_heap_bytes};
   for (const auto& [key, pair] : pair_by_key(base, now)) {
     if (is_suppressed(suppressions, pair)) {

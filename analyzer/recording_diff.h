@@ -25,8 +25,8 @@ struct SiteDiff {
 };
 
 struct RecordingDiff {
-  std::string base_path;
-  std::string new_path;
+  std::string base_label;  // how the output names each side: the recording, or FILE@TIME
+  std::string new_label;
   uint64_t base_heap_bytes = 0;  // live heap at the end of each side's window
   uint64_t new_heap_bytes = 0;
   std::vector<SiteDiff> sites;   // largest size_diff first
@@ -34,6 +34,7 @@ struct RecordingDiff {
 };
 
 // A site missing on one side counts as 0 there. Sites a suppression matches are left out.
+// Each side is labelled with its recording's path.
 RecordingDiff diff_analyses(const Analysis& base, const Analysis& now, const Suppressions& suppressions = {});
 
 // The sites whose growth exceeds threshold_bytes (the --fail-on-growth gate), largest first.

@@ -64,8 +64,8 @@ int diff_verb(const DiffArguments& args) {
   const Side base = analyze_argument(args.base, kGroupings.at(args.group_by));
   const Side now = analyze_argument(args.now, kGroupings.at(args.group_by));
   RecordingDiff diff = diff_analyses(base.analysis, now.analysis, suppressions);
-  diff.base_path = base.label;
-  diff.new_path = now.label;
+  diff.base_label = base.label;
+  diff.new_label = now.label;
   const DiffFormat format = kFormats.at(args.format);
   fmt::print("{}", render_diff(diff, format, render));
   if (!render.fail_on_growth_bytes) return 0;
