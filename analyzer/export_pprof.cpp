@@ -67,7 +67,7 @@ struct MappingRange {
 
 class PprofBuilder {
  public:
-  explicit PprofBuilder(const Analysis& analysis) : analysis_(analysis) { string_index(""); }
+  explicit PprofBuilder(const Analysis& analysis) : analysis_(analysis) { string_index(""); }  // index 0
 
   void add(const StackSample& stack) {
     std::vector<uint64_t> location_ids;
@@ -95,8 +95,7 @@ class PprofBuilder {
       profile_.varint_field(profile_field::comment, string_index("sampled recording: values are scaled estimates"));
     }
     write_mappings();
-    profile_.bytes_field(profile_field::string_table, "");  // index 0 is always ""
-    for (size_t i = 1; i < strings_.size(); ++i) profile_.bytes_field(profile_field::string_table, strings_[i]);
+    for (const std::string& s : strings_) profile_.bytes_field(profile_field::string_table, s);  // [0] is "", as pprof requires
     return profile_.bytes();
   }
 
