@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "preload/allocation_sampler.h"
+#include "preload/got_patcher.h"
 #include "preload/module_map.h"
 #include "preload/stack_capture.h"
 #include "preload/stack_table.h"
@@ -16,6 +17,8 @@ namespace {
 StackTable g_stacks;
 AllocationSampler g_sampler;
 int g_max_depth = 64;
+
+__attribute__((tls_model("initial-exec"))) thread_local uint32_t t_allocations;
 
 constexpr size_t kIpsPerSlot = sizeof(wire::Event) / sizeof(uint64_t);
 
@@ -49,6 +52,7 @@ void reset_capture_after_fork() {
 }
 
 void record_alloc(void* address, size_t size) {
+  if ((++t_allocations & 4095) == 0) patch_objects_loaded_since();  // attach: objects dlopen'ed since
   if (g_sampler.enabled()) {
     if (!g_sampler.should_sample(size) || !g_sampler.remember(address)) return;
   }

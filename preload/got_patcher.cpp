@@ -41,6 +41,9 @@ int g_slot_count = 0;
 uintptr_t g_patched_objects[kMaxObjects];
 int g_object_count = 0;
 uintptr_t g_own_code = 0;
+std::atomic<bool> g_attached{false};
+std::atomic<bool> g_patching{false};   // one thread patches at a time
+unsigned long long g_loads_seen = 0;   // dl_phdr_info::dlpi_adds at the last patch
 
 ObjectLayout layout_of(const dl_phdr_info* info) {
   ObjectLayout layout;
@@ -160,18 +163,40 @@ bool find_own_hooks() {
   return found;
 }
 
+int count_loads(dl_phdr_info* info, size_t, void* loads) {
+  *static_cast<unsigned long long*>(loads) = info->dlpi_adds;
+  return 1;  // the counter is the same in every entry: the first one is enough
+}
+
 }  // namespace
 
 int patch_allocator_slots() {
   if (!find_own_hooks()) return -1;
+  dl_iterate_phdr(count_loads, &g_loads_seen);
   dl_iterate_phdr(patch_each_object, nullptr);
+  g_attached.store(true, std::memory_order_release);
   return g_slot_count;
 }
 
 void restore_allocator_slots() {
+  g_attached.store(false, std::memory_order_release);
+  while (g_patching.exchange(true, std::memory_order_acquire)) {
+  }
   dl_iterate_phdr(restore_each_object, nullptr);
   g_slot_count = 0;
   g_object_count = 0;
+  g_patching.store(false, std::memory_order_release);
+}
+
+void patch_objects_loaded_since() {
+  if (!g_attached.load(std::memory_order_acquire) || g_patching.exchange(true, std::memory_order_acquire)) return;
+  unsigned long long loads = 0;
+  dl_iterate_phdr(count_loads, &loads);
+  if (loads != g_loads_seen && g_attached.load(std::memory_order_acquire)) {
+    g_loads_seen = loads;
+    dl_iterate_phdr(patch_each_object, nullptr);
+  }
+  g_patching.store(false, std::memory_order_release);
 }
 
 }  // namespace leakrank::preload
