@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <utility>
@@ -233,8 +234,7 @@ class AnalysisSink final : public RecordSink {
     last_ns_ = time_ns;
     if (time_ns >= cutoff_ns_) return;
     if (time_ns >= window_start_ns_) begin_window();
-    heap_.alloc(time_ns, address, size, stack_id);
-    heap_curve_.add(time_ns, heap_.live_bytes());
+    buffer({time_ns, address, size, stack_id, false});
   }
 
   void on_free(uint64_t time_ns, uint64_t address) override {
@@ -242,8 +242,7 @@ class AnalysisSink final : public RecordSink {
     last_ns_ = time_ns;
     if (time_ns >= cutoff_ns_) return;
     if (time_ns >= window_start_ns_) begin_window();
-    heap_.free(address);
-    heap_curve_.add(time_ns, heap_.live_bytes());
+    buffer({time_ns, address, 0, 0, true});
   }
 
   void on_rss(uint64_t time_ns, uint64_t bytes) override {
@@ -256,6 +255,7 @@ class AnalysisSink final : public RecordSink {
   void on_snapshot(uint64_t time_ns, std::string_view name) override {
     last_ns_ = time_ns;
     if (time_ns >= cutoff_ns_) return;
+    replay_buffered();
     if (!name.empty()) named_.push_back({std::string(name), seconds(time_ns)});
     if (options_.until_snapshot && name == *options_.until_snapshot) {
       cutoff_ns_ = time_ns;  // the state at this snapshot is the end point
@@ -280,8 +280,23 @@ class AnalysisSink final : public RecordSink {
  private:
   bool window_started() const { return window_start_ns_ == kNever; }
 
+  void buffer(const HeapEvent& event) {
+    buffered_[buffered_count_++] = event;
+    if (buffered_count_ == buffered_.size()) replay_buffered();
+  }
+
+  // Every reader of the heap's state calls this first.
+  void replay_buffered() {
+    if (buffered_count_ == 0) return;
+    HeapMoment highest = heap_.replay({buffered_.data(), buffered_count_});
+    heap_curve_.add(highest.time_ns, highest.bytes);
+    heap_curve_.add(buffered_[buffered_count_ - 1].time_ns, heap_.live_bytes());
+    buffered_count_ = 0;
+  }
+
   // --since: totals and the peak restart here, and growth is measured from this state.
   void begin_window() {
+    replay_buffered();
     uint64_t since_ns = window_start_ns_;
     window_start_ns_ = kNever;
     heap_.start_window(since_ns);
@@ -309,6 +324,8 @@ class AnalysisSink final : public RecordSink {
   const uint64_t since_ns_;
   uint64_t window_start_ns_;  // kNever once the window has begun
   uint64_t cutoff_ns_;        // records at or after this are past the window
+  std::array<HeapEvent, 256> buffered_;
+  size_t buffered_count_ = 0;
   uint64_t last_ns_ = 0;
   uint64_t events_ = 0;
   uint64_t peak_rss_ = 0;
@@ -379,6 +396,7 @@ std::vector<StackSample> AnalysisSink::stack_samples() {
 }
 
 Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summary) {
+  replay_buffered();
   if (options_.until_snapshot && cutoff_ns_ == kNever)
     throw RecordingError(fmt::format("{}: no snapshot named '{}'", path, *options_.until_snapshot));
   Analysis analysis;

@@ -1,23 +1,25 @@
 #include "analyzer/live_heap.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace leakrank {
 
 LiveHeap::LiveHeap(uint64_t sample_bytes) : sample_bytes_(double(sample_bytes)) {}
 
-LiveHeap::Weight LiveHeap::weight(uint64_t size) const {
+// The helpers of the replay loop are forced inline: they run for every event.
+[[gnu::always_inline]] inline LiveHeap::Weight LiveHeap::weight(uint64_t size) const {
   if (sample_bytes_ == 0 || size == 0) return {double(size), 1};
   double sampled_fraction = -std::expm1(-double(size) / sample_bytes_);  // 1 - exp(-s / S)
   return {double(size) / sampled_fraction, 1 / sampled_fraction};
 }
 
-StackUsage& LiveHeap::usage(uint32_t stack_id) {
+[[gnu::always_inline]] inline StackUsage& LiveHeap::usage(uint32_t stack_id) {
   if (stack_id >= stacks_.size()) stacks_.resize(size_t(stack_id) + 1);
   return stacks_[stack_id];
 }
 
-void LiveHeap::note_change(uint32_t stack_id, StackUsage& usage) {
+[[gnu::always_inline]] inline void LiveHeap::note_change(uint32_t stack_id, StackUsage& usage) {
   if (usage.changed_epoch != changed_epoch_) {
     usage.changed_epoch = changed_epoch_;
     changed_.push_back(stack_id);
@@ -29,12 +31,12 @@ void LiveHeap::note_change(uint32_t stack_id, StackUsage& usage) {
 }
 
 void LiveHeap::alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id) {
-  auto [slot, inserted] = blocks_.try_emplace(address, Block{size, stack_id});
+  auto [slot, inserted] = blocks_.try_emplace(address);
   if (!inserted) {  // the earlier block at this address was freed where we could not see it
-    release(slot->second);
+    release(address, slot->second);
     ++replaced_blocks_;
-    slot->second = Block{size, stack_id};
   }
+  slot->second = pack(address, size, stack_id);
   Weight w = weight(size);
   StackUsage& stack = usage(stack_id);
   stack.live_bytes += w.bytes;
@@ -59,17 +61,52 @@ void LiveHeap::free(uint64_t address) {
     return;
   }
   if (last_event_was_alloc_ && last_alloc_address_ == address) {
-    double count = weight(slot->second.size).count;
+    double count = weight(size_of(address, slot->second)).count;
     stacks_[slot->second.stack_id].temporary_allocations += count;
     temporary_allocations_ += count;
   }
   last_event_was_alloc_ = false;
-  release(slot->second);
+  release(address, slot->second);
   blocks_.erase(slot);
 }
 
-void LiveHeap::release(const Block& block) {
-  Weight w = weight(block.size);
+void LiveHeap::prefetch(const HeapEvent& event) const {
+  blocks_.prefetch(event.address);
+  if (!event.is_free && event.stack_id < stacks_.size()) __builtin_prefetch(&stacks_[event.stack_id], 1);
+}
+
+HeapMoment LiveHeap::replay(std::span<const HeapEvent> events) {
+  constexpr size_t kPrefetchDistance = 16;  // enough lookups in flight to hide memory latency
+  for (size_t i = 0; i < std::min(kPrefetchDistance, events.size()); ++i) prefetch(events[i]);
+  HeapMoment highest{events.empty() ? 0 : events.front().time_ns, live_bytes_};
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (i + kPrefetchDistance < events.size()) prefetch(events[i + kPrefetchDistance]);
+    const HeapEvent& event = events[i];
+    if (event.is_free) {
+      free(event.address);
+    } else {
+      alloc(event.time_ns, event.address, event.size, event.stack_id);
+      if (live_bytes_ > highest.bytes) highest = {event.time_ns, live_bytes_};
+    }
+  }
+  return highest;
+}
+
+// Sizes of 4 GiB and more are rare: they live in a side table so every other block
+// takes 8 bytes and the map's slots 16.
+LiveHeap::Block LiveHeap::pack(uint64_t address, uint64_t size, uint32_t stack_id) {
+  if (size < kLargeSize) return {uint32_t(size), stack_id};
+  large_sizes_[address] = size;
+  return {kLargeSize, stack_id};
+}
+
+uint64_t LiveHeap::size_of(uint64_t address, const Block& block) const {
+  return block.size == kLargeSize ? large_sizes_.find(address)->second : block.size;
+}
+
+[[gnu::always_inline]] inline void LiveHeap::release(uint64_t address, const Block& block) {
+  Weight w = weight(size_of(address, block));
+  if (block.size == kLargeSize) large_sizes_.erase(address);
   StackUsage& stack = stacks_[block.stack_id];
   stack.live_bytes -= w.bytes;
   stack.live_allocations -= w.count;

@@ -11,7 +11,7 @@
 
 namespace leakrank {
 
-struct StackUsage {
+struct alignas(64) StackUsage {  // one cache line: stacks are touched in random order
   double live_bytes = 0;
   double live_allocations = 0;
   double total_bytes = 0;            // allocated since the window began
@@ -23,6 +23,21 @@ struct StackUsage {
   uint32_t since_peak_epoch = 0;
 };
 
+// One allocation or free, buffered so a batch can be replayed with its hash-table lookups
+// prefetched: with many live blocks nearly every lookup is a cache miss otherwise.
+struct HeapEvent {
+  uint64_t time_ns;
+  uint64_t address;
+  uint64_t size;      // 0 for a free
+  uint32_t stack_id;
+  bool is_free;
+};
+
+struct HeapMoment {
+  uint64_t time_ns = 0;
+  double bytes = 0;
+};
+
 class LiveHeap {
  public:
   // sample_bytes > 0: each recorded allocation of size s stands for s / (1 - exp(-s / sample_bytes))
@@ -32,6 +47,8 @@ class LiveHeap {
   void alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id);
   // Frees of addresses never seen are ignored: allocated before recording began, or unsampled.
   void free(uint64_t address);
+  // Applies events in order, as alloc() and free() would; returns the batch's highest heap.
+  HeapMoment replay(std::span<const HeapEvent> events);
 
   // Totals, temporary counts and the peak restart here (--since); live blocks stay.
   void start_window(uint64_t time_ns);
@@ -54,8 +71,9 @@ class LiveHeap {
   uint64_t replaced_blocks() const { return replaced_blocks_; }  // freed outside our view
 
  private:
+  static constexpr uint32_t kLargeSize = UINT32_MAX;  // the size is in large_sizes_
   struct Block {
-    uint64_t size;
+    uint32_t size;
     uint32_t stack_id;
   };
   struct Weight {
@@ -64,13 +82,17 @@ class LiveHeap {
   };
 
   Weight weight(uint64_t size) const;
+  void prefetch(const HeapEvent& event) const;
   StackUsage& usage(uint32_t stack_id);
   void note_change(uint32_t stack_id, StackUsage& usage);
-  void release(const Block& block);
+  Block pack(uint64_t address, uint64_t size, uint32_t stack_id);
+  uint64_t size_of(uint64_t address, const Block& block) const;
+  void release(uint64_t address, const Block& block);
   void record_peak(uint64_t time_ns);
 
   double sample_bytes_;
   absl::flat_hash_map<uint64_t, Block> blocks_;
+  absl::flat_hash_map<uint64_t, uint64_t> large_sizes_;
   std::vector<StackUsage> stacks_;
   std::vector<uint32_t> changed_;
   std::vector<uint32_t> since_peak_;  // stacks changed since the peak: refreshed at the next one

@@ -122,4 +122,35 @@ TEST_CASE("a window restarts totals and the peak but keeps live blocks") {
   CHECK(heap.peak_bytes() == 30);
 }
 
+TEST_CASE("blocks of 4 GiB and more keep their exact size") {
+  constexpr uint64_t kHuge = (5ull << 30) + 3;
+  LiveHeap heap;
+  heap.alloc(1, 0x1000, kHuge, 0);
+  heap.alloc(2, 0x2000, 7, 0);
+  CHECK(heap.live_bytes() == double(kHuge + 7));
+  heap.alloc(3, 0x1000, kHuge + 1, 1);  // replaces the huge block
+  CHECK(heap.live_bytes() == double(kHuge + 8));
+  heap.free(0x1000);
+  CHECK(heap.live_bytes() == 7);
+  CHECK(heap.stacks()[1].live_bytes == 0);
+}
+
+TEST_CASE("a replayed batch matches event-by-event replay and reports its highest moment") {
+  std::vector<HeapEvent> events;
+  for (uint64_t i = 0; i < 1000; ++i) {
+    events.push_back({i * 10, 0x1000 + i * 0x40, 100 + i, uint32_t(i % 7), false});
+    if (i % 3 == 0) events.push_back({i * 10 + 5, 0x1000 + (i / 2) * 0x40, 0, 0, true});
+  }
+  LiveHeap batched;
+  HeapMoment highest = batched.replay(events);
+  LiveHeap one_by_one;
+  for (const HeapEvent& e : events) e.is_free ? one_by_one.free(e.address) : one_by_one.alloc(e.time_ns, e.address, e.size, e.stack_id);
+  CHECK(batched.live_bytes() == one_by_one.live_bytes());
+  CHECK(batched.peak_bytes() == one_by_one.peak_bytes());
+  CHECK(batched.temporary_allocations() == one_by_one.temporary_allocations());
+  CHECK(highest.bytes == one_by_one.peak_bytes());
+  CHECK(highest.time_ns == one_by_one.peak_time_ns());
+  for (uint32_t s = 0; s < 7; ++s) CHECK(batched.stacks()[s].live_bytes == one_by_one.stacks()[s].live_bytes);
+}
+
 }  // namespace leakrank
