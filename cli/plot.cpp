@@ -1,0 +1,73 @@
+// leakrank plot [FILE...]: memory over time as a PNG or SVG chart (leakrank's `mprof plot`):
+// RSS, heap and peak, the sites that rose, one colour per compared run.
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <memory>
+#include <tuple>
+#include <vector>
+
+#include "analyzer/plot_builder.h"
+#include "analyzer/recording_selection.h"
+#include "cli/verbs.h"
+
+namespace leakrank::cli {
+namespace {
+
+struct PlotArguments {
+  std::vector<std::string> files;
+  std::string output;
+  std::string title;
+  size_t top = 5;
+  std::string window;
+  std::string size = "1200x720";
+  bool slope = false;
+};
+
+PlotOptions plot_options(const PlotArguments& args) {
+  PlotOptions options{.title = args.title, .top_sites = args.top, .show_slope = args.slope};
+  if (!args.window.empty()) options.window = parse_plot_window(args.window);
+  std::tie(options.width, options.height) = parse_plot_size(args.size);
+  return options;
+}
+
+// Next to the first recording: t.lrk -> t.png; compared runs: a-vs-b.png.
+std::string default_output(const std::vector<std::string>& recordings) {
+  std::string stem;
+  for (const std::string& path : recordings)
+    stem += (stem.empty() ? "" : "-vs-") + std::filesystem::path(path).stem().string();
+  return (std::filesystem::path(recordings.front()).parent_path() / (stem + ".png")).string();
+}
+
+int plot_verb(const PlotArguments& args) {
+  const PlotOptions options = plot_options(args);  // bad arguments fail before the slow part
+  std::vector<std::string> recordings;
+  for (const std::string& file : args.files.empty() ? std::vector<std::string>{""} : args.files)
+    recordings.push_back(select_recording(file));
+  std::vector<RecordedRun> runs;
+  for (const std::string& path : recordings) runs.push_back(analyze_run(path));
+  const std::string output = args.output.empty() ? default_output(recordings) : args.output;
+  render_plot(build_plot(runs, options), output);
+  for (const RecordedRun& run : runs)
+    for (const std::string& warning : run.process.warnings) fmt::print(stderr, "leakrank: warning: {}\n", warning);
+  fmt::print("{}\n", output);
+  return 0;
+}
+
+}  // namespace
+
+void register_plot(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<PlotArguments>();
+  CLI::App* plot = app.add_subcommand("plot", "Chart memory over time: RSS, heap, peak and the sites that rose");
+  plot->add_option("FILE", args->files,
+                   "Recordings or list numbers (default: the newest); several are overlaid for comparison");
+  plot->add_option("-o,--output", args->output, "OUT.png or OUT.svg (default: the recording's name with .png)");
+  plot->add_option("--title", args->title, "Chart title (default: the recorded command)");
+  plot->add_option("--top", args->top, "Rising sites drawn per recording")->capture_default_str();
+  plot->add_option("--window", args->window, "Show only X0,X1 seconds, e.g. 2,10");
+  plot->add_option("--size", args->size, "WIDTHxHEIGHT in pixels (points for SVG)")->capture_default_str();
+  plot->add_flag("--slope", args->slope, "Append each series' trend (least squares, per second) to the legend");
+  plot->callback([args, &exit_code] { exit_code = plot_verb(*args); });
+}
+
+}  // namespace leakrank::cli
