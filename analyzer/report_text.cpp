@@ -104,21 +104,23 @@ std::string site_table(const std::vector<Site>& sites, size_t shown, const Style
   return out;
 }
 
-// The frames of one site's largest stack; frames above the site's own (allocator, libc)
-// are dimmed, as --keep-frames would have named the site after them.
+std::string frame_line(const Frame& frame) {
+  return location(frame.function, frame.file, frame.line, frame.module) + (frame.inlined ? "  (inlined)" : "");
+}
+
+// The frames of one site's largest stack. Frames above the site's own (allocator, libc,
+// inlined library templates) are dimmed and shortened to the first one and a count.
 std::string site_stack(const Site& site, size_t rank, const Style& style) {
   std::string out = fmt::format("#{} {}\n", rank, site_location(site));
   auto own = std::find_if(site.frames.begin(), site.frames.end(), [&](const Frame& frame) {
     return frame.function == site.function && frame.file == site.file && frame.line == site.line;
   });
   size_t own_index = own == site.frames.end() ? 0 : size_t(own - site.frames.begin());
-  size_t shown = std::min(site.frames.size(), own_index + kFramesShown);
-  for (size_t i = 0; i < shown; ++i) {
-    const Frame& frame = site.frames[i];
-    std::string line = location(frame.function, frame.file, frame.line, frame.module) + (frame.inlined ? "  (inlined)" : "");
-    out += "    " + (i < own_index ? style.dim(line) : line) + "\n";
-  }
-  if (shown < site.frames.size()) out += style.dim(fmt::format("    ... {} more frames\n", site.frames.size() - shown));
+  if (own_index > 0) out += "    " + style.dim(frame_line(site.frames.front())) + "\n";
+  if (own_index > 1) out += style.dim(fmt::format("    ... {} more skipped frames\n", own_index - 1));
+  size_t end = std::min(site.frames.size(), own_index + kFramesShown);
+  for (size_t i = own_index; i < end; ++i) out += "    " + frame_line(site.frames[i]) + "\n";
+  if (end < site.frames.size()) out += style.dim(fmt::format("    ... {} more frames\n", site.frames.size() - end));
   return out;
 }
 

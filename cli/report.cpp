@@ -1,0 +1,81 @@
+// leakrank report [FILE]: the allocation sites of one recording, ranked by how they grow.
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <map>
+#include <memory>
+
+#include "analyzer/analysis.h"
+#include "analyzer/recording_selection.h"
+#include "analyzer/report.h"
+#include "cli/verbs.h"
+
+namespace leakrank::cli {
+namespace {
+
+enum class ReportFormat { text, json };
+
+struct ReportArguments {
+  std::string file;
+  size_t top = 10;
+  GroupBy group_by = GroupBy::line;
+  ReportFormat format = ReportFormat::text;
+  std::string since;
+  std::string until;
+  bool keep_frames = false;
+  std::vector<std::string> debug_dirs;
+};
+
+// https://no-color.org: any non-empty NO_COLOR turns colour off.
+bool wants_color() {
+  const char* no_color = std::getenv("NO_COLOR");
+  return isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0');
+}
+
+AnalysisOptions analysis_options(const ReportArguments& args, const RecordingInstant& instant) {
+  AnalysisOptions options;
+  options.group_by = args.group_by;
+  options.keep_frames = args.keep_frames;
+  options.symbolizer.debug_dirs = args.debug_dirs;
+  if (!args.since.empty()) options.since_s = parse_duration_s(args.since);
+  options.until_s = args.until.empty() ? instant.time_s : parse_duration_s(args.until);
+  if (args.until.empty()) options.until_snapshot = instant.snapshot;
+  return options;
+}
+
+int report_verb(const ReportArguments& args) {
+  RecordingRef ref = parse_recording_ref(args.file);
+  Analysis analysis = analyze_recording(ref.path, analysis_options(args, ref.instant));
+  ReportOptions render{.top = args.top, .color = wants_color() && args.format == ReportFormat::text};
+  fmt::print("{}", args.format == ReportFormat::json ? render_report_json(analysis, render)
+                                                     : render_report_text(analysis, render));
+  std::fflush(stdout);
+  for (const std::string& warning : analysis.warnings) fmt::print(stderr, "leakrank: warning: {}\n", warning);
+  return 0;
+}
+
+}  // namespace
+
+void register_report(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<ReportArguments>();
+  CLI::App* report = app.add_subcommand("report", "Rank a recording's allocation sites by how they grow");
+  report->add_option("FILE", args->file,
+                     "Recording (default: the newest here), a `leakrank list` number, or FILE@TIME "
+                     "(TIME: 30s, end, or a snapshot name)");
+  report->add_option("--top", args->top, "Sites shown (0: all)")->capture_default_str();
+  report->add_option("--group-by", args->group_by, "Site identity: function, line (default), or stack")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, GroupBy>{
+          {"function", GroupBy::function}, {"line", GroupBy::line}, {"stack", GroupBy::stack}}));
+  report->add_option("--format", args->format, "text (default) or json (stable, for CI)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, ReportFormat>{{"text", ReportFormat::text}, {"json", ReportFormat::json}}));
+  report->add_option("--since", args->since, "Measure growth from this time on (e.g. 30s, 2m)");
+  report->add_option("--until", args->until, "Report the state at this time (e.g. 90s)");
+  report->add_flag("--keep-frames", args->keep_frames,
+                   "Let allocator, libc and libstdc++ frames name a site instead of skipping them");
+  report->add_option("--debug-dir", args->debug_dirs, "Folder with separate debug info (repeatable)");
+  report->callback([args, &exit_code] { exit_code = report_verb(*args); });
+}
+
+}  // namespace leakrank::cli
