@@ -71,16 +71,18 @@ std::string child_label(const Analysis& child) {
   return fmt::format("child {}{} heap", child.meta.pid, program);
 }
 
-// Sites that rose: still growing at the end, or grown to a plateau (a bounded cache).
-bool rose(const Site& site) {
-  return site.growth.verdict == Verdict::growing || site.growth.verdict == Verdict::plateau;
+// Sites that rose (still growing at the end, or grown to a plateau: a bounded cache) to a
+// height the chart can show: below 1% of the peak heap a line lies on the axis.
+bool worth_drawing(const Site& site, const Analysis& analysis) {
+  bool rose = site.growth.verdict == Verdict::growing || site.growth.verdict == Verdict::plateau;
+  return rose && site.growth.peak_bytes >= 0.01 * double(analysis.peak_heap_bytes);
 }
 
 void add_sites(PlotSpec& spec, const Analysis& analysis, const RunLabels& labels, size_t top) {
   size_t shown = 0;
   for (const Site& site : analysis.sites) {  // already ranked, fastest growth first
     if (shown == top) break;
-    if (!rose(site) || site.live_bytes_series.size() != analysis.snapshot_times_s.size()) continue;
+    if (!worth_drawing(site, analysis) || site.live_bytes_series.size() != analysis.snapshot_times_s.size()) continue;
     spec.series.push_back({labels.with(site_plot_label(site)), analysis.snapshot_times_s, site.live_bytes_series,
                            PlotSeries::Role::site});
     ++shown;
@@ -90,9 +92,10 @@ void add_sites(PlotSpec& spec, const Analysis& analysis, const RunLabels& labels
 std::string default_title(const std::vector<RecordedRun>& runs) {
   if (runs.size() == 1) {
     const std::vector<std::string>& command = runs[0].process.meta.command;
-    std::string joined;
-    for (const std::string& word : command) joined += (joined.empty() ? "" : " ") + word;
-    return joined.empty() ? short_recording_name(runs[0].process.path) : joined;
+    if (command.empty()) return short_recording_name(runs[0].process.path);
+    std::string title = fs::path(command[0]).filename().string();  // the folder is noise in a title
+    for (size_t i = 1; i < command.size(); ++i) title += " " + command[i];
+    return title;
   }
   std::string title;
   for (const RecordedRun& run : runs) title += (title.empty() ? "" : " vs ") + short_recording_name(run.process.path);
