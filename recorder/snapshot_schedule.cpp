@@ -4,7 +4,7 @@ namespace leakrank {
 
 SnapshotSchedule::SnapshotSchedule(std::optional<double> fixed_period_s)
     : adaptive_(!fixed_period_s),
-      period_ns_(uint64_t((fixed_period_s ? *fixed_period_s : 0.1) * 1e9)),
+      period_ns_(uint64_t((fixed_period_s ? *fixed_period_s : 0.01) * 1e9)),
       next_ns_(period_ns_) {
   if (period_ns_ == 0) period_ns_ = next_ns_ = 1'000'000;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // When the recorder marks snapshot points. With a fixed period, every period; by default
-// adaptively: every 0.1 s at first, the period doubling after each 32 marks, so a run of any
+// adaptively: every 10 ms at first, the period doubling after each 32 marks, so a run of any
 // length gets a few dozen marks per doubling of its length and the analyzer thins them evenly.
 #include <cstdint>
 #include <optional>

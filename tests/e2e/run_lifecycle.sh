@@ -39,6 +39,7 @@ check_mode 0 exec   # execve keeps the pid: the new image records into the same 
 
 # dlopen/dlclose in a loop: the plugin's leaks are recorded and its frames symbolize.
 check_mode 0 dlopen "$PLUGIN"
-line=$(totals dlopen.lrk)
+line=$(totals dlopen.lrk 1234)
+expect_eq "$(field live_of_size "$line")" 4 "blocks leaked from inside the dlopen'ed plugin"
 (($(field allocations "$line") >= 200)) || fail "plugin allocations missing: $line"
 echo "run_lifecycle: ok"
