@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <stdexcept>
 #include <system_error>
 
@@ -71,7 +72,7 @@ double parse_duration_s(std::string_view text) {
   auto [rest, error] = std::from_chars(text.data(), text.data() + text.size(), number);
   std::string_view unit(rest, size_t(text.data() + text.size() - rest));
   double scale = unit == "" || unit == "s" ? 1 : unit == "ms" ? 1e-3 : unit == "m" ? 60 : unit == "h" ? 3600 : -1;
-  if (error != std::errc{} || text.empty() || scale < 0 || number < 0)
+  if (error != std::errc{} || text.empty() || scale < 0 || number < 0 || !std::isfinite(number * scale))
     throw std::invalid_argument(fmt::format("invalid time '{}': expected e.g. 30s, 1.5s, 250ms, 2m", text));
   return number * scale;
 }
