@@ -1,0 +1,200 @@
+// Fuzzes what `leakrank report/diff/export` do with a file: read_recording with a sink that
+// takes every callback, then the whole analysis and every renderer on the same bytes.
+// Bytes that are not a recording must end in RecordingError (a one-line message), never
+// in a crash, a hang, a huge allocation or any other exception.
+//
+// An input that starts with the recording magic is used as the file. Any other input is
+// taken as raw record payloads, split into blocks at kBlockSeparator, which the harness
+// compresses into a well-formed file: mutations then reach the record decoder instead of
+// dying at the zstd checksum.
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "analyzer/analysis.h"
+#include "analyzer/diff_render.h"
+#include "analyzer/export.h"
+#include "analyzer/recording_diff.h"
+#include "analyzer/report.h"
+#include "recording/recording_reader.h"
+
+namespace {
+
+#define CHECK(condition)                                                    \
+  do {                                                                      \
+    if (!(condition)) {                                                     \
+      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
+      std::abort();                                                         \
+    }                                                                       \
+  } while (0)
+
+// Touches every byte it is handed, so ASan sees any view that outlives its buffer, and
+// checks what the reader promises about record order.
+struct EverySink : leakrank::RecordSink {
+  uint64_t records = 0, checksum = 0;
+  bool names_real_file = false;
+
+  void first(bool is_meta) {
+    CHECK(is_meta == (records++ == 0));  // the meta record, once, before anything else
+  }
+  void mix(uint64_t value) { checksum = checksum * 31 + value; }
+  void mix(std::string_view text) {
+    for (char c : text) mix(uint64_t(uint8_t(c)));
+  }
+
+  void on_meta(const leakrank::RecordingMeta& meta) override {
+    first(true);
+    for (const std::string& arg : meta.command) mix(arg);
+    mix(meta.tool_version);
+    mix(uint64_t(meta.pid) + meta.sample_bytes + meta.max_depth);
+    CHECK(meta.attached <= 1);
+  }
+  void on_module_map(uint32_t generation, const std::vector<leakrank::ModuleInfo>& modules) override {
+    first(false);
+    mix(generation);
+    for (const leakrank::ModuleInfo& m : modules) {
+      names_real_file |= access(m.path.c_str(), F_OK) == 0;
+      mix(m.path);
+      mix(m.build_id);
+      mix(m.start ^ m.end ^ m.load_bias);
+    }
+  }
+  void on_stack(uint32_t id, std::span<const uint64_t> ips) override {
+    first(false);
+    CHECK(ips.size() <= leakrank::kMaxStackDepth);
+    mix(id);
+    for (uint64_t ip : ips) mix(ip);
+  }
+  void on_alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id) override {
+    first(false);
+    mix(time_ns ^ address ^ size ^ stack_id);
+  }
+  void on_free(uint64_t time_ns, uint64_t address) override {
+    first(false);
+    mix(time_ns ^ address);
+  }
+  void on_rss(uint64_t time_ns, uint64_t bytes) override {
+    first(false);
+    mix(time_ns ^ bytes);
+  }
+  void on_snapshot(uint64_t time_ns, std::string_view name) override {
+    first(false);
+    mix(time_ns);
+    mix(name);
+  }
+  void on_child(uint64_t time_ns, int32_t pid, std::string_view path) override {
+    first(false);
+    mix(time_ns ^ uint64_t(pid));
+    mix(path);
+  }
+  void on_end(uint64_t time_ns, int32_t wait_status) override {
+    first(false);
+    mix(time_ns ^ uint64_t(wait_status));
+  }
+};
+
+// The reader takes a path: an in-memory file keeps the disk out of the loop.
+const std::string& scratch_path() {
+  static const std::string path = [] {
+    int fd = memfd_create("leakrank-fuzz", 0);
+    CHECK(fd >= 0);
+    return "/proc/self/fd/" + std::to_string(fd);
+  }();
+  return path;
+}
+
+constexpr char kBlockSeparator[] = "\xfe" "BLK";
+
+void put_u32le(std::vector<uint8_t>& out, uint32_t value) {
+  for (int shift = 0; shift < 32; shift += 8) out.push_back(uint8_t(value >> shift));
+}
+
+// header, then each payload as a block: u32le(compressed) u32le(raw) zstd frame with checksum
+std::vector<uint8_t> recording_from_payloads(std::string_view payloads) {
+  static ZSTD_CCtx* cctx = [] {
+    ZSTD_CCtx* c = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1);
+    return c;
+  }();
+  std::vector<uint8_t> file(std::begin(leakrank::kRecordingMagic), std::end(leakrank::kRecordingMagic));
+  put_u32le(file, leakrank::kRecordingVersion);
+  std::vector<uint8_t> frame;
+  while (true) {
+    size_t end = payloads.find(std::string_view(kBlockSeparator, 4));
+    std::string_view payload = payloads.substr(0, end);
+    frame.resize(ZSTD_compressBound(payload.size()));
+    size_t frame_size = ZSTD_compress2(cctx, frame.data(), frame.size(), payload.data(), payload.size());
+    CHECK(!ZSTD_isError(frame_size));
+    put_u32le(file, uint32_t(frame_size));
+    put_u32le(file, uint32_t(payload.size()));
+    file.insert(file.end(), frame.begin(), frame.begin() + long(frame_size));
+    if (end == std::string_view::npos) break;
+    payloads.remove_prefix(end + 4);
+  }
+  return file;
+}
+
+void write_scratch(const uint8_t* data, size_t size) {
+  FILE* file = std::fopen(scratch_path().c_str(), "wb");  // truncates the memfd
+  CHECK(file);
+  CHECK(std::fwrite(data, 1, size, file) == size);
+  std::fclose(file);
+}
+
+void analyze_and_render(const std::string& path, bool by_stack) {
+  leakrank::AnalysisOptions options;
+  options.group_by = by_stack ? leakrank::GroupBy::stack : leakrank::GroupBy::line;
+  options.collect_stacks = true;
+  leakrank::Analysis analysis = leakrank::analyze_recording(path, options);
+  leakrank::ReportOptions render{.top = 0};
+  (void)leakrank::render_report_text(analysis, render);
+  (void)leakrank::render_report_json(analysis, render);
+  (void)leakrank::render_folded(analysis);
+  (void)leakrank::render_pprof(analysis);
+  // diff against itself and against nothing: sites on one side only, zero growth
+  leakrank::DiffRenderOptions gate{.top = 0, .fail_on_growth_bytes = 1};
+  for (const leakrank::Analysis& base : {analysis, leakrank::Analysis{}}) {
+    leakrank::RecordingDiff diff = leakrank::diff_analyses(base, analysis);
+    (void)leakrank::sites_growing_over(diff, 1);
+    for (auto format : {leakrank::DiffFormat::text, leakrank::DiffFormat::json, leakrank::DiffFormat::markdown})
+      (void)leakrank::render_diff(diff, format, gate);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const bool is_file = size >= sizeof(leakrank::kRecordingMagic) &&
+                       std::memcmp(data, leakrank::kRecordingMagic, sizeof(leakrank::kRecordingMagic)) == 0;
+  if (is_file) {
+    write_scratch(data, size);
+  } else {
+    std::vector<uint8_t> file = recording_from_payloads({reinterpret_cast<const char*>(data), size});
+    write_scratch(file.data(), file.size());
+  }
+  const std::string& path = scratch_path();
+  EverySink sink;
+  try {
+    leakrank::ReadSummary summary = leakrank::read_recording(path, sink);
+    CHECK(summary.records == sink.records);
+    CHECK(sink.records > 0);  // a readable recording starts with its meta record
+  } catch (const leakrank::RecordingError&) {
+    return 0;  // unreadable: the analysis must say the same, so skip it
+  }
+  // Symbolizing real modules is libdw's work, and slow: the seed recordings are run through the
+  // sanitized CLI for that. Here the analysis runs when every module path is made up.
+  if (sink.names_real_file) return 0;
+  try {
+    analyze_and_render(path, size % 2);
+  } catch (const leakrank::RecordingError&) {
+    // e.g. a recording with no allocations to rank: a one-line error is the right answer
+  }
+  return 0;
+}
