@@ -72,4 +72,8 @@ std::string format_bytes(double bytes) {
   return fmt::format("{:.1f} {}", bytes, kNames[unit]);
 }
 
+std::string format_signed_bytes(double bytes) { return (bytes > 0 ? "+" : "") + format_bytes(bytes); }
+
+std::string format_rate(double bytes_per_s) { return format_signed_bytes(bytes_per_s) + "/s"; }
+
 }  // namespace leakrank

@@ -13,5 +13,9 @@ uint64_t parse_byte_size(std::string_view text);
 
 // "512 B", "1.0 KiB", "12.3 MiB", "-4.0 GiB": binary units, one decimal.
 std::string format_bytes(double bytes);
+// "+12.3 MiB": growth, with its sign even when positive.
+std::string format_signed_bytes(double bytes);
+// "+1.2 MiB/s": a slope.
+std::string format_rate(double bytes_per_s);
 
 }  // namespace leakrank

@@ -17,6 +17,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "analyzer/byte_size.h"
+
 namespace leakrank {
 namespace {
 
@@ -50,16 +52,6 @@ ByteUnit unit_for(double bytes, size_t smallest = 0) {
   size_t index = smallest;
   while (index + 1 < kByteUnits.size() && std::abs(bytes) >= kByteUnits[index + 1].bytes) ++index;
   return kByteUnits[index];
-}
-
-std::string format_bytes(double bytes) {
-  ByteUnit unit = unit_for(bytes);
-  return fmt::format("{:.{}f} {}", bytes / unit.bytes, unit.bytes == 1 ? 0 : 1, unit.name);
-}
-
-std::string format_rate(double bytes_per_s) {
-  ByteUnit unit = unit_for(bytes_per_s);
-  return fmt::format("{:+.{}f} {}/s", bytes_per_s / unit.bytes, unit.bytes == 1 ? 0 : 1, unit.name);
 }
 
 struct Range {

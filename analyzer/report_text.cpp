@@ -42,8 +42,6 @@ std::string group_digits(uint64_t value) {
   return digits;
 }
 
-std::string signed_bytes(double bytes) { return (bytes > 0 ? "+" : "") + format_bytes(bytes); }
-
 std::string basename_of(std::string_view path) {
   size_t slash = path.rfind('/');
   return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
@@ -97,7 +95,7 @@ std::string site_table(const std::vector<Site>& sites, size_t shown, const Style
     const Site& site = sites[i];
     std::string verdict = fmt::format("{:<8}", to_string(site.growth.verdict));
     out += fmt::format("{:>3}  {} {:>11} {:>13} {:>11} {:>11}  {}\n", i + 1, style.verdict(site.growth.verdict, verdict),
-                       signed_bytes(site.growth.growth_bytes), signed_bytes(site.growth.slope_bytes_per_s) + "/s",
+                       format_signed_bytes(site.growth.growth_bytes), format_rate(site.growth.slope_bytes_per_s),
                        format_bytes(double(site.live_bytes)), group_digits(site.live_allocations),
                        site_location(site));
   }

@@ -11,6 +11,7 @@
 #include "analyzer/recording_diff.h"
 #include "analyzer/recording_selection.h"
 #include "analyzer/suppressions.h"
+#include "cli/analysis_options.h"
 #include "cli/verbs.h"
 
 namespace leakrank::cli {
@@ -20,8 +21,6 @@ constexpr int kExitGrowth = 1;
 
 const std::map<std::string, DiffFormat> kFormats = {
     {"text", DiffFormat::text}, {"json", DiffFormat::json}, {"markdown", DiffFormat::markdown}};
-const std::map<std::string, GroupBy> kGroupings = {
-    {"function", GroupBy::function}, {"line", GroupBy::line}, {"stack", GroupBy::stack}};
 
 struct DiffArguments {
   std::string base;
@@ -29,7 +28,7 @@ struct DiffArguments {
   std::string fail_on_growth;
   std::string suppressions;
   std::string format = "text";
-  std::string group_by = "line";
+  GroupBy group_by = GroupBy::line;
   size_t top = 20;
 };
 
@@ -61,8 +60,8 @@ int diff_verb(const DiffArguments& args) {
   DiffRenderOptions render{.top = args.top};
   if (!args.fail_on_growth.empty()) render.fail_on_growth_bytes = parse_byte_size(args.fail_on_growth);
   const Suppressions suppressions = args.suppressions.empty() ? Suppressions() : load_suppressions(args.suppressions);
-  const Side base = analyze_argument(args.base, kGroupings.at(args.group_by));
-  const Side now = analyze_argument(args.now, kGroupings.at(args.group_by));
+  const Side base = analyze_argument(args.base, args.group_by);
+  const Side now = analyze_argument(args.now, args.group_by);
   RecordingDiff diff = diff_analyses(base.analysis, now.analysis, suppressions);
   diff.base_label = base.label;
   diff.new_label = now.label;
@@ -89,8 +88,7 @@ void register_diff(CLI::App& app, int& exit_code) {
       ->capture_default_str()->check(CLI::IsMember(kFormats));
   diff->add_option("--suppressions", args->suppressions,
                    "LeakSanitizer-style file of leak:PATTERN lines: matching sites are left out");
-  diff->add_option("--group-by", args->group_by, "Site identity: function, line, or stack")
-      ->capture_default_str()->check(CLI::IsMember(kGroupings));
+  add_group_by_option(*diff, args->group_by);
   diff->add_option("--top", args->top, "Sites shown (0: all)")->capture_default_str();
   diff->callback([args, &exit_code] { exit_code = diff_verb(*args); });
 }

@@ -28,7 +28,7 @@ struct ExportArguments {
 std::string render(const Analysis& analysis, ExportFormat format) {
   switch (format) {
     case ExportFormat::pprof: return render_pprof(analysis);
-    case ExportFormat::json: return render_report_json(analysis);
+    case ExportFormat::json: return render_report_json(analysis, {.top = 0});  // every site
     case ExportFormat::folded: break;
   }
   return render_folded(analysis);

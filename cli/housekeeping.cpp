@@ -1,4 +1,5 @@
-// The mprof-style housekeeping verbs: leakrank list, peak and clean.
+// The mprof-style housekeeping verbs: leakrank list, peak, clean, and snapshot, which asks a
+// running recorder to mark a named snapshot.
 #include <fmt/chrono.h>
 #include <fmt/core.h>
 
@@ -12,6 +13,7 @@
 #include "analyzer/plot_builder.h"
 #include "analyzer/recording_selection.h"
 #include "cli/verbs.h"
+#include "recorder/snapshot_requests.h"
 #include "recording/recording_reader.h"
 
 namespace leakrank::cli {
@@ -83,9 +85,32 @@ int clean_verb(bool dry_run) {
   return exit_code;
 }
 
+// --- snapshot ---
+
+// The name must read back as a snapshot in FILE@NAME: not a time, not "end", no '@'.
+void check_snapshot_name(const std::string& name) {
+  auto bad = [&](std::string_view why) {
+    return std::invalid_argument(fmt::format("invalid snapshot name '{}': {}", name, why));
+  };
+  if (name.size() > 200) throw bad("longer than 200 bytes");
+  if (name.find('@') != std::string::npos) throw bad("'@' separates FILE from the snapshot in FILE@NAME");
+  if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+    throw bad("control characters");
+  if (!parse_instant(name).snapshot) throw bad("it reads as a time (FILE@30s) or as the end");
+}
+
+int snapshot_verb(pid_t pid, const std::optional<std::string>& name) {
+  if (name) check_snapshot_name(*name);
+  request_snapshot(pid, name.value_or(""));
+  fmt::print("leakrank pid {} marked snapshot{}\n", pid, name ? " '" + *name + "'" : "");
+  return 0;
+}
+
 struct HousekeepingArguments {
   std::vector<std::string> peak_files;
   bool dry_run = false;
+  pid_t snapshot_pid = 0;
+  std::optional<std::string> snapshot_name;
 };
 
 }  // namespace
@@ -103,6 +128,11 @@ void register_housekeeping(CLI::App& app, int& exit_code) {
   clean->add_flag("--dry-run", args->dry_run, "Only say what would be removed");
   clean->callback([args, &exit_code] { exit_code = clean_verb(args->dry_run); });
 
+  CLI::App* snapshot = app.add_subcommand("snapshot", "Make a running leakrank run or attach mark a snapshot now");
+  snapshot->add_option("PID", args->snapshot_pid, "The pid of the recording leakrank process")->required();
+  snapshot->add_option("--name", args->snapshot_name,
+                       "Name to find it by (leakrank diff FILE@NAME FILE@end); default snapshot-N");
+  snapshot->callback([args, &exit_code] { exit_code = snapshot_verb(args->snapshot_pid, args->snapshot_name); });
 }
 
 }  // namespace leakrank::cli

@@ -9,6 +9,7 @@
 #include "analyzer/analysis.h"
 #include "analyzer/recording_selection.h"
 #include "analyzer/report.h"
+#include "cli/analysis_options.h"
 #include "cli/verbs.h"
 
 namespace leakrank::cli {
@@ -64,9 +65,7 @@ void register_report(CLI::App& app, int& exit_code) {
                      "Recording (default: the newest here), a `leakrank list` number, or FILE@TIME "
                      "(TIME: 30s, end, or a snapshot name)");
   report->add_option("--top", args->top, "Sites shown (0: all)")->capture_default_str();
-  report->add_option("--group-by", args->group_by, "Site identity: function, line (default), or stack")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, GroupBy>{
-          {"function", GroupBy::function}, {"line", GroupBy::line}, {"stack", GroupBy::stack}}));
+  add_group_by_option(*report, args->group_by);
   report->add_option("--format", args->format, "text (default) or json (stable, for CI)")
       ->transform(CLI::CheckedTransformer(
           std::map<std::string, ReportFormat>{{"text", ReportFormat::text}, {"json", ReportFormat::json}}));

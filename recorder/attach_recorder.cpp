@@ -19,7 +19,7 @@
 #include "recorder/process_identity.h"
 #include "recorder/ptrace_injector.h"
 #include "recorder/remote_symbols.h"
-#include "recorder/snapshot_schedule.h"
+#include "recorder/recording_cadence.h"
 #include "recorder/target_launcher.h"
 #include "transport/monotonic_clock.h"
 #include "transport/shared_session.h"
@@ -30,19 +30,14 @@ namespace {
 using preload::AttachResult;
 
 volatile sig_atomic_t g_stop_requested = 0;
-volatile sig_atomic_t g_snapshot_requests = 0;
 
 void on_stop_signal(int) { g_stop_requested = 1; }
-void on_snapshot_signal(int) { g_snapshot_requests = g_snapshot_requests + 1; }
 
 void install_signal_handlers() {
   struct sigaction stop {};
   stop.sa_handler = on_stop_signal;
   for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal, &stop, nullptr);
-  struct sigaction snapshot {};
-  snapshot.sa_handler = on_snapshot_signal;
-  snapshot.sa_flags = SA_RESTART;
-  sigaction(SIGUSR2, &snapshot, nullptr);
+  install_snapshot_request_handler();
 }
 
 std::string pid_text(pid_t pid) { return "pid " + std::to_string(pid); }
@@ -58,19 +53,10 @@ uid_t effective_uid_of(pid_t pid) {
   return geteuid();
 }
 
-int64_t unix_now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 std::string milliseconds(double ms) {
   char text[32];
   snprintf(text, sizeof text, "%.1f ms", ms);
   return text;
-}
-
-void sleep_ms(long ms) {
-  timespec nap{0, ms * 1'000'000};
-  nanosleep(&nap, nullptr);
 }
 
 bool same_file(const std::string& a, const std::string& b) {
@@ -97,7 +83,7 @@ uint64_t remote_dlopen(pid_t pid) {
 class Attachment {
  public:
   explicit Attachment(const AttachOptions& options)
-      : options_(options), pid_(options.pid), snapshots_(std::nullopt) {}
+      : options_(options), pid_(options.pid), cadence_(options.interval_s, std::nullopt) {}
   ~Attachment() {
     if (pidfd_ >= 0) close(pidfd_);
     if (session_) {
@@ -120,15 +106,13 @@ class Attachment {
 
   const AttachOptions& options_;
   pid_t pid_;
-  SnapshotSchedule snapshots_;
+  RecordingCadence cadence_;
   std::string library_;
   SessionHeader* session_ = nullptr;
   char session_name_[kSessionNameSize] = {};
   int pidfd_ = -1;
   uint64_t time_zero_ = 0;
-  uint64_t next_rss_ns_ = 0;
   uint64_t detach_function_ = 0;
-  int named_snapshots_ = 0;
   bool target_gone_ = false;
   std::unique_ptr<ProcessRecorder> recorder_;
   RunOutcome outcome_;
@@ -180,14 +164,7 @@ void Attachment::inject() {
 }
 
 RecordingMeta Attachment::meta() const {
-  RecordingMeta meta;
-  meta.command = command_line_of(pid_);
-  meta.pid = pid_;
-  meta.start_unix_ns = unix_now_ns() - int64_t(monotonic_ns() - time_zero_);
-  meta.max_depth = options_.max_depth;
-  meta.attached = 1;
-  meta.tool_version = "leakrank 0.1.0";
-  return meta;
+  return recording_meta(pid_, 0, command_line_of(pid_), time_zero_, 0, options_.max_depth, true);
 }
 
 bool Attachment::target_exited() const {
@@ -197,17 +174,8 @@ bool Attachment::target_exited() const {
 }
 
 void Attachment::tick(uint64_t elapsed) {
-  if (elapsed >= next_rss_ns_) {
-    next_rss_ns_ = elapsed + uint64_t(options_.interval_s * 1e9);
-    recorder_->sample_rss();
-  }
-  if (snapshots_.due(elapsed)) recorder_->mark_snapshot("");
-  while (g_snapshot_requests > 0) {
-    g_snapshot_requests = g_snapshot_requests - 1;
-    std::string name = "snapshot-" + std::to_string(++named_snapshots_);
-    recorder_->mark_snapshot(name);
-    outcome_.notes.push_back("snapshot '" + name + "' marked at " + std::to_string(elapsed / 1'000'000) + " ms");
-  }
+  ProcessRecorder* processes[] = {recorder_.get()};
+  cadence_.tick(elapsed, processes, outcome_.notes);
 }
 
 void Attachment::record() {
@@ -221,7 +189,7 @@ void Attachment::record() {
       return;
     }
     if (g_stop_requested || elapsed >= duration_ns) return;
-    if (moved == 0) sleep_ms(1);
+    if (moved == 0) pause_when_idle();
   }
 }
 

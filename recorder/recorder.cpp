@@ -5,17 +5,15 @@
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <stdexcept>
 
-#include "recorder/snapshot_schedule.h"
+#include "recorder/process_identity.h"
+#include "recorder/recording_cadence.h"
 #include "recorder/target_launcher.h"
 #include "transport/monotonic_clock.h"
 #include "transport/shared_session.h"
@@ -23,10 +21,7 @@
 namespace leakrank {
 namespace {
 
-constexpr uint64_t kFlushPeriodNs = 500'000'000;
-
 volatile sig_atomic_t g_signal_to_forward = 0;
-volatile sig_atomic_t g_snapshot_requests = 0;
 
 // Ctrl-C in a terminal reaches the whole process group, target included: forward only
 // signals sent to leakrank alone (kill, a service manager), never twice.
@@ -34,54 +29,18 @@ void on_terminating_signal(int signal, siginfo_t* info, void*) {
   if (info->si_code == SI_USER || info->si_code == SI_QUEUE) g_signal_to_forward = signal;
 }
 
-void on_snapshot_signal(int) { g_snapshot_requests = g_snapshot_requests + 1; }
-
 void install_signal_handlers() {
   struct sigaction forward {};
   forward.sa_sigaction = on_terminating_signal;
   forward.sa_flags = SA_SIGINFO | SA_RESTART;
   for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaction(signal, &forward, nullptr);
-  struct sigaction snapshot {};
-  snapshot.sa_handler = on_snapshot_signal;
-  snapshot.sa_flags = SA_RESTART;
-  sigaction(SIGUSR2, &snapshot, nullptr);
+  install_snapshot_request_handler();
 }
 
 int exit_code_of(int wait_status) {
   if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
   if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
   return 1;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-std::vector<std::string> command_line_of(pid_t pid) {
-  std::string raw = read_text("/proc/" + std::to_string(pid) + "/cmdline");
-  std::vector<std::string> args;
-  for (size_t start = 0; start < raw.size();) {
-    size_t end = raw.find('\0', start);
-    if (end == std::string::npos) end = raw.size();
-    args.push_back(raw.substr(start, end - start));
-    start = end + 1;
-  }
-  return args;
-}
-
-std::string program_name(const std::vector<std::string>& command) {
-  std::string name = command.empty() ? "process" : std::filesystem::path(command[0]).filename().string();
-  return name.empty() ? "process" : name;
-}
-
-int64_t unix_now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-void sleep_ms(long ms) {
-  timespec nap{0, ms * 1'000'000};
-  nanosleep(&nap, nullptr);
 }
 
 void check_output_folder(const std::string& output) {
@@ -101,7 +60,8 @@ struct Child {
 
 class Recording {
  public:
-  explicit Recording(const RunOptions& options) : options_(options), snapshots_(options.snapshot_every_s) {}
+  explicit Recording(const RunOptions& options)
+      : options_(options), cadence_(options.interval_s, options.snapshot_every_s) {}
   ~Recording() {
     if (session_) {
       unmap_session(session_);
@@ -122,34 +82,25 @@ class Recording {
   void reap_exited_children();
   void tick();
   RecordingMeta meta_for(pid_t pid, int32_t parent, std::vector<std::string> command) const;
+  void check_threshold(uint64_t elapsed);
 
   const RunOptions& options_;
-  SnapshotSchedule snapshots_;
+  RecordingCadence cadence_;
   SessionHeader* session_ = nullptr;
   char session_name_[kSessionNameSize] = {};
   pid_t target_ = -1;
   int wait_status_ = 0;
   uint64_t time_zero_ = 0;
-  uint64_t next_rss_ns_ = 0;
-  uint64_t next_flush_ns_ = 0;
   bool threshold_crossed_ = false;
-  int named_snapshots_ = 0;
   std::unique_ptr<ProcessRecorder> root_;
   std::vector<Child> children_;
   std::vector<RecordedProcess> finished_children_;
   RunOutcome outcome_;
 };
 
+
 RecordingMeta Recording::meta_for(pid_t pid, int32_t parent, std::vector<std::string> command) const {
-  RecordingMeta meta;
-  meta.command = std::move(command);
-  meta.pid = pid;
-  meta.parent_pid = parent;
-  meta.start_unix_ns = unix_now_ns() - int64_t(monotonic_ns() - time_zero_);
-  meta.sample_bytes = options_.sample_bytes;
-  meta.max_depth = options_.max_depth;
-  meta.tool_version = "leakrank 0.1.0";
-  return meta;
+  return recording_meta(pid, parent, std::move(command), time_zero_, options_.sample_bytes, options_.max_depth, false);
 }
 
 void Recording::start() {
@@ -223,44 +174,29 @@ void Recording::reap_exited_children() {
 
 void Recording::tick() {
   uint64_t elapsed = monotonic_ns() - time_zero_;
-  if (elapsed >= next_rss_ns_) {
-    next_rss_ns_ = elapsed + uint64_t(options_.interval_s * 1e9);
-    root_->sample_rss();
-    for (Child& child : children_) child.recorder->sample_rss();
-    uint64_t rss = resident_set_bytes(target_);
-    if (options_.rss_threshold && !threshold_crossed_ && rss >= *options_.rss_threshold) {
-      threshold_crossed_ = true;
-      if (options_.on_threshold == ThresholdAction::snapshot) {
-        root_->mark_snapshot("rss-threshold");
-        outcome_.notes.push_back("RSS crossed the threshold at " + std::to_string(elapsed / 1'000'000) +
-                                 " ms: snapshot 'rss-threshold' marked");
-      } else {
-        kill(target_, SIGSTOP);
-        outcome_.notes.push_back("RSS crossed the threshold: target stopped. Inspect it with: gdb -p " +
-                                 std::to_string(target_) + "  (resume with: kill -CONT " + std::to_string(target_) + ")");
-        fprintf(stderr, "leakrank: %s\n", outcome_.notes.back().c_str());
-      }
-    }
-  }
-  if (snapshots_.due(elapsed)) {
-    root_->mark_snapshot("");
-    for (Child& child : children_) child.recorder->mark_snapshot("");
-  }
-  if (elapsed >= next_flush_ns_) {
-    next_flush_ns_ = elapsed + kFlushPeriodNs;
-    root_->flush();
-    for (Child& child : children_) child.recorder->flush();
-  }
-  while (g_snapshot_requests > 0) {
-    g_snapshot_requests = g_snapshot_requests - 1;
-    std::string name = "snapshot-" + std::to_string(++named_snapshots_);
-    root_->mark_snapshot(name);
-    outcome_.notes.push_back("snapshot '" + name + "' marked at " + std::to_string(elapsed / 1'000'000) + " ms");
-  }
+  std::vector<ProcessRecorder*> processes{root_.get()};
+  for (Child& child : children_) processes.push_back(child.recorder.get());
+  if (cadence_.tick(elapsed, processes, outcome_.notes)) check_threshold(elapsed);
   if (int signal = g_signal_to_forward) {
     g_signal_to_forward = 0;
     kill(target_, signal);
   }
+}
+
+// mprof's --pdb-mmem for native code: act once, when the target's RSS first crosses the line.
+void Recording::check_threshold(uint64_t elapsed) {
+  if (!options_.rss_threshold || threshold_crossed_ || resident_set_bytes(target_) < *options_.rss_threshold) return;
+  threshold_crossed_ = true;
+  if (options_.on_threshold == ThresholdAction::snapshot) {
+    root_->mark_snapshot("rss-threshold");
+    outcome_.notes.push_back("RSS crossed the threshold at " + std::to_string(elapsed / 1'000'000) +
+                             " ms: snapshot 'rss-threshold' marked");
+    return;
+  }
+  kill(target_, SIGSTOP);
+  outcome_.notes.push_back("RSS crossed the threshold: target stopped. Inspect it with: gdb -p " +
+                           std::to_string(target_) + "  (resume with: kill -CONT " + std::to_string(target_) + ")");
+  fprintf(stderr, "leakrank: %s\n", outcome_.notes.back().c_str());
 }
 
 RunOutcome Recording::run() {
@@ -274,7 +210,7 @@ RunOutcome Recording::run() {
     }
     tick();
     if (poll_target()) break;
-    if (moved == 0) sleep_ms(1);
+    if (moved == 0) pause_when_idle();
   }
   root_->finish(wait_status_);
   if (options_.include_children) adopt_new_children();
