@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -139,37 +140,42 @@ def measure(command, env, work):
 
 
 def timed(command, out_path):
+    """Wall and CPU seconds of one analyzer run, its exit code and the end of its stderr."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     with open(out_path, "w") as out:
         proc = subprocess.run(command, stdout=out, stderr=subprocess.PIPE)
-    return time.monotonic() - start, proc.returncode, proc.stderr.decode(errors="replace")[-2000:]
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, cpu, proc.returncode, proc.stderr.decode(errors="replace")[-2000:]
 
 
-def leakrank_events(leakrank, recording, work):
+def leakrank_events(leakrank, recording, work, count=True):
     """Events (allocations + frees) and analysis time of `leakrank report --format json`."""
     out = work / "report.json"
-    seconds, code, err = timed([leakrank, "report", recording, "--format", "json"], out)
+    wall, cpu, code, err = timed([leakrank, "report", recording, "--format", "json"], out)
     if code != 0:
         return {"error": err.strip()}
     report = json.loads(out.read_text())
-    return {"seconds": seconds, "allocations": report["total_allocations"], "frees": report["total_frees"],
-            "events": report["total_allocations"] + report["total_frees"]}
+    return {"wall_s": wall, "cpu_s": cpu, "allocations": report["total_allocations"], "frees": report["total_frees"]}
 
 
-def heaptrack_events(recording, work):
+def heaptrack_events(recording, work, count=True):
     """Events and analysis time of `heaptrack_print FILE`. Its summary counts allocation calls but
     not frees, so frees are counted, untimed, as the '-' records of the recording itself."""
     out = work / "heaptrack_print.txt"
-    seconds, code, err = timed(["heaptrack_print", recording], out)
+    wall, cpu, code, err = timed(["heaptrack_print", recording], out)
     calls = re.search(r"calls to allocation functions: (\d+)", out.read_text(errors="replace"))
     if code != 0 or not calls:
         return {"error": err.strip() or "no summary in heaptrack_print output"}
-    frees = 0
-    with subprocess.Popen(["zstd", "-dc", recording], stdout=subprocess.PIPE) as unpack:
-        for line in unpack.stdout:
-            frees += line.startswith(b"- ")
-    allocations = int(calls.group(1))
-    return {"seconds": seconds, "allocations": allocations, "frees": frees, "events": allocations + frees}
+    frees = None
+    if count:
+        frees = 0
+        with subprocess.Popen(["zstd", "-dc", recording], stdout=subprocess.PIPE) as unpack:
+            for line in unpack.stdout:
+                frees += line.startswith(b"- ")
+    return {"wall_s": wall, "cpu_s": cpu, "allocations": int(calls.group(1)), "frees": frees}
 
 
 def run_all(args):
@@ -183,25 +189,33 @@ def run_all(args):
     if args.only and len(chosen) != len(args.only):
         sys.exit(f"unknown workload in --only; choose from {', '.join(workloads(build, work, True))}")
     makers = tools(leakrank)
+    analyzers = {"leakrank": lambda f, c: leakrank_events(leakrank, f, work, c),
+                 "leakrank-sampled": lambda f, c: leakrank_events(leakrank, f, work, c),
+                 "heaptrack": lambda f, c: heaptrack_events(f, work, c)}
     runs = {w: {t: [] for t in makers if t != "massif" or chosen[w][2]} for w in chosen}
-    recordings = {}
+    analyses = {w: {t: [] for t in analyzers} for w in chosen}
 
     # Repetition is the outer loop, and the tool order rotates each round, so a burst of
-    # load from elsewhere on the machine lands on every tool alike.
+    # load from elsewhere on the machine lands on every tool alike. Each round's recordings
+    # are analyzed in the same round, for the same reason.
     for rep in range(args.reps):
         for name, (cmd, env, _) in chosen.items():
             order = list(runs[name])
             order = order[rep % len(order):] + order[:rep % len(order)]
+            recordings = {}
             for tool in order:
                 command, recording = makers[tool](cmd, str(work / f"{name}.{tool}"))
                 result = measure(command, env, work)
                 result["bytes"] = os.path.getsize(recording) if recording and os.path.exists(recording) else None
                 runs[name][tool].append(result)
-                if recording and os.path.exists(recording):
-                    recordings[(name, tool)] = recording  # keep the last one for the analysis pass
+                if result["bytes"] is not None:
+                    recordings[tool] = recording
                 print(f"  rep {rep + 1}/{args.reps} {name:16} {tool:17} {result['wall_s']:8.2f} s"
                       f"  exit {result['exit']}", flush=True)
                 loads.append(os.getloadavg())
+            for tool, recording in recordings.items():
+                if tool in analyzers and runs[name][tool][-1]["exit"] == runs[name]["none"][-1]["exit"]:
+                    analyses[name][tool].append(analyzers[tool](recording, rep == 0))
 
     results = {"when": datetime.datetime.now().isoformat(timespec="seconds"), "host": host_facts(),
                "reps": args.reps, "quick": args.quick, "load_avg_1m": [round(l[0], 2) for l in loads],
@@ -211,9 +225,9 @@ def run_all(args):
         summary = {}
         for tool, samples in runs[name].items():
             ok = all(s["exit"] == base_exit for s in samples)
-            med = statistics.median(s["wall_s"] for s in samples)
-            summary[tool] = {"ok": ok, "median_wall_s": med, "walls_s": [s["wall_s"] for s in samples],
+            summary[tool] = {"ok": ok, "median_wall_s": statistics.median(s["wall_s"] for s in samples),
                              "median_cpu_s": statistics.median(s["cpu_s"] for s in samples),
+                             "walls_s": [s["wall_s"] for s in samples], "cpus_s": [s["cpu_s"] for s in samples],
                              "max_rss": max_or_none(s["max_rss"] for s in samples),
                              "pss_sum": max_or_none(s["pss_sum"] for s in samples),
                              "recording_bytes": samples[-1]["bytes"],
@@ -221,25 +235,31 @@ def run_all(args):
         for tool in summary:
             summary[tool]["ratio"] = summary[tool]["median_wall_s"] / summary["none"]["median_wall_s"]
             summary[tool]["cpu_ratio"] = summary[tool]["median_cpu_s"] / max(summary["none"]["median_cpu_s"], 0.01)
-        analysis = {}
-        recordings = {k: v for k, v in recordings.items() if k[0] != name or summary[k[1]]["ok"]}
-        if (name, "leakrank") in recordings:
-            analysis["leakrank"] = leakrank_events(leakrank, recordings[(name, "leakrank")], work)
-        if (name, "leakrank-sampled") in recordings:
-            sampled = leakrank_events(leakrank, recordings[(name, "leakrank-sampled")], work)
-            full = analysis.get("leakrank", {}).get("allocations")
+        analysis = {tool: summarize_analysis(done) for tool, done in analyses[name].items() if done}
+        if "leakrank-sampled" in analysis:
             # A sampled recording with every allocation in it means the option was ignored.
+            full = analysis.get("leakrank", {}).get("allocations")
+            sampled = analysis["leakrank-sampled"]
             summary["leakrank-sampled"]["sampling"] = (
-                "ignored" if full and sampled.get("allocations") == full else "rejected" if "error" in sampled
+                "rejected" if "error" in sampled else "ignored" if full and sampled["allocations"] == full
                 else "active")
-        if (name, "heaptrack") in recordings:
-            analysis["heaptrack"] = heaptrack_events(recordings[(name, "heaptrack")], work)
-        for a in analysis.values():
-            if "seconds" in a:
-                a["events_per_s"] = a["events"] / a["seconds"]
         results["workloads"][name] = {"command": cmd, "env": env, "tools": summary, "analysis": analysis}
     shutil.rmtree(work, ignore_errors=True)
     return results
+
+
+def summarize_analysis(done):
+    """Median times over the rounds; counts from the first round (every round records the same program)."""
+    failed = [d for d in done if "error" in d]
+    if failed:
+        return failed[0]
+    first = done[0]
+    events = first["allocations"] + first["frees"]
+    wall = statistics.median(d["wall_s"] for d in done)
+    cpu = statistics.median(d["cpu_s"] for d in done)
+    return {"allocations": first["allocations"], "frees": first["frees"], "events": events,
+            "median_wall_s": wall, "median_cpu_s": cpu, "walls_s": [d["wall_s"] for d in done],
+            "events_per_s": events / wall, "events_per_cpu_s": events / max(cpu, 1e-3)}
 
 
 def failure(samples, expected):
@@ -289,15 +309,20 @@ def print_tables(results):
             else:
                 print(f"{name:16} {tool:17} {times} {mib(t['max_rss']):>11} {mib(t['pss_sum']):>12}"
                       f" {mib(t['recording_bytes']):>9}")
-    head = f"{'workload':16} {'analyzer':17} {'events':>11} {'seconds':>8} {'events/s':>11}"
-    print("\nanalysis of the last repetition's recordings\n" + head + "\n" + "-" * len(head))
+    head = (f"{'workload':16} {'analyzer':17} {'events':>11} {'wall s':>8} {'events/s':>10} {'CPU s':>8}"
+            f" {'events/CPU s':>13}")
+    print("\nanalysis of the same recordings, median over the rounds\n" + head + "\n" + "-" * len(head))
     for name, w in results["workloads"].items():
-        for tool, a in w["analysis"].items():
+        for tool in ("leakrank", "heaptrack"):
+            a = w["analysis"].get(tool)
             label = "leakrank report" if tool == "leakrank" else "heaptrack_print"
+            if a is None:
+                continue
             if "error" in a:
                 print(f"{name:16} {label:17} failed: {a['error'][-120:]}")
             else:
-                print(f"{name:16} {label:17} {a['events']:11d} {a['seconds']:8.2f} {a['events_per_s']:11.3g}")
+                print(f"{name:16} {label:17} {a['events']:11d} {a['median_wall_s']:8.2f} {a['events_per_s']:10.3g}"
+                      f" {a['median_cpu_s']:8.2f} {a['events_per_cpu_s']:13.3g}")
 
 
 def main():
@@ -310,8 +335,10 @@ def main():
     if args.quick:
         args.reps = 1
     ensure_tools()
-    subprocess.run(["cmake", "--build", args.build, "--target", "leakrank", "leakrank_preload", "tokenizer", "churn"],
-                   check=True, stdout=subprocess.DEVNULL)
+    build = subprocess.run(["cmake", "--build", args.build, "--target", "leakrank", "leakrank_preload", "tokenizer",
+                            "churn"], capture_output=True, text=True)
+    if build.returncode != 0:
+        sys.exit(build.stdout + build.stderr + "\nbuild failed")
     results = run_all(args)
     print_tables(results)
     out = BENCH / "results" / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
