@@ -1,5 +1,6 @@
 #include "preload/capture.h"
 
+#include <atomic>
 #include <cstring>
 
 #include "preload/allocation_sampler.h"
@@ -16,6 +17,7 @@ namespace {
 
 StackTable g_stacks;
 AllocationSampler g_sampler;
+std::atomic<uint64_t> g_table_resets{0};
 int g_max_depth = 64;
 
 __attribute__((tls_model("initial-exec"))) thread_local uint32_t t_allocations;
@@ -49,18 +51,27 @@ bool init_capture(const CaptureConfig& config) {
 void reset_capture_after_fork() {
   g_stacks.reset();
   g_sampler.reset();
+  g_table_resets.fetch_add(1, std::memory_order_acq_rel);
 }
 
-void record_alloc(void* address, size_t size) {
+void record_alloc(void* address, size_t size, const CallSite& site) {
   if ((++t_allocations & 4095) == 0) patch_objects_loaded_since();  // attach: objects dlopen'ed since
   if (g_sampler.enabled()) {
     if (!g_sampler.should_sample(size) || !g_sampler.remember(address)) return;
   }
-  uintptr_t ips[kMaxStackDepth];
-  int depth = capture_stack(ips, g_max_depth);
-  uint64_t hash = hash_stack(ips, depth, module_generation());
-  uint32_t id = g_stacks.find(hash);
-  if (id == StackTable::kNoId) refresh_module_map_if_unknown(ips, depth);
+  uintptr_t scratch[kMaxStackDepth];
+  CapturedStack stack = capture_stack(site, scratch, g_max_depth);
+  const uintptr_t* ips = stack.ips;
+  int depth = stack.depth;
+  // An id is only good for the table and module generation that issued it.
+  uint64_t epoch = (module_generation() << 20) + g_table_resets.load(std::memory_order_acquire) + 1;
+  uint32_t id = cached_stack_id(stack, epoch);
+  uint64_t hash = 0;
+  if (id == StackTable::kNoId) {
+    hash = hash_stack(ips, depth, module_generation());
+    id = g_stacks.find(hash);
+    if (id == StackTable::kNoId) refresh_module_map_if_unknown(ips, depth);
+  }
   RingWriter writer;
   if (!writer.begin(1 + (id == StackTable::kNoId ? stack_slots(depth) : 0))) return;
   size_t used = 0;
@@ -74,6 +85,7 @@ void record_alloc(void* address, size_t size) {
     }
     id = lookup.id;
   }
+  remember_stack_id(stack, id, epoch);
   uint64_t at = reinterpret_cast<uint64_t>(address);
   writer.slot(used) = wire::Event{writer.sequence(order_stripe(wire::EventKind::alloc, at)), at, uint64_t(size), id,
                                   wire::EventKind::alloc, {}};

@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "preload/stack_capture.h"
+
 namespace leakrank::preload {
 
 struct CaptureConfig {
@@ -15,7 +17,7 @@ void reset_capture_after_fork();                 // the child's new session has 
 
 // Call after the real allocation returned, so another thread's earlier free of the
 // same address takes an earlier sequence number.
-void record_alloc(void* address, size_t size);
+void record_alloc(void* address, size_t size, const CallSite& site);
 // Call before the real free, for the same reason.
 void record_free(void* address);
 

@@ -45,11 +45,19 @@ bool should_record() {
   return g_recording.load(std::memory_order_relaxed);
 }
 
-void after_alloc(void* p, size_t size) {
+void after_alloc(void* p, size_t size, const CallSite& site) {
   if (!p || !should_record()) return;
   HookScope scope;
-  record_alloc(p, size);
+  record_alloc(p, size, site);
 }
+
+// The hook's call site, for the per-thread stack cache. This file is built with frame
+// pointers, so a hook's frame ends two words above its frame pointer.
+#define CALL_SITE()                                                    \
+  CallSite {                                                           \
+    reinterpret_cast<uintptr_t>(__builtin_return_address(0)),          \
+        reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) + 2 * sizeof(void*) \
+  }
 
 void before_free(void* p) {
   if (!p || !should_record()) return;
@@ -77,7 +85,7 @@ extern "C" {
 __attribute__((visibility("default"))) void* malloc(size_t size) {
   if (__builtin_expect(resolving(), false)) return bootstrap::allocate(size);
   void* p = real().malloc(size);
-  after_alloc(p, size);
+  after_alloc(p, size, CALL_SITE());
   return p;
 }
 
@@ -93,7 +101,7 @@ __attribute__((visibility("default"))) void* calloc(size_t count, size_t size) {
     return __builtin_mul_overflow(count, size, &bytes) ? nullptr : bootstrap::allocate(bytes);
   }
   void* p = real().calloc(count, size);
-  after_alloc(p, count * size);
+  after_alloc(p, count * size, CALL_SITE());
   return p;
 }
 
@@ -112,9 +120,9 @@ __attribute__((visibility("default"))) void* realloc(void* old, size_t size) {
   before_free(old);  // before: once realloc returns, another thread may receive this address
   void* p = real().realloc(old, size);
   if (p) {
-    after_alloc(p, size);
+    after_alloc(p, size, CALL_SITE());
   } else if (size != 0) {
-    after_alloc(old, real().malloc_usable_size(old));  // failed: the old block is still live
+    after_alloc(old, real().malloc_usable_size(old), CALL_SITE());  // failed: the old block is still live
   }
   return p;
 }
@@ -130,32 +138,32 @@ __attribute__((visibility("default"))) void* reallocarray(void* old, size_t coun
 
 __attribute__((visibility("default"))) int posix_memalign(void** out, size_t alignment, size_t size) {
   int result = real().posix_memalign(out, alignment, size);
-  if (result == 0) after_alloc(*out, size);
+  if (result == 0) after_alloc(*out, size, CALL_SITE());
   return result;
 }
 
 __attribute__((visibility("default"))) void* aligned_alloc(size_t alignment, size_t size) {
   void* p = real().aligned_alloc(alignment, size);
-  after_alloc(p, size);
+  after_alloc(p, size, CALL_SITE());
   return p;
 }
 
 __attribute__((visibility("default"))) void* memalign(size_t alignment, size_t size) {
   if (__builtin_expect(resolving(), false)) return bootstrap::allocate(size, alignment);
   void* p = real().memalign(alignment, size);
-  after_alloc(p, size);
+  after_alloc(p, size, CALL_SITE());
   return p;
 }
 
 __attribute__((visibility("default"))) void* valloc(size_t size) {
   void* p = real().valloc(size);
-  after_alloc(p, size);
+  after_alloc(p, size, CALL_SITE());
   return p;
 }
 
 __attribute__((visibility("default"))) void* pvalloc(size_t size) {
   void* p = real().pvalloc(size);
-  after_alloc(p, size);
+  after_alloc(p, size, CALL_SITE());
   return p;
 }
 

@@ -1,17 +1,40 @@
 #include "preload/stack_capture.h"
 
 #define UNW_LOCAL_ONLY
-#include <dlfcn.h>
 #include <libunwind.h>
 #include <link.h>
+#include <pthread.h>
+#include <sys/mman.h>
 
 #include <cstring>
 
 namespace leakrank::preload {
+
+constexpr int kCacheEntries = 32;
+constexpr int kCachedDepth = 64;
+
+struct CachedFrames {
+  uintptr_t return_address;
+  uintptr_t frame_end;
+  int max_depth;
+  int depth;
+  uint32_t stack_id;
+  uint64_t id_epoch;
+  uintptr_t ips[kCachedDepth];
+  uintptr_t slots[kCachedDepth];  // where each return address is stored on the stack
+};
+
 namespace {
 
 uintptr_t g_own_start = 0;
 uintptr_t g_own_end = 0;
+
+struct ThreadCache {
+  CachedFrames* entries;
+  uintptr_t stack_low, stack_high;  // this thread's stack: the only memory a hit reads
+  bool unavailable;
+};
+__attribute__((tls_model("initial-exec"))) thread_local ThreadCache t_cache;
 
 // Finds the PT_LOAD span of the object that holds this very function.
 int find_own_object(dl_phdr_info* info, size_t, void* data) {
@@ -32,6 +55,63 @@ int find_own_object(dl_phdr_info* info, size_t, void* data) {
 
 bool is_own_frame(uintptr_t ip) { return ip >= g_own_start && ip < g_own_end; }
 
+ThreadCache* thread_cache() {
+  ThreadCache& cache = t_cache;
+  if (cache.entries || cache.unavailable) return cache.entries ? &cache : nullptr;
+  cache.unavailable = true;
+  pthread_attr_t attributes;
+  if (pthread_getattr_np(pthread_self(), &attributes) != 0) return nullptr;
+  void* low = nullptr;
+  size_t size = 0;
+  bool known = pthread_attr_getstack(&attributes, &low, &size) == 0;
+  pthread_attr_destroy(&attributes);
+  if (!known) return nullptr;
+  void* memory = mmap(nullptr, sizeof(CachedFrames) * kCacheEntries, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED) return nullptr;
+  cache.entries = static_cast<CachedFrames*>(memory);
+  cache.stack_low = reinterpret_cast<uintptr_t>(low);
+  cache.stack_high = cache.stack_low + size;
+  cache.unavailable = false;
+  return &cache;
+}
+
+CachedFrames& entry_for(ThreadCache& cache, const CallSite& site) {
+  uint64_t h = (site.return_address ^ (site.frame_end << 7)) * 0x9e3779b97f4a7c15ULL;
+  return cache.entries[h >> 59];  // 32 entries
+}
+
+bool still_current(const CachedFrames& entry) {
+  for (int i = 0; i < entry.depth; ++i)
+    if (*reinterpret_cast<const volatile uintptr_t*>(entry.slots[i]) != entry.ips[i]) return false;
+  return true;
+}
+
+// The full unwind, keeping the slot of each return address: after a step to frame k, its
+// stack pointer is the caller-side end of frame k-1, just above where ip_k was pushed.
+// Returns the depth, or -1 when some slot lies outside this thread's stack (a signal frame,
+// a coroutine stack): such a stack is used but never cached.
+int unwind_with_slots(const ThreadCache* cache, uintptr_t* ips, uintptr_t* slots, int max_depth) {
+  unw_context_t context;
+  unw_cursor_t cursor;
+  if (unw_getcontext(&context) != 0 || unw_init_local(&cursor, &context) != 0) return 0;
+  int depth = 0;
+  bool cacheable = cache != nullptr;
+  while (depth < max_depth && unw_step(&cursor) > 0) {
+    unw_word_t ip = 0, sp = 0;
+    unw_get_reg(&cursor, UNW_REG_IP, &ip);
+    unw_get_reg(&cursor, UNW_REG_SP, &sp);
+    if (depth == 0 && is_own_frame(ip)) continue;
+    uintptr_t slot = uintptr_t(sp) - sizeof(uintptr_t);
+    cacheable = cacheable && unw_is_signal_frame(&cursor) <= 0 && slot >= cache->stack_low &&
+                slot + sizeof(uintptr_t) <= cache->stack_high;
+    ips[depth] = uintptr_t(ip);
+    if (slots) slots[depth] = slot;
+    ++depth;
+  }
+  return cacheable ? depth : -depth - 1;
+}
+
 }  // namespace
 
 void init_stack_capture() {
@@ -39,15 +119,45 @@ void init_stack_capture() {
   dl_iterate_phdr(find_own_object, reinterpret_cast<void*>(&init_stack_capture));
 }
 
-int capture_stack(uintptr_t* ips, int max_depth) {
-  void* raw[kMaxStackDepth + 16];
-  int wanted = max_depth + 16 < kMaxStackDepth + 16 ? max_depth + 16 : kMaxStackDepth + 16;
-  int got = unw_backtrace(raw, wanted);
-  int skip = 0;
-  while (skip < got && is_own_frame(reinterpret_cast<uintptr_t>(raw[skip]))) ++skip;
-  int depth = got - skip < max_depth ? got - skip : max_depth;
-  for (int i = 0; i < depth; ++i) ips[i] = reinterpret_cast<uintptr_t>(raw[skip + i]);
-  return depth;
+CapturedStack capture_stack(const CallSite& site, uintptr_t* scratch, int max_depth) {
+  ThreadCache* cache = site.frame_end && max_depth <= kCachedDepth ? thread_cache() : nullptr;
+  if (!cache) {
+    int depth = unwind_with_slots(nullptr, scratch, nullptr, max_depth);
+    return {scratch, depth < 0 ? -depth - 1 : depth, nullptr};
+  }
+  CachedFrames& entry = entry_for(*cache, site);
+  if (entry.return_address == site.return_address && entry.frame_end == site.frame_end &&
+      entry.max_depth == max_depth && still_current(entry))
+    return {entry.ips, entry.depth, &entry};
+  int depth = unwind_with_slots(cache, entry.ips, entry.slots, max_depth);
+  if (depth < 0) {  // not cacheable: hand it over as scratch and forget the entry
+    entry.return_address = 0;
+    memcpy(scratch, entry.ips, sizeof(uintptr_t) * size_t(-depth - 1));
+    return {scratch, -depth - 1, nullptr};
+  }
+  entry.return_address = site.return_address;
+  entry.frame_end = site.frame_end;
+  entry.max_depth = max_depth;
+  entry.depth = depth;
+  entry.id_epoch = 0;
+  return {entry.ips, depth, &entry};
+}
+
+uint32_t cached_stack_id(const CapturedStack& stack, uint64_t epoch) {
+  return stack.cached && stack.cached->id_epoch == epoch ? stack.cached->stack_id : 0;
+}
+
+void remember_stack_id(const CapturedStack& stack, uint32_t id, uint64_t epoch) {
+  if (!stack.cached) return;
+  stack.cached->stack_id = id;
+  stack.cached->id_epoch = epoch;
+}
+
+void release_stack_cache() {
+  ThreadCache& cache = t_cache;
+  if (cache.entries) munmap(cache.entries, sizeof(CachedFrames) * kCacheEntries);
+  cache.entries = nullptr;
+  cache.unavailable = true;  // a thread past its exit keeps unwinding the plain way
 }
 
 }  // namespace leakrank::preload

@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "preload/stack_capture.h"
+
 
 namespace leakrank::preload {
 namespace {
@@ -29,7 +31,10 @@ struct ThreadRing {
 };
 __attribute__((tls_model("initial-exec"))) thread_local ThreadRing t_ring;
 
-void on_thread_exit(void*) { retire_thread_ring(); }
+void on_thread_exit(void*) {
+  retire_thread_ring();
+  release_stack_cache();
+}
 
 void ensure_exit_key() {
   bool expected = false;

@@ -75,15 +75,14 @@ uint64_t ProcessRecorder::drain_messages(bool final) {
 // An allocation may name a stack that another thread is still sending (it lost the race
 // to define it): it waits for the definition.
 bool ProcessRecorder::stack_is_defined(const wire::Event& header) const {
-  return header.kind != wire::EventKind::alloc || header.stack_id == 0 || dense_id_of_.contains(header.stack_id);
+  return header.kind != wire::EventKind::alloc || header.stack_id == 0 || dense_id(header.stack_id) != 0;
 }
 
 void ProcessRecorder::on_message(uint32_t ring, std::span<const wire::Event> message) {
   const wire::Event& header = message[0];
   switch (header.kind) {
     case wire::EventKind::alloc: {
-      auto known = dense_id_of_.find(header.stack_id);
-      uint32_t id = header.stack_id ? (known == dense_id_of_.end() ? 0 : known->second) : anonymous_stack_of_ring_[ring];
+      uint32_t id = header.stack_id ? dense_id(header.stack_id) : anonymous_stack_of_ring_[ring];
       writer_.alloc(now_, header.address, header.size, id);
       ++stats_.allocations;
       break;
@@ -112,10 +111,12 @@ void ProcessRecorder::on_stack(uint32_t ring, const wire::Event& header, std::sp
     writer_.stack(it->second, frames_);
     ++stats_.stacks;
   }
-  if (header.stack_id)
+  if (header.stack_id) {
+    if (header.stack_id >= dense_id_of_.size()) dense_id_of_.resize(size_t(header.stack_id) * 2 + 1, 0);
     dense_id_of_[header.stack_id] = it->second;
-  else
+  } else {
     anonymous_stack_of_ring_[ring] = it->second;
+  }
 }
 
 void ProcessRecorder::on_module(const wire::Event& header, std::span<const wire::Event> payload) {

@@ -59,8 +59,13 @@ class ProcessRecorder {
   uint64_t now_ = 0;  // recording time given to the messages of the current drain
   bool finished_ = false;
   ProcessStats stats_;
-  // The target's stack ids are sparse; the file gets dense ids, each stack defined once.
-  absl::flat_hash_map<uint32_t, uint32_t> dense_id_of_;
+  uint32_t dense_id(uint32_t target_id) const {
+    return target_id < dense_id_of_.size() ? dense_id_of_[target_id] : 0;
+  }
+
+  // The target's stack ids are sparse (slots of its table, < 2^22); the file gets dense
+  // ids, each stack defined once. A flat array: this lookup runs for every allocation.
+  std::vector<uint32_t> dense_id_of_;
   absl::flat_hash_map<uint64_t, uint32_t> dense_id_of_content_;
   std::vector<uint32_t> anonymous_stack_of_ring_;  // stacks sent without an id (full table)
   std::vector<uint64_t> frames_;

@@ -1,5 +1,7 @@
 #include "recorder/ring_drain.h"
 
+#include <algorithm>
+
 #include "transport/monotonic_clock.h"
 #include "transport/ordering.h"
 
@@ -24,8 +26,12 @@ uint64_t RingDrain::collect(uint32_t index) {
     stage.slots.erase(stage.slots.begin(), stage.slots.begin() + long(stage.read));
     stage.read = 0;
   }
+  // At most two contiguous runs: up to the ring's end, then from its start.
   uint64_t tail = ring.tail.load(std::memory_order_relaxed);
-  for (uint64_t i = 0; i < count; ++i) stage.slots.push_back(ring.slot(tail + i));
+  uint64_t first = std::min<uint64_t>(count, ring.capacity - (tail & (ring.capacity - 1)));
+  const wire::Event* run = &ring.slot(tail);
+  stage.slots.insert(stage.slots.end(), run, run + first);
+  stage.slots.insert(stage.slots.end(), ring.slots(), ring.slots() + (count - first));
   ring.consume(count);
   // A retired ring whose last message we now hold can go to the next new thread.
   if (state == uint32_t(RingState::retired) && ring.readable() == 0 && index != 0)
