@@ -3,6 +3,11 @@
 # only reads the files a recording names, never runs them.
 source "$(dirname "$0")/lib.sh"
 
+gap() {
+  echo "GAP: $*" >&2
+  [[ ${LEAKRANK_STRICT:-0} != 1 ]] || fail "$*"
+}
+
 # Recordings are 0600 whatever the umask.
 (umask 000 && "$LEAKRANK" run -o private.lrk -- "$LIFECYCLE" leaf >/dev/null 2>&1) || fail "run"
 expect_eq "$(stat -c %a private.lrk)" 600 "mode of a recording made under umask 000"
@@ -28,6 +33,24 @@ expect_eq "$(stat -c '%a %u' "/dev/shm/$segment")" "600 $(id -u)" "mode and owne
 kill -TERM "$recorder"
 wait "$recorder" || true
 [[ ! -e /dev/shm/$segment ]] || fail "session segment $segment left in /dev/shm after the run"
+
+# A SIGKILLed recorder cannot remove its segment; once the target is gone too, nothing
+# should be left holding that memory.
+"$LEAKRANK" run -o killed.lrk -- "$LIFECYCLE" sleep >killed.out 2>/dev/null &
+recorder=$!
+for _ in $(seq 100); do grep -q sleeping killed.out 2>/dev/null && break; sleep 0.1; done
+target=$(pgrep -P "$recorder") || fail "target not found"
+segment=$(grep -o 'leakrank-[0-9a-f]*' "/proc/$target/maps" | head -1)
+[[ -n $segment ]] || fail "the target maps no session segment"
+kill -KILL "$recorder"
+{ wait "$recorder"; } 2>/dev/null || true
+sleep 1
+kill -TERM "$target"
+for _ in $(seq 50); do kill -0 "$target" 2>/dev/null || break; sleep 0.1; done
+if [[ -e /dev/shm/$segment ]]; then
+  gap "a SIGKILLed recorder leaves /dev/shm/$segment ($(stat -c %s "/dev/shm/$segment") bytes) after its target exits"
+  rm -f "/dev/shm/$segment"
+fi
 
 # A recording whose modules are now executable scripts: report, export and diff must
 # read them (and fail to parse them), never execute them.
