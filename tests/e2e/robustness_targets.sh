@@ -27,11 +27,12 @@ expect_eq "$(field live_of_size "$line")" "$MARK_COUNT" "marks recorded before t
 # OOM-killed by a memory cgroup (v2, else v1), when this machine lets us make one.
 cgroup=""
 for parent in /sys/fs/cgroup /sys/fs/cgroup/memory; do
-  if [[ -w $parent && ( -e $parent/memory.max || -e $parent/memory.limit_in_bytes || $parent == */memory ) ]] &&
-    mkdir "$parent/leakrank-oom-$$" 2>/dev/null; then
+  mkdir "$parent/leakrank-oom-$$" 2>/dev/null || continue
+  if [[ -e $parent/leakrank-oom-$$/memory.max || -e $parent/leakrank-oom-$$/memory.limit_in_bytes ]]; then
     cgroup=$parent/leakrank-oom-$$
     break
   fi
+  rmdir "$parent/leakrank-oom-$$"
 done
 if [[ -n $cgroup ]]; then
   trap 'rmdir "$cgroup" 2>/dev/null; rm -rf "$work"' EXIT
