@@ -12,7 +12,7 @@
 
 #include "analyzer/live_heap.h"
 #include "analyzer/site_grouping.h"
-#include "recording/recording_reader.h"
+#include "recording/pipelined_reader.h"
 
 namespace leakrank {
 namespace {
@@ -442,7 +442,7 @@ Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summar
 
 Analysis analyze_recording(const std::string& path, const AnalysisOptions& options) {
   AnalysisSink sink(options);
-  ReadSummary summary = read_recording(path, sink);
+  ReadSummary summary = read_recording_pipelined(path, sink);  // decoding runs on a second core
   return sink.finish(path, summary);
 }
 

@@ -11,9 +11,11 @@
 #include <limits>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "recording/pipelined_reader.h"
 #include "recording/recording_reader.h"
 #include "recording/recording_writer.h"
 #include "recording/varint.h"
@@ -238,6 +240,40 @@ Bytes record(RecordTag tag, const std::vector<Bytes>& fields) {
   Bytes bytes{uint8_t(tag)};
   for (const Bytes& f : fields) bytes.insert(bytes.end(), f.begin(), f.end());
   return bytes;
+}
+
+
+// Everything a read gives back, to compare the pipelined reader with the plain one.
+struct Outcome {
+  std::vector<std::string> lines;
+  uint64_t records = 0;
+  uint64_t blocks = 0;
+  bool complete = false;
+  std::string warning;
+  std::string error;
+  bool operator==(const Outcome&) const = default;
+};
+
+using Reader = ReadSummary (*)(const std::string&, RecordSink&);
+
+Outcome outcome_of(Reader read, const std::string& path) {
+  Outcome outcome;
+  RecordLog log;
+  try {
+    ReadSummary summary = read(path, log);
+    outcome.records = summary.records;
+    outcome.blocks = summary.blocks;
+    outcome.complete = summary.complete;
+    outcome.warning = summary.warning;
+  } catch (const RecordingError& e) {
+    outcome.error = e.what();
+  }
+  outcome.lines = std::move(log.lines);
+  return outcome;
+}
+
+void check_pipelined_reads_alike(const std::string& path) {
+  CHECK(outcome_of(read_recording_pipelined, path) == outcome_of(read_recording, path));
 }
 
 }  // namespace
@@ -588,6 +624,77 @@ TEST_CASE("a full disk throws RecordingError") {
   struct stat after {};
   ::stat("/dev/full", &after);
   CHECK(after.st_mode == before.st_mode);  // a device keeps its mode
+}
+
+
+TEST_CASE("the pipelined reader gives the records, order and summary of the plain one") {
+  TempDir dir;
+  std::string path = dir.file("mixed.lrk");
+  std::vector<std::string> expected;
+  {
+    RecordingWriter writer(path, sample_meta());
+    Script script(writer, sample_meta());
+    for (uint64_t i = 0; i < 200'000; ++i) {  // many blocks, many batches, every kind of record
+      uint64_t t = i * 40;
+      if (i % 5000 == 0) script.module_map(uint32_t(i), {{"/lib/x" + std::to_string(i), i, i + 4096, i, "id"}});
+      if (i % 97 == 0) script.stack(uint32_t(i), std::vector<uint64_t>(i % 300, 0x400000 + i));
+      script.alloc(t, 0x10000 + (i * 4099) % (1 << 20), 1 + i % 5000, uint32_t(i % 1000));
+      if (i % 3 == 0) script.free(t + 1, 0x10000 + (i * 4099) % (1 << 20));
+      if (i % 1000 == 0) script.rss(t + 2, i << 12);
+      if (i % 7000 == 0) script.snapshot(t + 3, i % 14000 ? "" : "named " + std::to_string(i));
+      if (i % 50'000 == 0) script.child(t + 4, int32_t(i), "child-" + std::to_string(i) + ".lrk");
+    }
+    script.end(200'000 * 40, -1);
+    expected = script.expected.lines;
+  }
+  Outcome pipelined = outcome_of(read_recording_pipelined, path);
+  CHECK(pipelined.lines == expected);
+  CHECK(pipelined.complete);
+  CHECK(pipelined == outcome_of(read_recording, path));
+}
+
+TEST_CASE("the pipelined reader stops where the plain one stops, with the same warning or error") {
+  TempDir dir;
+  SmallRecording small = write_small_recording(dir.file("small.lrk"));
+  Bytes whole = read_bytes(dir.file("small.lrk"));
+  std::string changed = dir.file("changed.lrk");
+  for (uint64_t cut = 0; cut < small.size; ++cut) {
+    CAPTURE(cut);
+    write_bytes(changed, Bytes(whole.begin(), whole.begin() + long(cut)));
+    check_pipelined_reads_alike(changed);
+  }
+  for (uint64_t at = 0; at < small.size; ++at) {
+    CAPTURE(at);
+    Bytes bytes = whole;
+    bytes[at] ^= 0x21;
+    write_bytes(changed, bytes);
+    check_pipelined_reads_alike(changed);
+  }
+  Bytes alloc = record(RecordTag::alloc, {varint_bytes(1), varint_bytes(2), varint_bytes(3), varint_bytes(4)});
+  Bytes overrun = alloc;  // the damage comes after a whole record of the same block
+  overrun.insert(overrun.end(), {uint8_t(RecordTag::alloc), 0x80, 0x80});
+  check_pipelined_reads_alike(recording_with_payloads(dir, {alloc, overrun, alloc}));
+  check_pipelined_reads_alike(recording_with_payloads(dir, {alloc, record(RecordTag::meta, {}), alloc}));
+  check_pipelined_reads_alike(dir.file("missing.lrk"));
+  check_pipelined_reads_alike(dir.path.string());
+  CHECK_FALSE(outcome_of(read_recording_pipelined, dir.path.string()).error.empty());
+}
+
+TEST_CASE("a sink that throws stops the pipelined reading and its exception reaches the caller") {
+  TempDir dir;
+  std::string path = dir.file("long.lrk");
+  {
+    RecordingWriter writer(path, sample_meta());
+    for (uint64_t i = 0; i < 100'000; ++i) writer.alloc(i, 0x1000 + 16 * i, 16, 1);
+  }
+  struct Refusing : RecordSink {
+    uint64_t seen = 0;
+    void on_alloc(uint64_t, uint64_t, uint64_t, uint32_t) override {
+      if (++seen == 20'000) throw std::runtime_error("sink refused");
+    }
+  } sink;
+  CHECK_THROWS_WITH_AS(read_recording_pipelined(path, sink), "sink refused", std::runtime_error);
+  CHECK(sink.seen == 20'000);
 }
 
 }  // namespace leakrank

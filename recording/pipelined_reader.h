@@ -1,0 +1,15 @@
+#pragma once
+// Reads a recording on two cores: a second thread decompresses and decodes blocks into
+// batches of plain records while the calling thread runs the sink over them.
+#include <string>
+
+#include "recording/recording_reader.h"
+
+namespace leakrank {
+
+// Behaves exactly as read_recording: the sink sees the same records in the same order
+// and on the calling thread, the summary is the same, and a RecordingError (or any other
+// exception) the reading raises reaches the caller after the records read before it.
+ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink);
+
+}  // namespace leakrank
