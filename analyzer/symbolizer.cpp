@@ -15,6 +15,8 @@
 #include <absl/container/flat_hash_set.h>
 #include <fmt/format.h>
 
+#include "analyzer/readable_names.h"
+
 namespace leakrank {
 namespace {
 
@@ -351,7 +353,7 @@ class ModuleSymbols {
       frames = dwarf_frames(scopes_of(cu), address, bias);
     if (frames.empty()) frames.push_back({.function = elf_symbol(address)});
     for (Frame& frame : frames)
-      if (frame.function.empty()) frame.function = kUnknownFunction;
+      frame.function = frame.function.empty() ? kUnknownFunction : readable_function_name(frame.function);
     return frames;
   }
 
