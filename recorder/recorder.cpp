@@ -213,6 +213,9 @@ RunOutcome Recording::run() {
     if (moved == 0) pause_when_idle();
   }
   root_->finish(wait_status_);
+  if (!session_->connected.load())
+    outcome_.notes.push_back("the target never loaded libleakrank.so, so nothing was recorded: a static binary, "
+                             "a setuid/setgid one (the loader ignores LD_PRELOAD for them), or it exited at once");
   if (options_.include_children) adopt_new_children();
   for (Child& child : children_) {
     child.recorder->finish(-1);
