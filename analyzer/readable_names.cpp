@@ -335,6 +335,7 @@ std::string brief_function_name(std::string_view function) {
   }
   if (name_end != std::string::npos) out.resize(name_end);  // qualifiers and clones go with it
   while (out.ends_with(' ')) out.pop_back();                  // "operator< <int>" loses its arguments
+  out.resize(std::min(out.size(), out.find('@')));            // a symbol version is the linker's
   return out.substr(qualified_name_start(out));
 }
 

@@ -16,8 +16,8 @@ namespace leakrank {
 std::string readable_function_name(std::string_view demangled);
 
 // The qualified name alone: no return type, template arguments, parameters or
-// qualifiers. "std::pair<…> std::unordered_map<…>::try_emplace<…>(…)" reads
-// "std::unordered_map::try_emplace"; "operator new(unsigned long)" reads "operator new".
+// qualifiers or symbol version. "std::pair<…> std::unordered_map<…>::try_emplace<…>(…)"
+// reads "std::unordered_map::try_emplace"; "operator new(unsigned long)" reads "operator new".
 std::string brief_function_name(std::string_view function);
 
 }  // namespace leakrank

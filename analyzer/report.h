@@ -8,8 +8,9 @@
 namespace leakrank {
 
 struct ReportOptions {
-  size_t top = 10;     // sites shown; 0: every site
-  bool color = false;  // ANSI colour: only for a terminal, and not when NO_COLOR is set
+  size_t top = 10;           // sites shown; 0: every site
+  bool color = false;        // ANSI colour: only for a terminal, and not when NO_COLOR is set
+  bool keep_frames = false;  // --keep-frames: stacks list runtime frames one by one
 };
 
 // Header (command, duration, peaks, totals), the ranked sites, the top stacks, the bounded

@@ -4,16 +4,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <string_view>
 
 #include "analyzer/byte_size.h"
+#include "analyzer/readable_names.h"
 #include "analyzer/report.h"
 
 namespace leakrank {
 namespace {
 
 constexpr size_t kStacksShown = 3;
-constexpr size_t kFramesShown = 8;
+constexpr size_t kLinesShown = 8;  // of a stack, from the site's own frame on
 
 // ANSI styling that disappears when colour is off.
 class Style {
@@ -106,19 +108,50 @@ std::string frame_line(const Frame& frame) {
   return location(frame.function, frame.file, frame.line, frame.module) + (frame.inlined ? "  (inlined)" : "");
 }
 
-// The frames of one site's largest stack. Frames above the site's own (allocator, libc,
-// inlined library templates) are dimmed and shortened to the first one and a count.
-std::string site_stack(const Site& site, size_t rank, const Style& style) {
-  std::string out = fmt::format("#{} {}\n", rank, site_location(site));
+// The C++ library's own code or the templates it inlined into the program.
+bool in_standard_library(const Frame& frame) {
+  return basename_of(frame.module).starts_with("libstdc++") || frame.file.find("/c++/") != std::string::npos;
+}
+
+// A run of runtime frames as one dim line: how many and where they lead, innermost first
+// (operator new → std::unordered_map::try_emplace). A lone frame is shown as it is.
+std::string runtime_run_line(std::span<const Frame> run, const Style& style) {
+  if (run.size() == 1) return "    " + style.dim(frame_line(run.front())) + "\n";
+  std::string innermost = brief_function_name(run.front().function);
+  std::string outermost = brief_function_name(run.back().function);
+  std::string ends = innermost == outermost ? innermost : fmt::format("{} → {}", innermost, outermost);
+  bool standard = std::any_of(run.begin(), run.end(), in_standard_library);
+  return "    " + style.dim(fmt::format("… {} frames in {} ({})", run.size(),
+                                       standard ? "the standard library" : "the runtime", ends)) + "\n";
+}
+
+size_t own_frame_index(const Site& site) {
   auto own = std::find_if(site.frames.begin(), site.frames.end(), [&](const Frame& frame) {
     return frame.function == site.function && frame.file == site.file && frame.line == site.line;
   });
-  size_t own_index = own == site.frames.end() ? 0 : size_t(own - site.frames.begin());
-  if (own_index > 0) out += "    " + style.dim(frame_line(site.frames.front())) + "\n";
-  if (own_index > 1) out += style.dim(fmt::format("    ... {} more skipped frames\n", own_index - 1));
-  size_t end = std::min(site.frames.size(), own_index + kFramesShown);
-  for (size_t i = own_index; i < end; ++i) out += "    " + frame_line(site.frames[i]) + "\n";
-  if (end < site.frames.size()) out += style.dim(fmt::format("    ... {} more frames\n", site.frames.size() - end));
+  return own == site.frames.end() ? 0 : size_t(own - site.frames.begin());
+}
+
+// The frames of one site's largest stack: the site's own frame and the program's frames in
+// full, each run of runtime frames (allocator, libc, inlined library templates) as one line
+// unless --keep-frames asks for all of them. Lines end a few past the site's own frame.
+std::string site_stack(const Site& site, size_t rank, const Style& style, bool keep_frames) {
+  std::string out = fmt::format("#{} {}\n", rank, site_location(site));
+  std::span<const Frame> frames(site.frames);
+  size_t own_index = own_frame_index(site);
+  auto collapsible = [&](size_t i) { return !keep_frames && i != own_index && is_runtime_frame(frames[i]); };
+  size_t lines_from_own = 0;
+  size_t i = 0;
+  // A last frame takes no more room than the line that would count it.
+  while (i < frames.size() && (lines_from_own < kLinesShown || i + 1 == frames.size())) {
+    bool runtime = collapsible(i);
+    size_t end = i + 1;
+    while (runtime && end < frames.size() && collapsible(end)) ++end;
+    out += runtime ? runtime_run_line(frames.subspan(i, end - i), style) : "    " + frame_line(frames[i]) + "\n";
+    if (end > own_index) ++lines_from_own;
+    i = end;
+  }
+  if (i < frames.size()) out += "    " + style.dim(fmt::format("… {} more frames", frames.size() - i)) + "\n";
   return out;
 }
 
@@ -154,7 +187,8 @@ std::string render_report_text(const Analysis& analysis, const ReportOptions& op
   out += site_table(analysis.sites, shown, style);
   if (shown < analysis.sites.size()) out += style.dim(fmt::format("  ... {} more sites (--top)\n", analysis.sites.size() - shown));
   out += "\n";
-  for (size_t i = 0; i < std::min(shown, kStacksShown); ++i) out += site_stack(analysis.sites[i], i + 1, style) + "\n";
+  for (size_t i = 0; i < std::min(shown, kStacksShown); ++i)
+    out += site_stack(analysis.sites[i], i + 1, style, options.keep_frames) + "\n";
   std::string bounded = bounded_sites(analysis.sites, shown);
   if (!bounded.empty()) out += bounded + "\n";
   out += next_steps(analysis);

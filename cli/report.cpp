@@ -48,7 +48,9 @@ AnalysisOptions analysis_options(const ReportArguments& args, const RecordingIns
 int report_verb(const ReportArguments& args) {
   RecordingRef ref = parse_recording_ref(args.file);
   Analysis analysis = analyze_recording(ref.path, analysis_options(args, ref.instant));
-  ReportOptions render{.top = args.top, .color = wants_color() && args.format == ReportFormat::text};
+  ReportOptions render{.top = args.top,
+                       .color = wants_color() && args.format == ReportFormat::text,
+                       .keep_frames = args.keep_frames};
   fmt::print("{}", args.format == ReportFormat::json ? render_report_json(analysis, render)
                                                      : render_report_text(analysis, render));
   std::fflush(stdout);

@@ -399,4 +399,50 @@ TEST_CASE("the text report ranks sites, shows stacks, bounded sites and the next
   CHECK(render_report_text(analysis, {.top = 10, .color = true}).find("\x1b[") != std::string::npos);
 }
 
+TEST_CASE("the text report's stacks show each run of runtime frames as one line") {
+  const std::string libc = "/usr/lib/x86_64-linux-gnu/libc.so.6";
+  const std::string libstdcxx = "/usr/lib/x86_64-linux-gnu/libstdc++.so.6";
+  const std::string program = "/srv/tokenizer";
+  const std::string headers = "/usr/include/c++/12/bits/";
+  Site site{.function = "StringStore::intern(std::string_view)", .file = "string_store.cpp", .line = 15,
+            .module = program};
+  site.frames = {
+      {.function = "malloc", .module = libc},
+      {.function = "operator new(unsigned long)", .module = libstdcxx},
+      {.function = "std::__new_allocator<char>::allocate(unsigned long, void const*)",
+       .file = headers + "new_allocator.h", .line = 137, .module = program, .inlined = true},
+      {.function = "std::pair<std::__detail::_Node_iterator<std::pair<unsigned long const, std::string>, false, false>, "
+                   "bool> std::unordered_map<unsigned long, std::string>::try_emplace<std::string_view&>("
+                   "unsigned long const&, std::string_view&)",
+       .file = headers + "unordered_map.h", .line = 529, .module = program, .inlined = true},
+      {.function = site.function, .file = site.file, .line = site.line, .module = program},
+      {.function = "Language::process(std::string_view)", .file = "language.cpp", .line = 15, .module = program},
+      {.function = "std::_Function_handler<void (), Pipeline::start()::{lambda()#1}>::_M_invoke(std::_Any_data const&)",
+       .file = headers + "std_function.h", .line = 290, .module = program},
+      {.function = "std::function<void ()>::operator()() const", .file = headers + "std_function.h", .line = 591,
+       .module = program},
+      {.function = "Pipeline::work()", .file = "pipeline.cpp", .line = 35, .module = program},
+      {.function = "__libc_start_call_main", .module = libc},
+      {.function = "__libc_start_main@@GLIBC_2.34", .module = libc},
+      {.function = "_start", .module = program},
+  };
+  Analysis analysis;
+  analysis.sites = {site};
+
+  std::string text = render_report_text(analysis);
+  CHECK(text.find("    … 4 frames in the standard library (malloc → std::unordered_map::try_emplace)\n"
+                  "    StringStore::intern(std::string_view)  string_store.cpp:15\n"
+                  "    Language::process(std::string_view)  language.cpp:15\n"
+                  "    … 2 frames in the standard library (std::_Function_handler::_M_invoke → "
+                  "std::function::operator())\n"
+                  "    Pipeline::work()  pipeline.cpp:35\n"
+                  "    … 2 frames in the runtime (__libc_start_call_main → __libc_start_main)\n"
+                  "    _start  (tokenizer)\n") != std::string::npos);
+  CHECK(text.find("operator new(unsigned long)") == std::string::npos);
+
+  std::string kept = render_report_text(analysis, {.keep_frames = true});
+  CHECK(kept.find("frames in the") == std::string::npos);
+  for (const Frame& frame : site.frames) CHECK(kept.find("    " + frame.function + "  ") != std::string::npos);
+}
+
 }  // namespace leakrank

@@ -274,6 +274,7 @@ TEST_CASE("brief names are the qualified name alone") {
   CHECK(brief_function_name("operator new(unsigned long)") == "operator new");
   CHECK(brief_function_name("operator delete[](void*, unsigned long)") == "operator delete[]");
   CHECK(brief_function_name("malloc") == "malloc");
+  CHECK(brief_function_name("__libc_start_main@@GLIBC_2.34") == "__libc_start_main");
   CHECK(brief_function_name("StringStore::intern(std::string_view)") == "StringStore::intern");
   CHECK(brief_function_name("DocumentReader::read(std::string_view) const") == "DocumentReader::read");
   CHECK(brief_function_name("(anonymous namespace)::process_corpus") == "(anonymous namespace)::process_corpus");
