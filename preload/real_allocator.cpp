@@ -1,9 +1,11 @@
 #include "preload/real_allocator.h"
 
 #include <dlfcn.h>
+#include <link.h>
 
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 namespace leakrank::preload {
@@ -18,14 +20,30 @@ bool defined_here(void* symbol) {
          found.dli_fbase == self.dli_fbase;
 }
 
-// Preloaded, the first definition in the global scope is ours and the real one is the next.
-// Loaded later by `leakrank attach`, the first definition is the one the program already calls.
+// A non-PIE executable that calls malloc exports a "canonical PLT" stub under that name (an
+// undefined symbol with an address): it jumps back through the GOT, so it is no definition.
+bool is_plt_stub(void* symbol) {
+  Dl_info found{};
+  void* entry = nullptr;
+  return dladdr1(symbol, &found, &entry, RTLD_DL_SYMENT) && entry &&
+         static_cast<const ElfW(Sym)*>(entry)->st_shndx == SHN_UNDEF;
+}
+
+bool preloaded() {
+  const char* preload = getenv("LD_PRELOAD");
+  return preload && strstr(preload, "libleakrank");
+}
+
+// Preloaded, our hooks are the definition everybody binds to and the real one is the next.
+// Loaded later by `leakrank attach`, the first real definition in the global scope is the
+// one the program already calls (libc's, or a preloaded jemalloc's).
 template <typename Fn>
-void resolve(Fn& slot, const char* name, bool& interposed) {
+void resolve(Fn& slot, const char* name, bool as_preload, bool& interposed) {
   void* first = dlsym(RTLD_DEFAULT, name);
   bool ours = first && defined_here(first);
   interposed = interposed || ours;
-  slot = reinterpret_cast<Fn>(first && !ours ? first : dlsym(RTLD_NEXT, name));
+  bool usable = first && !ours && !as_preload && !is_plt_stub(first);
+  slot = reinterpret_cast<Fn>(usable ? first : dlsym(RTLD_NEXT, name));
 }
 
 // dlsym's own allocations (its error buffers) are few and small.
@@ -45,19 +63,20 @@ const RealAllocator* real_allocator() {
   int expected = 0;
   if (!g_state.compare_exchange_strong(expected, 1)) return expected == 2 ? &g_real : nullptr;
   RealAllocator real;
-  resolve(real.malloc, "malloc", real.interposed);
-  resolve(real.free, "free", real.interposed);
-  resolve(real.calloc, "calloc", real.interposed);
-  resolve(real.realloc, "realloc", real.interposed);
-  resolve(real.reallocarray, "reallocarray", real.interposed);
-  resolve(real.posix_memalign, "posix_memalign", real.interposed);
-  resolve(real.aligned_alloc, "aligned_alloc", real.interposed);
-  resolve(real.memalign, "memalign", real.interposed);
-  resolve(real.valloc, "valloc", real.interposed);
-  resolve(real.pvalloc, "pvalloc", real.interposed);
-  resolve(real.malloc_usable_size, "malloc_usable_size", real.interposed);
-  resolve(real.dlopen, "dlopen", real.interposed);
-  resolve(real.dlclose, "dlclose", real.interposed);
+  bool as_preload = preloaded();
+  resolve(real.malloc, "malloc", as_preload, real.interposed);
+  resolve(real.free, "free", as_preload, real.interposed);
+  resolve(real.calloc, "calloc", as_preload, real.interposed);
+  resolve(real.realloc, "realloc", as_preload, real.interposed);
+  resolve(real.reallocarray, "reallocarray", as_preload, real.interposed);
+  resolve(real.posix_memalign, "posix_memalign", as_preload, real.interposed);
+  resolve(real.aligned_alloc, "aligned_alloc", as_preload, real.interposed);
+  resolve(real.memalign, "memalign", as_preload, real.interposed);
+  resolve(real.valloc, "valloc", as_preload, real.interposed);
+  resolve(real.pvalloc, "pvalloc", as_preload, real.interposed);
+  resolve(real.malloc_usable_size, "malloc_usable_size", as_preload, real.interposed);
+  resolve(real.dlopen, "dlopen", as_preload, real.interposed);
+  resolve(real.dlclose, "dlclose", as_preload, real.interposed);
   g_real = real;
   g_state.store(2, std::memory_order_release);
   return &g_real;

@@ -12,12 +12,15 @@ namespace leakrank::preload {
 
 constexpr int kCacheEntries = 32;
 constexpr int kCachedDepth = 64;
+constexpr int kRepeatsBeforeCaching = 2;
 
 struct CachedFrames {
   uintptr_t return_address;
   uintptr_t frame_end;
   int max_depth;
-  int depth;
+  int depth;       // -1: not cached yet; the stack last unwound the fast way is in ips
+  int fast_depth;  // depth of that stack
+  int repeats;     // how often in a row the fast way gave that same stack
   uint32_t stack_id;
   uint64_t id_epoch;
   uintptr_t ips[kCachedDepth];
@@ -112,6 +115,17 @@ int unwind_with_slots(const ThreadCache* cache, uintptr_t* ips, uintptr_t* slots
   return cacheable ? depth : -depth - 1;
 }
 
+// libunwind's unw_backtrace, with its trace cache: the cheapest full unwind.
+int unwind_fast(uintptr_t* ips, int max_depth) {
+  void* raw[kMaxStackDepth + 16];
+  int got = unw_backtrace(raw, max_depth + 16 < kMaxStackDepth + 16 ? max_depth + 16 : kMaxStackDepth + 16);
+  int skip = 0;
+  while (skip < got && is_own_frame(reinterpret_cast<uintptr_t>(raw[skip]))) ++skip;
+  int depth = got - skip < max_depth ? got - skip : max_depth;
+  for (int i = 0; i < depth; ++i) ips[i] = reinterpret_cast<uintptr_t>(raw[skip + i]);
+  return depth;
+}
+
 }  // namespace
 
 void init_stack_capture() {
@@ -121,19 +135,38 @@ void init_stack_capture() {
 
 CapturedStack capture_stack(const CallSite& site, uintptr_t* scratch, int max_depth) {
   ThreadCache* cache = site.frame_end && max_depth <= kCachedDepth ? thread_cache() : nullptr;
-  if (!cache) {
-    int depth = unwind_with_slots(nullptr, scratch, nullptr, max_depth);
-    return {scratch, depth < 0 ? -depth - 1 : depth, nullptr};
-  }
+  if (!cache) return {scratch, unwind_fast(scratch, max_depth), nullptr};
   CachedFrames& entry = entry_for(*cache, site);
-  if (entry.return_address == site.return_address && entry.frame_end == site.frame_end &&
-      entry.max_depth == max_depth && still_current(entry))
-    return {entry.ips, entry.depth, &entry};
+  bool same_site = entry.return_address == site.return_address && entry.frame_end == site.frame_end &&
+                   entry.max_depth == max_depth;
+  if (same_site && entry.depth >= 0) {
+    if (still_current(entry)) return {entry.ips, entry.depth, &entry};
+    entry.depth = -1;  // the chain changed: back to watching it
+    entry.repeats = 0;
+  }
+  if (!same_site) {
+    entry.return_address = site.return_address;
+    entry.frame_end = site.frame_end;
+    entry.max_depth = max_depth;
+    entry.depth = -1;
+    entry.repeats = 0;
+  }
+  // Recording the slots needs libunwind's step-by-step cursor, which blocks signals around
+  // each lookup (two system calls per frame): pay it only once a call site has given the
+  // same stack several times in a row.
+  int fast_depth = unwind_fast(scratch, max_depth);
+  bool repeated = fast_depth == entry.fast_depth &&
+                  memcmp(scratch, entry.ips, sizeof(uintptr_t) * size_t(fast_depth)) == 0;
+  entry.repeats = repeated ? entry.repeats + 1 : 0;
+  if (!repeated) {
+    memcpy(entry.ips, scratch, sizeof(uintptr_t) * size_t(fast_depth));
+    entry.fast_depth = fast_depth;
+  }
+  if (entry.repeats < kRepeatsBeforeCaching) return {scratch, fast_depth, nullptr};
   int depth = unwind_with_slots(cache, entry.ips, entry.slots, max_depth);
-  if (depth < 0) {  // not cacheable: hand it over as scratch and forget the entry
+  if (depth < 0) {  // not cacheable (a signal frame, another stack): forget the site
     entry.return_address = 0;
-    memcpy(scratch, entry.ips, sizeof(uintptr_t) * size_t(-depth - 1));
-    return {scratch, -depth - 1, nullptr};
+    return {scratch, fast_depth, nullptr};
   }
   entry.return_address = site.return_address;
   entry.frame_end = site.frame_end;

@@ -8,9 +8,10 @@
 namespace leakrank {
 namespace {
 
-// A number is taken and published within a few instructions; one missing for this long
+// A number is taken and published within a few instructions, unless its thread is descheduled
+// in between (seconds, on an overloaded machine); one missing for this long
 // belonged to a thread that died in between (an execve elsewhere in the process).
-constexpr uint64_t kGapPatienceNs = 250'000'000;
+constexpr uint64_t kGapPatienceNs = 2'000'000'000;
 
 }  // namespace
 
