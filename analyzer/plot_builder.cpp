@@ -14,12 +14,6 @@ namespace leakrank {
 namespace {
 namespace fs = std::filesystem;
 
-std::string child_path(const std::string& recorded, const std::string& parent) {
-  std::error_code error;
-  if (fs::exists(recorded, error) || fs::path(recorded).is_absolute()) return recorded;
-  return (fs::path(parent).parent_path() / fs::path(recorded).filename()).string();
-}
-
 // What a run's labels start with: nothing for a lone run, "t1: " when runs are compared.
 struct RunLabels {
   std::string prefix;
@@ -111,18 +105,6 @@ double parse_number(std::string_view text, std::string_view what) {
 }
 
 }  // namespace
-
-RecordedRun analyze_run(const std::string& path, const AnalysisOptions& options) {
-  RecordedRun run{analyze_recording(path, options), {}};
-  for (const ChildRecordingRef& child : run.process.children) {
-    try {
-      run.children.push_back(analyze_recording(child_path(child.path, path), options));
-    } catch (const RecordingError& e) {
-      run.process.warnings.push_back(fmt::format("child pid {}: {}", child.pid, e.what()));
-    }
-  }
-  return run;
-}
 
 std::string short_recording_name(const std::string& path) {
   std::string name = fs::path(path).filename().string();

@@ -11,20 +11,9 @@
 
 #include "analyzer/analysis.h"
 #include "analyzer/plot_renderer.h"
+#include "analyzer/recorded_run.h"
 
 namespace leakrank {
-
-// One recording with the recordings of its descendants.
-struct RecordedRun {
-  Analysis process;
-  std::vector<Analysis> children;  // in the order Analysis::children lists them
-};
-
-// Analyses a recording and every child recording it lists. A child path that does not exist as
-// written is looked for next to the parent recording (it was written relative to the recorder's
-// folder). Unreadable children become warnings of the parent; the parent must be readable
-// (throws RecordingError otherwise).
-RecordedRun analyze_run(const std::string& path, const AnalysisOptions& options = {});
 
 struct PlotOptions {
   std::string title;  // empty: named after the command or the compared files

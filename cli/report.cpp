@@ -6,7 +6,10 @@
 #include <map>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "analyzer/analysis.h"
+#include "analyzer/recorded_run.h"
 #include "analyzer/recording_selection.h"
 #include "analyzer/report.h"
 #include "cli/analysis_options.h"
@@ -45,16 +48,31 @@ AnalysisOptions analysis_options(const ReportArguments& args, const RecordingIns
   return options;
 }
 
+// Descendants recorded with run --include-children: a section each in text, and in JSON
+// an extra "children" array of reports shaped like the top-level one.
+std::string render_run(const RecordedRun& run, ReportFormat format, const ReportOptions& render) {
+  if (format == ReportFormat::json) {
+    nlohmann::ordered_json report = nlohmann::ordered_json::parse(render_report_json(run.process, render));
+    if (!run.children.empty()) report["children"] = nlohmann::ordered_json::array();
+    for (const Analysis& child : run.children)
+      report["children"].push_back(nlohmann::ordered_json::parse(render_report_json(child, render)));
+    return report.dump(2) + "\n";
+  }
+  std::string text = render_report_text(run.process, render);
+  for (const Analysis& child : run.children)
+    text += fmt::format("\n── child process {} ──\n{}", child.meta.pid, render_report_text(child, render));
+  return text;
+}
+
 int report_verb(const ReportArguments& args) {
   RecordingRef ref = parse_recording_ref(args.file);
-  Analysis analysis = analyze_recording(ref.path, analysis_options(args, ref.instant));
+  RecordedRun run = analyze_run(ref.path, analysis_options(args, ref.instant));
   ReportOptions render{.top = args.top,
                        .color = wants_color() && args.format == ReportFormat::text,
                        .keep_frames = args.keep_frames};
-  fmt::print("{}", args.format == ReportFormat::json ? render_report_json(analysis, render)
-                                                     : render_report_text(analysis, render));
+  fmt::print("{}", render_run(run, args.format, render));
   std::fflush(stdout);
-  for (const std::string& warning : analysis.warnings) fmt::print(stderr, "leakrank: warning: {}\n", warning);
+  for (const std::string& warning : run.process.warnings) fmt::print(stderr, "leakrank: warning: {}\n", warning);
   return 0;
 }
 

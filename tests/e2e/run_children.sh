@@ -20,6 +20,9 @@ for mode in fork forkexec spawn system nested; do
   ((found >= 1)) || fail "no child recording holds the child's leaks ($mode)"
   parent=$(totals run.lrk)
   (($(field children "$parent") >= 1)) || fail "parent recording does not list its children ($mode)"
+  # report on the parent has a section per child, and a "children" array in JSON.
+  (($("$LEAKRANK" report run.lrk --format json | jq '.children | length') >= 1)) || fail "report lacks children ($mode)"
+  "$LEAKRANK" report run.lrk | grep -q "child process" || fail "text report lacks a child section ($mode)"
   cd ..
 done
 echo "run_children: ok"
