@@ -1,7 +1,5 @@
 #include "preload/allocation_sampler.h"
 
-#include <sys/mman.h>
-
 #include <cmath>
 
 namespace leakrank::preload {
@@ -40,13 +38,7 @@ uint64_t slot_of(uint64_t address, uint64_t mask) { return ((address >> 4) * 0x9
 bool AllocationSampler::init(uint64_t mean_bytes_per_sample) {
   mean_ = mean_bytes_per_sample;
   if (!mean_) return true;
-  uint64_t capacity = kCapacity;
-  bytes_ = capacity * sizeof(uint64_t);
-  void* memory = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (memory == MAP_FAILED) return false;
-  slots_ = static_cast<std::atomic<uint64_t>*>(memory);
-  mask_ = capacity - 1;
-  return true;
+  return slots_.allocate(kCapacity);
 }
 
 bool AllocationSampler::should_sample(size_t size) {
@@ -64,7 +56,7 @@ bool AllocationSampler::should_sample(size_t size) {
 
 bool AllocationSampler::remember(void* address) {
   uint64_t key = reinterpret_cast<uint64_t>(address);
-  for (uint64_t probe = 0, i = slot_of(key, mask_); probe < kMaxProbes; ++probe, i = (i + 1) & mask_) {
+  for (uint64_t probe = 0, i = slot_of(key, slots_.mask()); probe < kMaxProbes; ++probe, i = (i + 1) & slots_.mask()) {
     uint64_t current = slots_[i].load(std::memory_order_relaxed);
     if (current != kEmpty && current != kTombstone) continue;
     if (slots_[i].compare_exchange_strong(current, key, std::memory_order_acq_rel)) return true;
@@ -74,7 +66,7 @@ bool AllocationSampler::remember(void* address) {
 
 bool AllocationSampler::forget(void* address) {
   uint64_t key = reinterpret_cast<uint64_t>(address);
-  for (uint64_t probe = 0, i = slot_of(key, mask_); probe < kMaxProbes; ++probe, i = (i + 1) & mask_) {
+  for (uint64_t probe = 0, i = slot_of(key, slots_.mask()); probe < kMaxProbes; ++probe, i = (i + 1) & slots_.mask()) {
     uint64_t current = slots_[i].load(std::memory_order_acquire);
     if (current == kEmpty) return false;
     if (current == key) return slots_[i].compare_exchange_strong(current, kTombstone, std::memory_order_acq_rel);
@@ -83,7 +75,7 @@ bool AllocationSampler::forget(void* address) {
 }
 
 void AllocationSampler::reset() {
-  if (slots_) madvise(slots_, bytes_, MADV_DONTNEED);
+  slots_.clear();
 }
 
 }  // namespace leakrank::preload

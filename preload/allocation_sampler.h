@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "preload/atomic_slots.h"
+
 namespace leakrank::preload {
 
 class AllocationSampler {
@@ -24,9 +26,7 @@ class AllocationSampler {
 
  private:
   uint64_t mean_ = 0;
-  std::atomic<uint64_t>* slots_ = nullptr;  // open addressing; 0 empty, 1 tombstone
-  uint64_t mask_ = 0;
-  size_t bytes_ = 0;
+  AtomicSlots slots_;  // open addressing; 0 empty, 1 tombstone
 };
 
 }  // namespace leakrank::preload

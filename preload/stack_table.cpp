@@ -1,7 +1,5 @@
 #include "preload/stack_table.h"
 
-#include <sys/mman.h>
-
 namespace leakrank::preload {
 namespace {
 
@@ -10,30 +8,22 @@ uint64_t nonzero(uint64_t hash) { return hash ? hash : 0x9e3779b97f4a7c15ULL; }
 
 }  // namespace
 
-bool StackTable::init(uint32_t capacity_log2) {
-  uint64_t capacity = uint64_t(1) << capacity_log2;
-  bytes_ = capacity * sizeof(uint64_t);
-  void* memory = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (memory == MAP_FAILED) return false;
-  slots_ = static_cast<std::atomic<uint64_t>*>(memory);
-  mask_ = capacity - 1;
-  return true;
-}
+bool StackTable::init(uint32_t capacity_log2) { return slots_.allocate(uint64_t(1) << capacity_log2); }
 
 void StackTable::reset() {
-  if (slots_) madvise(slots_, bytes_, MADV_DONTNEED);  // private anonymous pages read back as zero
+  slots_.clear();
   used_.store(0, std::memory_order_relaxed);
 }
 
 StackTable::Lookup StackTable::find_or_insert(uint64_t hash) {
-  if (!slots_) return {};
+  if (!slots_.ready()) return {};
   uint64_t key = nonzero(hash);
-  for (uint64_t probe = 0, i = key & mask_; probe <= mask_; ++probe, i = (i + 1) & mask_) {
+  for (uint64_t probe = 0, i = key & slots_.mask(); probe <= slots_.mask(); ++probe, i = (i + 1) & slots_.mask()) {
     uint64_t current = slots_[i].load(std::memory_order_acquire);
     if (current == key) return {uint32_t(i + 1), false};
     if (current != 0) continue;
     // Keep the table at most 3/4 full so probe sequences stay short.
-    if (used_.load(std::memory_order_relaxed) * 4 >= (mask_ + 1) * 3) return {};
+    if (used_.load(std::memory_order_relaxed) * 4 >= (slots_.mask() + 1) * 3) return {};
     if (slots_[i].compare_exchange_strong(current, key, std::memory_order_acq_rel)) {
       used_.fetch_add(1, std::memory_order_relaxed);
       return {uint32_t(i + 1), true};
@@ -44,9 +34,9 @@ StackTable::Lookup StackTable::find_or_insert(uint64_t hash) {
 }
 
 uint32_t StackTable::find(uint64_t hash) const {
-  if (!slots_) return kNoId;
+  if (!slots_.ready()) return kNoId;
   uint64_t key = nonzero(hash);
-  for (uint64_t probe = 0, i = key & mask_; probe <= mask_; ++probe, i = (i + 1) & mask_) {
+  for (uint64_t probe = 0, i = key & slots_.mask(); probe <= slots_.mask(); ++probe, i = (i + 1) & slots_.mask()) {
     uint64_t current = slots_[i].load(std::memory_order_acquire);
     if (current == key) return uint32_t(i + 1);
     if (current == 0) return kNoId;

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "preload/atomic_slots.h"
+
 namespace leakrank::preload {
 
 class StackTable {
@@ -25,10 +27,8 @@ class StackTable {
   uint32_t find(uint64_t hash) const;
 
  private:
-  std::atomic<uint64_t>* slots_ = nullptr;
-  uint64_t mask_ = 0;
+  AtomicSlots slots_;
   std::atomic<uint64_t> used_{0};
-  size_t bytes_ = 0;
 };
 
 uint64_t hash_stack(const uintptr_t* ips, int depth, uint64_t seed);
