@@ -227,14 +227,21 @@ class AnalysisSink final : public RecordSink {
     for (const ModuleInfo& module : modules) remember_module(module);
   }
 
-  void on_stack(uint32_t id, std::span<const uint64_t> ips) override { grouping_.add_stack(id, ips); }
+  // Recorders number stacks densely; per-stack tables are indexed by id, so an id far beyond
+  // the stacks defined so far (a damaged or hostile file) must not size them.
+  void on_stack(uint32_t id, std::span<const uint64_t> ips) override {
+    if (uint64_t(id) > 4 * (uint64_t(stacks_defined_) + 1024)) return;
+    ++stacks_defined_;
+    highest_stack_id_ = std::max(highest_stack_id_, id);
+    grouping_.add_stack(id, ips);
+  }
 
   void on_alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id) override {
     ++events_;
     last_ns_ = time_ns;
     if (time_ns >= cutoff_ns_) return;
     if (time_ns >= window_start_ns_) begin_window();
-    buffer({time_ns, address, size, stack_id, false});
+    buffer({time_ns, address, size, stack_id <= highest_stack_id_ ? stack_id : 0, false});
   }
 
   void on_free(uint64_t time_ns, uint64_t address) override {
@@ -333,6 +340,8 @@ class AnalysisSink final : public RecordSink {
   std::vector<NamedSnapshot> named_;
   std::vector<ChildRecordingRef> children_;
   std::vector<ModuleInfo> modules_;
+  uint32_t stacks_defined_ = 0;
+  uint32_t highest_stack_id_ = 0;
 };
 
 uint64_t AnalysisSink::window_end_ns() const {

@@ -97,7 +97,7 @@ std::string render_diff_json(const RecordingDiff& diff, const DiffRenderOptions&
     json["fail_on_growth_bytes"] = *options.fail_on_growth_bytes;
     json["failed_sites"] = failed;
   }
-  return json.dump(2) + "\n";
+  return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";  // names may not be UTF-8
 }
 
 std::string render_diff_markdown(const RecordingDiff& diff, const DiffRenderOptions& options) {

@@ -82,6 +82,7 @@ bool is_zombie(int32_t pid) {
 
 bool recorder_alive(SessionHeader* session) {
   int32_t pid = session->recorder_pid.load(std::memory_order_relaxed);
+  if (pid == kRecorderGone) return false;
   if (pid <= 0) return true;
   if (kill(pid, 0) != 0 && errno == ESRCH) return false;
   return !is_zombie(pid);

@@ -83,6 +83,7 @@ class Recording {
   void tick();
   RecordingMeta meta_for(pid_t pid, int32_t parent, std::vector<std::string> command) const;
   void check_threshold(uint64_t elapsed);
+  void outlive_target_after();
 
   const RunOptions& options_;
   RecordingCadence cadence_;
@@ -199,18 +200,38 @@ void Recording::check_threshold(uint64_t elapsed) {
   fprintf(stderr, "leakrank: %s\n", outcome_.notes.back().c_str());
 }
 
+// A recording that cannot be written (disk full) must not take the target down or leave it
+// orphaned: the library is told nobody drains any more, so it stops recording and the
+// target runs on unrecorded while leakrank, still its parent, waits for it and says why.
+void Recording::outlive_target_after() {
+  session_->recorder_pid.store(kRecorderGone);
+  while (!poll_target()) {
+    if (int signal = g_signal_to_forward) {
+      g_signal_to_forward = 0;
+      kill(target_, signal);
+    }
+    pause_when_idle();
+  }
+}
+
 RunOutcome Recording::run() {
   start();
-  for (;;) {
-    uint64_t moved = root_->drain();
-    for (Child& child : children_) moved += child.recorder->drain();
-    if (options_.include_children) {
-      adopt_new_children();
-      reap_exited_children();
+  try {
+    for (;;) {
+      uint64_t moved = root_->drain();
+      for (Child& child : children_) moved += child.recorder->drain();
+      if (options_.include_children) {
+        adopt_new_children();
+        reap_exited_children();
+      }
+      tick();
+      if (poll_target()) break;
+      if (moved == 0) pause_when_idle();
     }
-    tick();
-    if (poll_target()) break;
-    if (moved == 0) pause_when_idle();
+  } catch (const RecordingError& error) {
+    outlive_target_after();
+    throw RecordingError(std::string(error.what()) + " (the target ran on unrecorded, exit code " +
+                         std::to_string(exit_code_of(wait_status_)) + ")");
   }
   root_->finish(wait_status_);
   if (!session_->connected.load())

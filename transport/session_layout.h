@@ -15,6 +15,7 @@ constexpr uint32_t kSessionVersion = 1;
 constexpr size_t kSessionNameSize = 64;
 constexpr uint32_t kMaxChildren = 256;
 constexpr const char* kSessionEnv = "LEAKRANK_SESSION";
+constexpr int32_t kRecorderGone = -1;
 
 // A process forked or exec'd from the target announces its own session here.
 struct ChildEntry {
@@ -36,7 +37,7 @@ struct SessionHeader {
   uint32_t version;
   SessionConfig config;
   std::atomic<int32_t> target_pid;        // the process whose events this session holds
-  std::atomic<int32_t> recorder_pid;
+  std::atomic<int32_t> recorder_pid;      // kRecorderGone: nobody drains any more
   std::atomic<uint64_t> recorder_heartbeat_ns;  // producers stop waiting on a dead recorder
   std::atomic<uint32_t> connected;        // set once the preload library has started writing
   std::atomic<uint32_t> detach_requested; // attach: the recorder asks the library to go inert
