@@ -40,7 +40,7 @@ wait "$recorder" || true
 recorder=$!
 for _ in $(seq 100); do grep -q sleeping killed.out 2>/dev/null && break; sleep 0.1; done
 target=$(pgrep -P "$recorder") || fail "target not found"
-segment=$(grep -o 'leakrank-[0-9a-f]*' "/proc/$target/maps" | head -1)
+segment=$(grep -m1 -o 'leakrank-[0-9a-f]*' "/proc/$target/maps")
 [[ -n $segment ]] || fail "the target maps no session segment"
 kill -KILL "$recorder"
 { wait "$recorder"; } 2>/dev/null || true
@@ -73,7 +73,7 @@ if command -v strace >/dev/null; then
   strace -f -qq -e trace=execve,execveat -o trace.txt bash -c analyse || true
   # bash and the four leakrank commands: nothing else.
   expect_eq "$(grep -c 'execve("[^"]*/leakrank"' trace.txt)" 4 "leakrank commands seen by strace"
-  grep -v 'execve("[^"]*/leakrank"\|execve("/usr/bin/bash"\|execve("/bin/bash"' trace.txt | grep -q exec &&
+  grep -v 'execve("[^"]*/leakrank"\|execve("/usr/bin/bash"\|execve("/bin/bash"' trace.txt | grep -c exec >/dev/null &&
     fail "analysis started a program: $(grep exec trace.txt | grep -v leakrank)"
 else
   analyse

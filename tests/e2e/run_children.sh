@@ -22,7 +22,7 @@ for mode in fork forkexec spawn system nested; do
   (($(field children "$parent") >= 1)) || fail "parent recording does not list its children ($mode)"
   # report on the parent has a section per child, and a "children" array in JSON.
   (($("$LEAKRANK" report run.lrk --format json | jq '.children | length') >= 1)) || fail "report lacks children ($mode)"
-  "$LEAKRANK" report run.lrk | grep -q "child process" || fail "text report lacks a child section ($mode)"
+  "$LEAKRANK" report run.lrk | grep -c "child process" >/dev/null || fail "text report lacks a child section ($mode)"
   cd ..
 done
 echo "run_children: ok"
