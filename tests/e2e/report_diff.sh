@@ -36,7 +36,7 @@ expect_eq "$status" 1 "diff exit code when intern grows past 1MiB"
 grep -q "StringStore::intern" diff.txt || fail "diff does not name the growing site"
 "$LEAKRANK" diff fixed.lrk fixed.lrk --fail-on-growth 1MiB --format markdown >same.md || fail "diff of a run with itself failed the gate"
 status=0
-"$LEAKRANK" diff t1.lrk@1s t1.lrk@end --fail-on-growth 1MiB --format json >instants.json 2>/dev/null || status=$?
+"$LEAKRANK" diff t1.lrk@0.2s t1.lrk@end --fail-on-growth 1MiB --format json >instants.json 2>/dev/null || status=$?
 expect_eq "$status" 1 "diff between two instants of one run"
 
 # Bad input: one line on stderr, exit 2; a truncated recording still reports, labelled.

@@ -19,8 +19,10 @@ for threads in 1 4; do
   expect_eq "$(field unmatched_frees "$line")" 0 "frees of unknown addresses ($threads threads)"
   expect_eq "$(field out_of_order "$line")" 0 "records out of time order ($threads threads)"
   expect_eq "$(field complete "$line")" 1 "end record ($threads threads)"
-  (($(field snapshots "$line") >= 5)) || fail "too few snapshot marks: $line"
-  (($(field rss "$line") >= 5)) || fail "too few RSS samples: $line"
+  # Counts of timed records depend on how fast the machine is: only their presence is checked
+  # (the first RSS sample is taken at start, snapshot marks every 10 ms at first).
+  (($(field snapshots "$line") >= 3)) || fail "too few snapshot marks: $line"
+  (($(field rss "$line") >= 1)) || fail "no RSS sample: $line"
 done
 
 # The default name is leakrank.<prog>.<pid>.lrk in the current folder.
