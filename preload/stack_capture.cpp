@@ -12,7 +12,7 @@ namespace leakrank::preload {
 
 constexpr int kCacheEntries = 32;
 constexpr int kCachedDepth = 64;
-constexpr int kRepeatsBeforeCaching = 2;
+constexpr int kRepeatsBeforeCaching = 16;
 
 struct CachedFrames {
   uintptr_t return_address;
