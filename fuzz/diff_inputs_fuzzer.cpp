@@ -17,15 +17,9 @@
 #include "analyzer/suppressions.h"
 #include "recording/recording_writer.h"  // RecordingError
 
-namespace {
+#include "fuzz/fuzz_check.h"
 
-#define CHECK(condition)                                                    \
-  do {                                                                      \
-    if (!(condition)) {                                                     \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                         \
-    }                                                                       \
-  } while (0)
+namespace {
 
 // FILE@TIME looks in a folder for recordings: an empty one, so no real file is involved.
 const std::filesystem::path& empty_folder() {

@@ -25,15 +25,9 @@
 #include "analyzer/report.h"
 #include "recording/recording_reader.h"
 
-namespace {
+#include "fuzz/fuzz_check.h"
 
-#define CHECK(condition)                                                    \
-  do {                                                                      \
-    if (!(condition)) {                                                     \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                         \
-    }                                                                       \
-  } while (0)
+namespace {
 
 // Touches every byte it is handed, so ASan sees any view that outlives its buffer, and
 // checks what the reader promises about record order.
