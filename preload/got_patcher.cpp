@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "preload/load_span.h"
+
 namespace leakrank::preload {
 namespace {
 
@@ -32,7 +34,7 @@ struct ObjectLayout {
   uintptr_t base = 0;
   const ElfW(Dyn)* dynamic = nullptr;
   uintptr_t relro_start = 0, relro_end = 0;
-  uintptr_t load_start = UINTPTR_MAX, load_end = 0;
+  LoadSpan load;
 };
 
 void* g_hooks[kHookCount];
@@ -56,11 +58,8 @@ ObjectLayout layout_of(const dl_phdr_info* info) {
       layout.relro_start = start;
       layout.relro_end = start + ph.p_memsz;
     }
-    if (ph.p_type == PT_LOAD) {
-      if (start < layout.load_start) layout.load_start = start;
-      if (start + ph.p_memsz > layout.load_end) layout.load_end = start + ph.p_memsz;
-    }
   }
+  layout.load = load_span(info);
   return layout;
 }
 
@@ -130,7 +129,7 @@ bool already_patched(uintptr_t base) {
 
 int patch_each_object(dl_phdr_info* info, size_t, void*) {
   ObjectLayout layout = layout_of(info);
-  bool own = g_own_code >= layout.load_start && g_own_code < layout.load_end;
+  bool own = layout.load.contains(g_own_code);
   if (own || !layout.dynamic || already_patched(layout.base) || g_object_count == kMaxObjects) return 0;
   g_patched_objects[g_object_count++] = layout.base;
   patch_object(layout);

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "preload/load_span.h"
 #include "preload/thread_ring.h"
 #include "transport/wire_event.h"
 
@@ -72,16 +73,11 @@ void find_build_id(const dl_phdr_info* info, LoadedModule& module) {
 
 int collect_module(dl_phdr_info* info, size_t, void*) {
   if (g_module_count >= kMaxModules) return 1;
+  LoadSpan span = load_span(info);
+  if (span.empty()) return 0;
   LoadedModule module{};
-  module.start = UINTPTR_MAX;
-  for (int i = 0; i < info->dlpi_phnum; ++i) {
-    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
-    if (ph.p_type != PT_LOAD) continue;
-    uintptr_t start = info->dlpi_addr + ph.p_vaddr;
-    if (start < module.start) module.start = start;
-    if (start + ph.p_memsz > module.end) module.end = start + ph.p_memsz;
-  }
-  if (module.end == 0) return 0;
+  module.start = span.start;
+  module.end = span.end;
   module.load_bias = info->dlpi_addr;
   // The main program reports an empty name.
   module.path = info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name : executable_path();

@@ -8,6 +8,8 @@
 
 #include <cstring>
 
+#include "preload/load_span.h"
+
 namespace leakrank::preload {
 
 constexpr int kCacheEntries = 32;
@@ -41,18 +43,10 @@ __attribute__((tls_model("initial-exec"))) thread_local ThreadCache t_cache;
 
 // Finds the PT_LOAD span of the object that holds this very function.
 int find_own_object(dl_phdr_info* info, size_t, void* data) {
-  auto here = reinterpret_cast<uintptr_t>(data);
-  uintptr_t lo = UINTPTR_MAX, hi = 0;
-  for (int i = 0; i < info->dlpi_phnum; ++i) {
-    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
-    if (ph.p_type != PT_LOAD) continue;
-    uintptr_t start = info->dlpi_addr + ph.p_vaddr;
-    if (start < lo) lo = start;
-    if (start + ph.p_memsz > hi) hi = start + ph.p_memsz;
-  }
-  if (here < lo || here >= hi) return 0;
-  g_own_start = lo;
-  g_own_end = hi;
+  LoadSpan span = load_span(info);
+  if (!span.contains(reinterpret_cast<uintptr_t>(data))) return 0;
+  g_own_start = span.start;
+  g_own_end = span.end;
   return 1;
 }
 
