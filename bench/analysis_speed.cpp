@@ -24,6 +24,7 @@
 
 #include "analyzer/analysis.h"
 #include "recording/recording_writer.h"
+#include "tests/support/own_module_map.h"
 
 namespace leakrank {
 namespace {
@@ -48,25 +49,7 @@ std::vector<uint64_t> call_sites(std::integer_sequence<int, N...>) {
 }
 
 // The main executable only: every address the stacks hold is inside it.
-std::vector<ModuleInfo> own_module_map() {
-  ModuleInfo module;
-  module.path = fs::read_symlink("/proc/self/exe").string();
-  dl_iterate_phdr(
-      [](dl_phdr_info* info, size_t, void* out) {
-        auto& m = *static_cast<ModuleInfo*>(out);
-        m.load_bias = info->dlpi_addr;
-        m.start = UINT64_MAX;
-        for (int i = 0; i < info->dlpi_phnum; ++i) {
-          const ElfW(Phdr)& segment = info->dlpi_phdr[i];
-          if (segment.p_type != PT_LOAD) continue;
-          m.start = std::min<uint64_t>(m.start, info->dlpi_addr + segment.p_vaddr);
-          m.end = std::max<uint64_t>(m.end, info->dlpi_addr + segment.p_vaddr + segment.p_memsz);
-        }
-        return 1;  // the first object is the executable
-      },
-      &module);
-  return {module};
-}
+std::vector<ModuleInfo> own_module_map() { return {testing::own_module_map().front()}; }
 
 // --- addresses as a size-class allocator hands them out: freed blocks reused last in, first out ---
 

@@ -15,9 +15,12 @@
 
 #include "analyzer/report.h"
 #include "recording/recording_writer.h"
+#include "tests/support/own_module_map.h"
 
 namespace leakrank {
 namespace {
+
+using testing::own_module_map;
 namespace fs = std::filesystem;
 
 // Real return addresses inside named functions of this binary, so the recordings below
@@ -38,46 +41,6 @@ __attribute__((noipa)) uint64_t other_outer_function() { return kept(return_addr
 
 // --- this process's module map, as the preload library would record it ---
 
-std::string build_id_of(const dl_phdr_info& info) {
-  for (int i = 0; i < info.dlpi_phnum; ++i) {
-    const ElfW(Phdr)& segment = info.dlpi_phdr[i];
-    if (segment.p_type != PT_NOTE) continue;
-    const char* note = reinterpret_cast<const char*>(info.dlpi_addr + segment.p_vaddr);
-    const char* end = note + segment.p_memsz;
-    auto aligned = [](size_t size) { return (size + 3) & ~size_t(3); };
-    while (note + sizeof(ElfW(Nhdr)) <= end) {
-      auto header = reinterpret_cast<const ElfW(Nhdr)*>(note);
-      const char* name = note + sizeof(ElfW(Nhdr));
-      const char* description = name + aligned(header->n_namesz);
-      if (header->n_type == NT_GNU_BUILD_ID && std::string_view(name, header->n_namesz).starts_with("GNU"))
-        return std::string(description, header->n_descsz);
-      note = description + aligned(header->n_descsz);
-    }
-  }
-  return {};
-}
-
-std::vector<ModuleInfo> own_module_map() {
-  std::vector<ModuleInfo> modules;
-  dl_iterate_phdr(
-      [](dl_phdr_info* info, size_t, void* out) {
-        ModuleInfo module;
-        module.path = *info->dlpi_name ? info->dlpi_name : fs::read_symlink("/proc/self/exe").string();
-        module.load_bias = info->dlpi_addr;
-        module.start = UINT64_MAX;
-        for (int i = 0; i < info->dlpi_phnum; ++i) {
-          const ElfW(Phdr)& segment = info->dlpi_phdr[i];
-          if (segment.p_type != PT_LOAD) continue;
-          module.start = std::min<uint64_t>(module.start, info->dlpi_addr + segment.p_vaddr);
-          module.end = std::max<uint64_t>(module.end, info->dlpi_addr + segment.p_vaddr + segment.p_memsz);
-        }
-        module.build_id = build_id_of(*info);
-        static_cast<std::vector<ModuleInfo>*>(out)->push_back(module);
-        return 0;
-      },
-      &modules);
-  return modules;
-}
 
 // --- a synthetic ten-second run: one leak, one bounded cache, temporaries, a freed buffer ---
 

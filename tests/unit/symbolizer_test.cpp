@@ -1,4 +1,5 @@
 #include "analyzer/symbolizer.h"
+#include "tests/support/own_module_map.h"
 
 #include <doctest/doctest.h>
 #include <elf.h>
@@ -13,6 +14,8 @@
 
 namespace leakrank {
 namespace {
+
+using testing::own_module_map;
 
 // A return address together with the source line of the call that produced it.
 struct CallSite {
@@ -43,53 +46,6 @@ struct InlinedCall {
 __attribute__((noipa)) InlinedCall call_through_inlined_function() {
   InlinedCall call{inlined_call_site(), __LINE__};
   return call;
-}
-
-std::string build_id_from_notes(const dl_phdr_info& info) {
-  for (int i = 0; i < info.dlpi_phnum; ++i) {
-    const ElfW(Phdr)& segment = info.dlpi_phdr[i];
-    if (segment.p_type != PT_NOTE) continue;
-    const char* note = reinterpret_cast<const char*>(info.dlpi_addr + segment.p_vaddr);
-    const char* notes_end = note + segment.p_memsz;
-    size_t align = segment.p_align < 4 ? 4 : segment.p_align;
-    auto padded = [align](size_t size) { return (size + align - 1) & ~(align - 1); };
-    while (note + sizeof(ElfW(Nhdr)) <= notes_end) {
-      auto header = reinterpret_cast<const ElfW(Nhdr)*>(note);
-      const char* name = note + sizeof(ElfW(Nhdr));
-      const char* description = name + padded(header->n_namesz);
-      if (header->n_type == NT_GNU_BUILD_ID && header->n_namesz == 4 && std::string(name, 3) == "GNU")
-        return std::string(description, header->n_descsz);
-      note = description + padded(header->n_descsz);
-    }
-  }
-  return {};
-}
-
-ModuleInfo module_info(const dl_phdr_info& info) {
-  ModuleInfo module;
-  module.path = info.dlpi_name && *info.dlpi_name ? info.dlpi_name : std::filesystem::read_symlink("/proc/self/exe");
-  module.load_bias = info.dlpi_addr;
-  module.start = UINT64_MAX;
-  for (int i = 0; i < info.dlpi_phnum; ++i) {
-    const ElfW(Phdr)& segment = info.dlpi_phdr[i];
-    if (segment.p_type != PT_LOAD) continue;
-    module.start = std::min<uint64_t>(module.start, info.dlpi_addr + segment.p_vaddr);
-    module.end = std::max<uint64_t>(module.end, info.dlpi_addr + segment.p_vaddr + segment.p_memsz);
-  }
-  module.build_id = build_id_from_notes(info);
-  return module;
-}
-
-// The module map of this test process, as the recorder would store it.
-std::vector<ModuleInfo> own_module_map() {
-  std::vector<ModuleInfo> modules;
-  dl_iterate_phdr(
-      [](dl_phdr_info* info, size_t, void* out) {
-        static_cast<std::vector<ModuleInfo>*>(out)->push_back(module_info(*info));
-        return 0;
-      },
-      &modules);
-  return modules;
 }
 
 ModuleInfo module_holding(const std::vector<ModuleInfo>& modules, uint64_t address) {
