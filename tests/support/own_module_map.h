@@ -1,6 +1,7 @@
 #pragma once
 // This process's module map, as the preload library records it (path, PT_LOAD span, load
 // bias, GNU build-id), for tests and benchmarks that write recordings of their own code.
+#include <dlfcn.h>
 #include <link.h>
 
 #include <algorithm>
@@ -58,6 +59,14 @@ inline std::vector<ModuleInfo> own_module_map() {
       },
       &modules);
   return modules;
+}
+
+// libc's own malloc. &malloc may name a sanitizer's interceptor instead, which lives in
+// another module; a lookup through libc's handle finds libc's definition.
+inline uint64_t libc_malloc_address() {
+  void* libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+  void* found = libc ? dlsym(libc, "malloc") : nullptr;
+  return reinterpret_cast<uint64_t>(found);
 }
 
 }  // namespace leakrank::testing

@@ -57,7 +57,7 @@ constexpr uint64_t kOtherCallerBytes = 1024;
 
 enum StackId : uint32_t { kLeakStack = 1, kCacheStack, kTemporaryStack, kBufferStack, kLeakFromOtherCaller };
 
-uint64_t malloc_address() { return reinterpret_cast<uint64_t>(&std::malloc) + 8; }
+uint64_t malloc_address() { return testing::libc_malloc_address() + 8; }
 
 struct Scenario {
   fs::path path;

@@ -104,7 +104,7 @@ TEST_CASE("an address inside an inlined function yields the inlined frame first"
 TEST_CASE("a frame inside libc resolves to the libc module and is a runtime frame") {
   Symbolizer symbolizer;
   symbolizer.set_module_map(1, own_module_map());
-  uint64_t inside_malloc = reinterpret_cast<uint64_t>(&malloc) + 4;
+  uint64_t inside_malloc = testing::libc_malloc_address() + 4;
 
   const std::vector<Frame>& frames = symbolizer.frames(inside_malloc);
   REQUIRE_FALSE(frames.empty());
@@ -251,7 +251,7 @@ TEST_CASE("runtime frames: system headers, the allocation API and runtime librar
 TEST_CASE("symbolizing many distinct addresses takes seconds at most") {
   std::vector<ModuleInfo> modules = own_module_map();
   ModuleInfo self = module_holding(modules, direct_call_site().ip);
-  ModuleInfo libc = module_holding(modules, reinterpret_cast<uint64_t>(&malloc));
+  ModuleInfo libc = module_holding(modules, testing::libc_malloc_address());
   constexpr uint64_t kAddresses = 100'000;
   auto spread = [](const ModuleInfo& module, uint64_t i, uint64_t count) {
     return module.start + 1 + (module.end - module.start - 2) * i / count;
