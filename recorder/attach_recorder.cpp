@@ -20,6 +20,7 @@
 #include "recorder/ptrace_injector.h"
 #include "recorder/remote_symbols.h"
 #include "recorder/recording_cadence.h"
+#include "recorder/session_janitor.h"
 #include "recorder/target_launcher.h"
 #include "transport/monotonic_clock.h"
 #include "transport/shared_session.h"
@@ -136,6 +137,7 @@ void Attachment::create_session() {
   uid_t owner = effective_uid_of(pid_);
   if (owner != geteuid() && chown((std::string("/dev/shm") + session_name_).c_str(), owner, gid_t(-1)) != 0)
     throw std::runtime_error(std::string("cannot give the rings to uid ") + std::to_string(owner) + ": " + strerror(errno));
+  start_session_janitor(session_name_);
 }
 
 void Attachment::inject() {

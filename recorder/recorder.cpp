@@ -14,6 +14,7 @@
 
 #include "recorder/process_identity.h"
 #include "recorder/recording_cadence.h"
+#include "recorder/session_janitor.h"
 #include "recorder/target_launcher.h"
 #include "transport/monotonic_clock.h"
 #include "transport/shared_session.h"
@@ -114,6 +115,7 @@ void Recording::start() {
   session_ = create_session(config, session_name_);
   if (!session_) throw std::runtime_error(std::string("cannot create shared memory for the rings: ") + strerror(errno));
   session_->recorder_pid.store(getpid());
+  start_session_janitor(session_name_);
   install_signal_handlers();
   time_zero_ = monotonic_ns();
   target_ = launch_target(options_.command, session_, session_name_, preload);

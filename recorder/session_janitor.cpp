@@ -1,0 +1,67 @@
+#include "recorder/session_janitor.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <string>
+
+#include "transport/shared_session.h"
+
+namespace leakrank {
+namespace {
+
+// A descendant's session names its root session in its header.
+void unlink_descendants_of(const char* root_name) {
+  DIR* folder = opendir("/dev/shm");
+  if (!folder) return;
+  while (dirent* entry = readdir(folder)) {
+    if (strncmp(entry->d_name, "leakrank-", 9) != 0) continue;
+    std::string name = std::string("/") + entry->d_name;
+    SessionHeader* session = open_session(name.c_str());
+    if (!session) continue;
+    bool descendant = strncmp(session->root_session_name, root_name, kSessionNameSize) == 0;
+    unmap_session(session);
+    if (descendant) unlink_session(name.c_str());
+  }
+  closedir(folder);
+}
+
+// Holds no descriptor of the recorder's but the pipe: nothing waits on it, nothing it keeps open.
+[[noreturn]] void clean_up_after_recorder(int recorder_end, const char* session_name) {
+  int null = open("/dev/null", O_RDWR);
+  dup2(recorder_end, STDIN_FILENO);
+  dup2(null, STDOUT_FILENO);
+  dup2(null, STDERR_FILENO);
+  close_range(3, UINT_MAX, 0);
+  char byte;
+  while (read(STDIN_FILENO, &byte, 1) < 0 && errno == EINTR) {
+  }
+  unlink_descendants_of(session_name);
+  unlink_session(session_name);
+  _exit(0);
+}
+
+}  // namespace
+
+void start_session_janitor(const char* session_name) {
+  int pipe_ends[2];
+  if (pipe2(pipe_ends, O_CLOEXEC) != 0) return;  // best effort: only a killed recorder needs it
+  pid_t middle = fork();
+  if (middle == 0) {
+    // Its own session, so the terminal's Ctrl-C does not reach it; a second fork so that it is
+    // nobody's child here (the recorder waits for its target alone).
+    setsid();
+    if (fork() == 0) clean_up_after_recorder(pipe_ends[0], session_name);
+    _exit(0);
+  }
+  close(pipe_ends[0]);
+  if (middle > 0) waitpid(middle, nullptr, 0);
+  // pipe_ends[1] stays open, close-on-exec, for as long as this process lives.
+}
+
+}  // namespace leakrank
