@@ -29,11 +29,6 @@ bool is_plt_stub(void* symbol) {
          static_cast<const ElfW(Sym)*>(entry)->st_shndx == SHN_UNDEF;
 }
 
-bool preloaded() {
-  const char* preload = getenv("LD_PRELOAD");
-  return preload && strstr(preload, "libleakrank");
-}
-
 // Preloaded, our hooks are the definition everybody binds to and the real one is the next.
 // Loaded later by `leakrank attach`, the first real definition in the global scope is the
 // one the program already calls (libc's, or a preloaded jemalloc's).
@@ -57,13 +52,18 @@ struct ArenaHeader {
 
 }  // namespace
 
+bool preload_in_environment() {
+  const char* preload = getenv("LD_PRELOAD");
+  return preload && strstr(preload, "libleakrank");
+}
+
 const RealAllocator* real_allocator() {
   int state = g_state.load(std::memory_order_acquire);
   if (state == 2) return &g_real;
   int expected = 0;
   if (!g_state.compare_exchange_strong(expected, 1)) return expected == 2 ? &g_real : nullptr;
   RealAllocator real;
-  bool as_preload = preloaded();
+  bool as_preload = preload_in_environment();
   resolve(real.malloc, "malloc", as_preload, real.interposed);
   resolve(real.free, "free", as_preload, real.interposed);
   resolve(real.calloc, "calloc", as_preload, real.interposed);

@@ -23,6 +23,9 @@ struct RealAllocator {
   bool interposed = false;  // LD_PRELOAD put leakrank first; false when `leakrank attach` loaded it
 };
 
+// LD_PRELOAD, as the environment has it now, names libleakrank.
+bool preload_in_environment();
+
 // Resolves every function on first use; returns nullptr while resolution is under way
 // (the caller then falls back to the bootstrap arena).
 const RealAllocator* real_allocator();

@@ -148,6 +148,8 @@ bool after_fork_in_child() {
       child = create_child_session(root, int32_t(getppid()), name);
       unmap_session(root);
       if (child) point_environment_at(name);
+      // The parent changed LD_PRELOAD: a program this child execs will run unrecorded.
+      if (child && !preload_in_environment()) child->preload_dropped.store(1);
     }
   }
   unmap_session(parent_session);  // the parent's rings are not ours to write

@@ -81,6 +81,7 @@ class Recording {
   bool poll_target();
   void adopt_new_children();
   void reap_exited_children();
+  void finish_child(Child& child);
   void tick();
   RecordingMeta meta_for(pid_t pid, int32_t parent, std::vector<std::string> command) const;
   void check_threshold(uint64_t elapsed);
@@ -165,14 +166,22 @@ void Recording::reap_exited_children() {
       ++i;
       continue;
     }
-    child.recorder->finish(-1);  // not our child: its exit status is its parent's to collect
-    finished_children_.push_back({child.recorder->pid(), child.recorder->path(), child.recorder->stats(),
-                                  child.recorder->file_bytes()});
+    finish_child(child);
     unmap_session(child.recorder->session());
     unlink_session(child.session_name.c_str());
     if (child.pidfd >= 0) close(child.pidfd);
     children_.erase(children_.begin() + long(i));
   }
+}
+
+void Recording::finish_child(Child& child) {
+  ProcessRecorder& recorder = *child.recorder;
+  recorder.finish(-1);  // not our child: its exit status is its parent's to collect
+  finished_children_.push_back({recorder.pid(), recorder.path(), recorder.stats(), recorder.file_bytes()});
+  if (recorder.session()->preload_dropped.load() && recorder.stats().allocations == 0)
+    outcome_.notes.push_back("descendant " + std::to_string(recorder.pid()) +
+                             " recorded nothing: its parent removed libleakrank.so from LD_PRELOAD, so the "
+                             "program it ran was not recorded");
 }
 
 void Recording::tick() {
@@ -240,11 +249,7 @@ RunOutcome Recording::run() {
     outcome_.notes.push_back("the target never loaded libleakrank.so, so nothing was recorded: a static binary, "
                              "a setuid/setgid one (the loader ignores LD_PRELOAD for them), or it exited at once");
   if (options_.include_children) adopt_new_children();
-  for (Child& child : children_) {
-    child.recorder->finish(-1);
-    finished_children_.push_back({child.recorder->pid(), child.recorder->path(), child.recorder->stats(),
-                                  child.recorder->file_bytes()});
-  }
+  for (Child& child : children_) finish_child(child);
   outcome_.wait_status = wait_status_;
   outcome_.exit_code = exit_code_of(wait_status_);
   outcome_.duration_s = double(monotonic_ns() - time_zero_) / 1e9;

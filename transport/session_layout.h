@@ -11,7 +11,7 @@
 namespace leakrank {
 
 constexpr uint64_t kSessionMagic = 0x4b4e41524b41454cULL;  // "LEAKRANK" little-endian
-constexpr uint32_t kSessionVersion = 1;
+constexpr uint32_t kSessionVersion = 2;
 constexpr size_t kSessionNameSize = 64;
 constexpr uint32_t kMaxChildren = 256;
 constexpr const char* kSessionEnv = "LEAKRANK_SESSION";
@@ -41,6 +41,7 @@ struct SessionHeader {
   std::atomic<uint64_t> recorder_heartbeat_ns;  // producers stop waiting on a dead recorder
   std::atomic<uint32_t> connected;        // set once the preload library has started writing
   std::atomic<uint32_t> detach_requested; // attach: the recorder asks the library to go inert
+  std::atomic<uint32_t> preload_dropped;  // forked with an LD_PRELOAD that no longer loads us
   char root_session_name[kSessionNameSize];  // where descendants register
   ChildEntry children[kMaxChildren];
   OrderCounter order[kOrderStripes];
