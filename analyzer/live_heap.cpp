@@ -33,10 +33,10 @@ LiveHeap::LiveHeap(uint64_t sample_bytes) : sample_bytes_(double(sample_bytes)) 
 void LiveHeap::alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id) {
   auto [slot, inserted] = blocks_.try_emplace(address);
   if (!inserted) {  // the earlier block at this address was freed where we could not see it
-    release(address, slot->second);
+    release(address, slot->block);
     ++replaced_blocks_;
   }
-  slot->second = pack(address, size, stack_id);
+  slot->block = pack(address, size, stack_id);
   Weight w = weight(size);
   StackUsage& stack = usage(stack_id);
   stack.live_bytes += w.bytes;
@@ -54,19 +54,19 @@ void LiveHeap::alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t
 }
 
 void LiveHeap::free(uint64_t address) {
-  auto slot = blocks_.find(address);
-  if (slot == blocks_.end()) {
+  BlockTable::Slot* slot = blocks_.find(address);
+  if (!slot) {
     ++unmatched_frees_;
     last_event_was_alloc_ = false;
     return;
   }
   if (last_event_was_alloc_ && last_alloc_address_ == address) {
-    double count = weight(size_of(address, slot->second)).count;
-    stacks_[slot->second.stack_id].temporary_allocations += count;
+    double count = weight(size_of(address, slot->block)).count;
+    stacks_[slot->block.stack_id].temporary_allocations += count;
     temporary_allocations_ += count;
   }
   last_event_was_alloc_ = false;
-  release(address, slot->second);
+  release(address, slot->block);
   blocks_.erase(slot);
 }
 

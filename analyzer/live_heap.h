@@ -4,44 +4,14 @@
 // temporary allocations. Counts are doubles because sampled recordings scale each
 // recorded allocation into an estimate (exact for unsampled ones up to 2^53).
 #include <absl/container/flat_hash_map.h>
-#include <sys/mman.h>
 
 #include <cstdint>
-#include <cstdlib>
-#include <new>
 #include <span>
 #include <vector>
 
+#include "analyzer/block_table.h"
+
 namespace leakrank {
-
-// Puts large tables on transparent huge pages. Lookups in the map of live blocks land at
-// random over many megabytes: with 4 KiB pages nearly each one also misses the TLB.
-template <class T>
-struct HugePageAllocator {
-  using value_type = T;
-  static constexpr size_t kHugePage = 2 << 20;
-
-  HugePageAllocator() = default;
-  template <class U>
-  HugePageAllocator(const HugePageAllocator<U>&) {}
-
-  T* allocate(size_t n) {
-    size_t bytes = n * sizeof(T);
-    if (bytes < kHugePage) return static_cast<T*>(::operator new(bytes));
-    void* p = std::aligned_alloc(kHugePage, rounded(bytes));
-    if (!p) throw std::bad_alloc();
-    ::madvise(p, rounded(bytes), MADV_HUGEPAGE);  // only advice: fine if the kernel declines
-    return static_cast<T*>(p);
-  }
-  void deallocate(T* p, size_t n) {
-    if (n * sizeof(T) < kHugePage) return ::operator delete(p);
-    std::free(p);
-  }
-  bool operator==(const HugePageAllocator&) const { return true; }
-
- private:
-  static size_t rounded(size_t bytes) { return (bytes + kHugePage - 1) / kHugePage * kHugePage; }
-};
 
 struct alignas(64) StackUsage {  // one cache line: stacks are touched in random order
   double live_bytes = 0;
@@ -104,10 +74,7 @@ class LiveHeap {
 
  private:
   static constexpr uint32_t kLargeSize = UINT32_MAX;  // the size is in large_sizes_
-  struct Block {
-    uint32_t size;
-    uint32_t stack_id;
-  };
+  using Block = BlockTable::Block;
   struct Weight {
     double bytes;
     double count;
@@ -123,9 +90,7 @@ class LiveHeap {
   void record_peak(uint64_t time_ns);
 
   double sample_bytes_;
-  using BlockMap = absl::flat_hash_map<uint64_t, Block, absl::Hash<uint64_t>, std::equal_to<uint64_t>,
-                                      HugePageAllocator<std::pair<const uint64_t, Block>>>;
-  BlockMap blocks_;
+  BlockTable blocks_;
   absl::flat_hash_map<uint64_t, uint64_t> large_sizes_;
   std::vector<StackUsage> stacks_;
   std::vector<uint32_t> changed_;
