@@ -10,8 +10,10 @@
 #include <limits>
 #include <utility>
 
+#include "analyzer/frames_ahead.h"
 #include "analyzer/live_heap.h"
 #include "analyzer/site_grouping.h"
+#include "analyzer/stack_id_guard.h"
 #include "recording/pipelined_reader.h"
 
 namespace leakrank {
@@ -207,9 +209,10 @@ class SiteSeries {
 
 class AnalysisSink final : public RecordSink {
  public:
-  explicit AnalysisSink(const AnalysisOptions& options)
+  AnalysisSink(const AnalysisOptions& options, FramesAhead& frames_ahead)
       : options_(options),
-        grouping_(options.group_by, options.keep_frames, options.symbolizer),
+        frames_ahead_(frames_ahead),
+        grouping_(options.group_by, options.keep_frames),
         series_(options.max_snapshots),
         since_ns_(options.since_s ? nanoseconds(*options.since_s) : 0),
         window_start_ns_(options.since_s ? since_ns_ : kNever),
@@ -222,18 +225,13 @@ class AnalysisSink final : public RecordSink {
     heap_ = LiveHeap(meta.sample_bytes);
   }
 
-  void on_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) override {
-    grouping_.set_module_map(generation, modules);
+  void on_module_map(uint32_t /*generation*/, const std::vector<ModuleInfo>& modules) override {
+    grouping_.set_module_map(modules);
     for (const ModuleInfo& module : modules) remember_module(module);
   }
 
-  // Recorders number stacks densely; per-stack tables are indexed by id, so an id far beyond
-  // the stacks defined so far (a damaged or hostile file) must not size them.
   void on_stack(uint32_t id, std::span<const uint64_t> ips) override {
-    if (uint64_t(id) > 4 * (uint64_t(stacks_defined_) + 1024)) return;
-    ++stacks_defined_;
-    highest_stack_id_ = std::max(highest_stack_id_, id);
-    grouping_.add_stack(id, ips);
+    if (stack_ids_.accept(id)) grouping_.add_stack(id, ips, frames_ahead_.take());
   }
 
   void on_alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id) override {
@@ -241,7 +239,7 @@ class AnalysisSink final : public RecordSink {
     last_ns_ = time_ns;
     if (time_ns >= cutoff_ns_) return;
     if (time_ns >= window_start_ns_) begin_window();
-    buffer({time_ns, address, size, stack_id <= highest_stack_id_ ? stack_id : 0, false});
+    buffer({time_ns, address, size, stack_id <= stack_ids_.highest() ? stack_id : 0, false});
   }
 
   void on_free(uint64_t time_ns, uint64_t address) override {
@@ -322,6 +320,7 @@ class AnalysisSink final : public RecordSink {
   std::vector<StackSample> stack_samples();
 
   const AnalysisOptions& options_;
+  FramesAhead& frames_ahead_;
   RecordingMeta meta_;
   LiveHeap heap_;
   SiteGrouping grouping_;
@@ -340,8 +339,7 @@ class AnalysisSink final : public RecordSink {
   std::vector<NamedSnapshot> named_;
   std::vector<ChildRecordingRef> children_;
   std::vector<ModuleInfo> modules_;
-  uint32_t stacks_defined_ = 0;
-  uint32_t highest_stack_id_ = 0;
+  StackIdGuard stack_ids_;
 };
 
 uint64_t AnalysisSink::window_end_ns() const {
@@ -443,15 +441,17 @@ Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summar
   if (options_.collect_stacks) analysis.stacks = stack_samples();
   analysis.modules = std::move(modules_);
   if (!summary.warning.empty()) analysis.warnings.push_back(summary.warning);
-  for (const std::string& warning : grouping_.symbolizer_warnings()) analysis.warnings.push_back(warning);
+  for (const std::string& warning : frames_ahead_.warnings()) analysis.warnings.push_back(warning);
   return analysis;
 }
 
 }  // namespace
 
 Analysis analyze_recording(const std::string& path, const AnalysisOptions& options) {
-  AnalysisSink sink(options);
-  ReadSummary summary = read_recording_pipelined(path, sink);  // decoding runs on a second core
+  FramesAhead frames_ahead(options.symbolizer);
+  AnalysisSink sink(options, frames_ahead);
+  // Decoding and symbolization run on a second core.
+  ReadSummary summary = read_recording_pipelined(path, sink, frames_ahead);
   return sink.finish(path, summary);
 }
 

@@ -16,11 +16,9 @@ std::string_view basename_of(std::string_view path) {
 
 }  // namespace
 
-SiteGrouping::SiteGrouping(GroupBy group_by, bool keep_frames, const SymbolizerOptions& symbolizer_options)
-    : group_by_(group_by), keep_frames_(keep_frames), symbolizer_(symbolizer_options) {}
+SiteGrouping::SiteGrouping(GroupBy group_by, bool keep_frames) : group_by_(group_by), keep_frames_(keep_frames) {}
 
-void SiteGrouping::set_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) {
-  symbolizer_.set_module_map(generation, modules);
+void SiteGrouping::set_module_map(const std::vector<ModuleInfo>& modules) {
   module_map_ = modules;
   std::sort(module_map_.begin(), module_map_.end(),
             [](const ModuleInfo& a, const ModuleInfo& b) { return a.start < b.start; });
@@ -37,10 +35,9 @@ std::string SiteGrouping::fallback_name(uint64_t ip) const {
   return fmt::format("{}+0x{:x}", basename_of(module.path), ip - module.load_bias);
 }
 
-uint32_t SiteGrouping::intern_address(uint64_t ip) {
+uint32_t SiteGrouping::intern_address(uint64_t ip, const std::vector<Frame>& symbolized) {
   auto [slot, inserted] = address_index_.try_emplace(ip, uint32_t(addresses_.size()));
   if (!inserted) return slot->second;
-  const std::vector<Frame>& symbolized = symbolizer_.frames(ip);
   addresses_.push_back({uint32_t(frames_.size()), uint32_t(symbolized.size())});
   for (const Frame& frame : symbolized) {
     frames_.push_back(frame);
@@ -49,9 +46,9 @@ uint32_t SiteGrouping::intern_address(uint64_t ip) {
   return slot->second;
 }
 
-void SiteGrouping::add_stack(uint32_t stack_id, std::span<const uint64_t> ips) {
+void SiteGrouping::add_stack(uint32_t stack_id, std::span<const uint64_t> ips, const StackFrames& frames) {
   FrameRange range{uint32_t(stack_addresses_.size()), uint32_t(ips.size())};
-  for (uint64_t ip : ips) stack_addresses_.push_back(intern_address(ip));
+  for (size_t i = 0; i < ips.size(); ++i) stack_addresses_.push_back(intern_address(ips[i], *frames[i]));
   if (stack_id >= stacks_.size()) stacks_.resize(size_t(stack_id) + 1);
   stacks_[stack_id] = {range, intern_site(frames_in(range)), true};
 }

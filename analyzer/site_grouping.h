@@ -1,8 +1,8 @@
 #pragma once
-// From call stacks to allocation sites. Each distinct stack is symbolized once, when its
-// stack record arrives (the module map in force then is the one its addresses belong to),
-// and mapped to a site whose key is built from symbols, never addresses, so the same site
-// matches across runs despite ASLR.
+// From call stacks to allocation sites. Each stack arrives with its frames, symbolized with
+// the module map in force at its stack record (see FramesAhead), and is mapped to a site
+// whose key is built from symbols, never addresses, so the same site matches across runs
+// despite ASLR.
 #include <absl/container/flat_hash_map.h>
 
 #include <cstdint>
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "analyzer/analysis.h"  // GroupBy
-#include "analyzer/symbolizer.h"
+#include "analyzer/frames_ahead.h"  // StackFrames
 
 namespace leakrank {
 
@@ -25,10 +25,11 @@ struct SiteIdentity {
 
 class SiteGrouping {
  public:
-  SiteGrouping(GroupBy group_by, bool keep_frames, const SymbolizerOptions& symbolizer_options);
+  SiteGrouping(GroupBy group_by, bool keep_frames);
 
-  void set_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules);
-  void add_stack(uint32_t stack_id, std::span<const uint64_t> ips);
+  void set_module_map(const std::vector<ModuleInfo>& modules);
+  // frames: per return address, as FramesAhead made them.
+  void add_stack(uint32_t stack_id, std::span<const uint64_t> ips, const StackFrames& frames);
 
   // The site of a stack; stacks that never had a stack record share an "unknown stack" site.
   uint32_t site_of(uint32_t stack_id);
@@ -36,7 +37,6 @@ class SiteGrouping {
   // The stack's frames, innermost first (inlined frames before the function they are in).
   std::vector<Frame> frames_of(uint32_t stack_id) const;
   bool knows_stack(uint32_t stack_id) const;
-  const std::vector<std::string>& symbolizer_warnings() const { return symbolizer_.warnings(); }
 
  private:
   struct FrameRange {  // a slice of frames_ (one return address) or of stack_frames_ (one stack)
@@ -49,7 +49,7 @@ class SiteGrouping {
     bool known = false;
   };
 
-  uint32_t intern_address(uint64_t ip);
+  uint32_t intern_address(uint64_t ip, const std::vector<Frame>& symbolized);
   std::vector<Frame> frames_in(FrameRange stack_range) const;
   std::string fallback_name(uint64_t ip) const;
   std::string frame_key(const Frame& frame) const;
@@ -59,7 +59,6 @@ class SiteGrouping {
 
   GroupBy group_by_;
   bool keep_frames_;
-  Symbolizer symbolizer_;
   std::vector<ModuleInfo> module_map_;                        // in force, sorted by start
   absl::flat_hash_map<uint64_t, uint32_t> address_index_;     // ip -> addresses_, this module map
   std::vector<FrameRange> addresses_;                         // per interned ip: slice of frames_

@@ -125,17 +125,19 @@ class BatchQueue {
 // The decoding thread's sink: copies each record into the current batch.
 class BatchWriter final : public RecordSink {
  public:
-  explicit BatchWriter(BatchQueue& queue) : queue_(queue) {}
+  BatchWriter(BatchQueue& queue, RecordSink* ahead) : queue_(queue), ahead_(ahead) {}
 
   void on_meta(const RecordingMeta& meta) override {
     batch().metas.push_back(meta);
     add({RecordTag::meta, 0, 0, batch().metas.size() - 1, 0});
   }
   void on_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) override {
+    if (ahead_) ahead_->on_module_map(generation, modules);
     batch().module_maps.push_back(modules);
     add({RecordTag::module_map, generation, 0, batch().module_maps.size() - 1, 0});
   }
   void on_stack(uint32_t id, std::span<const uint64_t> ips) override {
+    if (ahead_) ahead_->on_stack(id, ips);
     std::vector<uint64_t>& frames = batch().frames;
     size_t start = frames.size();
     frames.insert(frames.end(), ips.begin(), ips.end());
@@ -178,11 +180,12 @@ class BatchWriter final : public RecordSink {
   }
 
   BatchQueue& queue_;
+  RecordSink* ahead_;  // may be null
   Batch* batch_ = nullptr;
 };
 
-void decode_into(const std::string& path, BatchQueue& queue) {
-  BatchWriter writer(queue);
+void decode_into(const std::string& path, BatchQueue& queue, RecordSink* ahead) {
+  BatchWriter writer(queue, ahead);
   ReadSummary summary;
   std::exception_ptr error;
   try {
@@ -210,11 +213,9 @@ void deliver(const Batch& batch, RecordSink& sink) {
   }
 }
 
-}  // namespace
-
-ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink) {
+ReadSummary read_pipelined(const std::string& path, RecordSink& sink, RecordSink* ahead) {
   BatchQueue queue;
-  std::jthread decoder(decode_into, std::cref(path), std::ref(queue));
+  std::jthread decoder(decode_into, std::cref(path), std::ref(queue), ahead);
   try {
     while (Batch* batch = queue.take_filled()) {
       deliver(*batch, sink);
@@ -226,6 +227,16 @@ ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink) 
   }
   decoder.join();
   return queue.outcome();
+}
+
+}  // namespace
+
+ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink) {
+  return read_pipelined(path, sink, nullptr);
+}
+
+ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink, RecordSink& ahead) {
+  return read_pipelined(path, sink, &ahead);
 }
 
 }  // namespace leakrank

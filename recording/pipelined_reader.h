@@ -12,4 +12,9 @@ namespace leakrank {
 // exception) the reading raises reaches the caller after the records read before it.
 ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink);
 
+// The same, and `ahead` also sees every module map and stack record, on the decoding thread
+// and before the sink sees it: slow per-stack work (symbolization) done there overlaps the
+// sink's work instead of stalling it.
+ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink, RecordSink& ahead);
+
 }  // namespace leakrank

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <stdexcept>
@@ -695,6 +696,54 @@ TEST_CASE("a sink that throws stops the pipelined reading and its exception reac
   } sink;
   CHECK_THROWS_WITH_AS(read_recording_pipelined(path, sink), "sink refused", std::runtime_error);
   CHECK(sink.seen == 20'000);
+}
+
+TEST_CASE("the pipelined reader shows module maps and stacks to `ahead` first, in file order") {
+  TempDir dir;
+  std::string path = dir.file("stacks.lrk");
+  {
+    RecordingWriter writer(path, sample_meta());
+    for (uint32_t i = 0; i < 20'000; ++i) {  // many batches
+      if (i % 1000 == 0) writer.module_map(i, {{"/lib/x", i, i + 4096, i, "id"}});
+      if (i % 7 == 0) writer.stack(i, std::vector<uint64_t>(1 + i % 40, 0x400000 + i));
+      writer.alloc(i, 0x1000 + 16 * i, 16, i);
+    }
+  }
+  // Each stack or module map the sink sees must already have been seen ahead.
+  struct Ahead : RecordLog {
+    std::mutex mutex;
+    void on_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) override {
+      std::lock_guard lock(mutex);
+      RecordLog::on_module_map(generation, modules);
+    }
+    void on_stack(uint32_t id, std::span<const uint64_t> ips) override {
+      std::lock_guard lock(mutex);
+      RecordLog::on_stack(id, ips);
+    }
+  } ahead;
+  struct Sink : RecordLog {
+    Ahead* ahead = nullptr;
+    size_t behind = 0;  // module map and stack records seen here
+    bool ahead_first = true;
+    void on_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) override {
+      RecordLog::on_module_map(generation, modules);
+      check_seen_ahead();
+    }
+    void on_stack(uint32_t id, std::span<const uint64_t> ips) override {
+      RecordLog::on_stack(id, ips);
+      check_seen_ahead();
+    }
+    void check_seen_ahead() {
+      std::lock_guard lock(ahead->mutex);
+      ahead_first = ahead_first && ahead->lines.size() > behind && ahead->lines[behind] == lines.back();
+      ++behind;
+    }
+  } sink;
+  sink.ahead = &ahead;
+  read_recording_pipelined(path, sink, ahead);
+  CHECK(sink.ahead_first);
+  CHECK(ahead.lines.size() == sink.behind);
+  CHECK(sink.behind == 20 + 20'000 / 7 + 1);
 }
 
 }  // namespace leakrank
