@@ -1,6 +1,7 @@
 #include "recorder/attach_recorder.h"
 
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -122,6 +123,11 @@ class Attachment {
 void Attachment::check_target() {
   if (pid_ <= 0 || (kill(pid_, 0) != 0 && errno == ESRCH)) throw std::runtime_error("no such process: " + std::to_string(pid_));
   if (pid_ == getpid()) throw std::runtime_error("leakrank cannot attach to itself");
+  // Opening its memory takes the same permission as ptrace attach: refuse before anything
+  // is created for it, with the reason.
+  int memory = open(("/proc/" + std::to_string(pid_) + "/mem").c_str(), O_RDONLY | O_CLOEXEC);
+  if (memory < 0 && (errno == EACCES || errno == EPERM)) throw std::runtime_error(explain_ptrace_refusal(pid_));
+  if (memory >= 0) close(memory);
   pidfd_ = int(syscall(SYS_pidfd_open, pid_, 0));
   library_ = find_preload_library();
 }

@@ -102,4 +102,23 @@ grep -q "already being recorded" refusal.err || fail "unclear refusal: $(cat ref
 kill -TERM "$runner"
 wait "$runner" || fail "leakrank run of the service exited $? after the refused attach"
 
+# A user may attach only where ptrace would let them: nobody may not trace root's service.
+# (Copies of leakrank in a folder nobody can reach, as the build may sit under /root.)
+if [[ $(id -u) == 0 ]] && command -v setpriv >/dev/null; then
+  serve privileged --rate 100
+  tools=$(mktemp -d)
+  chmod 755 "$tools"
+  cp "$LEAKRANK" "$BUILD_DIR/libleakrank.so" "$tools/"
+  status=0
+  (cd "$tools" && setpriv --reuid=nobody --regid=nogroup --clear-groups ./leakrank attach "$service_pid" \
+    --duration 1) 2>refusal.err || status=$?
+  rm -rf "$tools"
+  expect_eq "$status" 2 "exit code for a process the user may not trace"
+  grep -q "not permitted to trace pid $service_pid: it belongs to uid 0" refusal.err ||
+    fail "unclear refusal: $(cat refusal.err)"
+  stop_service privileged "$service_pid"
+else
+  echo "attach: not root, so the refusal for another user's process is not tested" >&2
+fi
+
 echo "attach: ok"
