@@ -2,14 +2,14 @@
 # and the recording loses nothing (totals equal memcheck's on the same run).
 source "$(dirname "$0")/lib.sh"
 
-check_mode() {  # check_mode EXPECTED_EXIT MODE [ARGS...]
-  local expected=$1
+check_mode() {  # check_mode EXPECTED_EXIT MODE [ARGS...]   (PROGRAM: default lifecycle.c's)
+  local expected=$1 program=${PROGRAM:-$LIFECYCLE}
   shift
   local status=0
-  "$LIFECYCLE" "$@" >native.out 2>/dev/null || status=$?
+  "$program" "$@" >native.out 2>/dev/null || status=$?
   expect_eq "$status" "$expected" "native exit code of mode $1"
   status=0
-  "$LEAKRANK" run -o "$1.lrk" -- "$LIFECYCLE" "$@" >recorded.out 2>recorded.err || status=$?
+  "$LEAKRANK" run -o "$1.lrk" -- "$program" "$@" >recorded.out 2>recorded.err || status=$?
   expect_eq "$status" "$expected" "exit code under leakrank, mode $1"
   cmp -s native.out recorded.out || fail "stdout changed under leakrank, mode $1"
   line=$(totals "$1.lrk" "$MARK_SIZE")
@@ -36,6 +36,7 @@ check_mode 6 exit-from-thread
 check_mode 7 _exit
 check_mode 134 abort
 check_mode 0 exec   # execve keeps the pid: the new image records into the same file
+PROGRAM=$TARGETS_DIR/target_uncaught check_mode 134 uncaught   # std::terminate, then abort
 
 # dlopen/dlclose in a loop: the plugin's leaks are recorded and its frames symbolize.
 check_mode 0 dlopen "$PLUGIN"
