@@ -1,3 +1,7 @@
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 #include "analyzer/report.h"
@@ -6,6 +10,15 @@ namespace leakrank {
 namespace {
 
 using json = nlohmann::ordered_json;  // keeps the documented field order
+
+// Growth is a difference of summed sizes in doubles: a damaged recording can take it past
+// what an integer holds, where a plain conversion is undefined.
+int64_t whole_bytes(double bytes) {
+  if (std::isnan(bytes)) return 0;
+  if (bytes >= 0x1p63) return std::numeric_limits<int64_t>::max();
+  if (bytes <= -0x1p63) return std::numeric_limits<int64_t>::min();
+  return int64_t(bytes);
+}
 
 json frame_json(const Frame& frame) {
   return {{"function", frame.function}, {"file", frame.file}, {"line", frame.line},
@@ -17,7 +30,7 @@ json site_json(const Site& site, size_t rank) {
   for (const Frame& frame : site.frames) frames.push_back(frame_json(frame));
   return {{"rank", rank},
           {"verdict", to_string(site.growth.verdict)},
-          {"growth_bytes", int64_t(site.growth.growth_bytes)},
+          {"growth_bytes", whole_bytes(site.growth.growth_bytes)},
           {"growth_allocations", site.growth_allocations},
           {"live_bytes", site.live_bytes},
           {"live_allocations", site.live_allocations},
