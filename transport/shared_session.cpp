@@ -90,6 +90,6 @@ void unmap_session(SessionHeader* session) {
   if (session) munmap(session, session_bytes(session->config));
 }
 
-void unlink_session(const char* name) { shm_unlink(name); }
+bool unlink_session(const char* name) { return shm_unlink(name) == 0; }
 
 }  // namespace leakrank

@@ -11,6 +11,6 @@ SessionHeader* create_session(const SessionConfig& config, char (&name_out)[kSes
 // Maps an existing segment after checking its magic, version and size; nullptr on failure.
 SessionHeader* open_session(const char* name);
 void unmap_session(SessionHeader* session);
-void unlink_session(const char* name);
+bool unlink_session(const char* name);  // false when the name was gone already
 
 }  // namespace leakrank
