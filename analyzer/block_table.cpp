@@ -1,25 +1,52 @@
 #include "analyzer/block_table.h"
 
 #include <bit>
+#include <vector>
 
 namespace leakrank {
 
-// Reinserts every block in slot order: their new homes then come in rising order too, so
-// the new table is written front to back.
-void BlockTable::resize(size_t capacity) {
-  std::vector<Slot, HugePageAllocator<Slot>> old(capacity + 1, Slot{});
-  old.swap(slots_);
-  size_t old_capacity = old.empty() ? 0 : old.size() - 1;
-  mask_ = capacity - 1;
-  shift_ = 64 - unsigned(std::countr_zero(capacity));
-  grow_at_ = capacity / 5 * 3;
-  if (old_capacity > 0) slots_[capacity] = old[old_capacity];  // the slot of address 0
-  for (size_t i = 0; i < old_capacity; ++i) {
-    if (old[i].address == 0) continue;
-    size_t j = home(old[i].address);
-    while (slots_[j].address != 0) j = (j + 1) & mask_;
-    slots_[j] = old[i];
+// Doubles the table where it lies. With the home taken from the top bits of the hash, a
+// block whose home was h now belongs at 2h or 2h+1. Moving blocks from the last slot down
+// therefore only writes where blocks were already moved, so no copy of the table is
+// needed and the memory touched is the new half alone; the few blocks that could land
+// on one not yet moved (wrapped around, or far from a home near the start) go last.
+void BlockTable::grow() {
+  size_t old_capacity = slots_ ? capacity() : 0;
+  size_t new_capacity = 2 * capacity();
+  Slot zero_block = slots_ ? *zero_slot() : Slot{};
+  if (slots_) *zero_slot() = Slot{};  // it becomes an ordinary slot of the larger table
+  region_.grow_to((new_capacity + 1) * sizeof(Slot));
+  slots_ = reinterpret_cast<Slot*>(region_.data());
+  mask_ = new_capacity - 1;
+  shift_ = 64 - unsigned(std::countr_zero(new_capacity));
+  grow_at_ = new_capacity / 5 * 3;
+  *zero_slot() = zero_block;
+
+  std::vector<Slot> deferred;
+  for (size_t i = old_capacity; i-- > 0;) {
+    Slot moved = slots_[i];
+    if (moved.address == 0) continue;
+    slots_[i].address = 0;
+    size_t old_home = home(moved.address) / 2;
+    bool lands_on_unmoved = i < old_home || 2 * old_home < i;
+    if (lands_on_unmoved || !place_without_wrapping(moved)) deferred.push_back(moved);
   }
+  for (const Slot& moved : deferred) {
+    size_t i = home(moved.address);
+    while (slots_[i].address != 0) i = (i + 1) & mask_;
+    slots_[i] = moved;
+  }
+}
+
+// Probes from the block's home towards the end of the table, never past it.
+bool BlockTable::place_without_wrapping(const Slot& moved) {
+  for (size_t i = home(moved.address); i <= mask_; ++i) {
+    if (slots_[i].address == 0) {
+      slots_[i] = moved;
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace leakrank

@@ -4,11 +4,18 @@
 // (a map with separate control bytes costs two, and replay is bound by these misses).
 #include <cstdint>
 #include <utility>
-#include <vector>
 
-#include "analyzer/huge_page_allocator.h"
+#include "analyzer/growable_region.h"
 
 namespace leakrank {
+
+// Multiplicative hashing, to be used by its top bits: addresses that differ by a stride land
+// evenly spread. Folding the high half in first keeps strides in different regions (size
+// classes, arenas) from landing on each other, which clustered probe runs 2.5x longer.
+inline uint64_t address_hash(uint64_t address) {
+  constexpr uint64_t kFibonacci = 0x9e3779b97f4a7c15;  // 2^64 / golden ratio, odd
+  return (address ^ (address >> 29)) * kFibonacci;
+}
 
 class BlockTable {
  public:
@@ -21,7 +28,7 @@ class BlockTable {
     Block block;
   };
 
-  BlockTable() { resize(kInitialCapacity); }
+  BlockTable() { grow(); }
 
   size_t size() const { return size_; }
 
@@ -56,7 +63,7 @@ class BlockTable {
       zero_used_ = false;
       return;
     }
-    close_gap(size_t(slot - slots_.data()));
+    close_gap(size_t(slot - slots_));
     --size_;
   }
 
@@ -64,12 +71,8 @@ class BlockTable {
 
  private:
   static constexpr size_t kInitialCapacity = 1024;
-  static constexpr uint64_t kFibonacci = 0x9e3779b97f4a7c15;  // 2^64 / golden ratio, odd
 
-  // Multiplicative hashing, top bits of the product: addresses that differ by a stride land
-  // evenly spread. Folding the high half in first keeps strides in different regions (size
-  // classes, arenas) from landing on each other, which clustered probe runs 2.5x longer.
-  size_t home(uint64_t address) const { return size_t(((address ^ (address >> 29)) * kFibonacci) >> shift_); }
+  size_t home(uint64_t address) const { return size_t(address_hash(address) >> shift_); }
   Slot* zero_slot() { return &slots_[mask_ + 1]; }
 
   // Backward-shift deletion: no tombstones, so probe runs stay as short as the load allows.
@@ -86,11 +89,13 @@ class BlockTable {
     slots_[hole].address = 0;
   }
 
-  void resize(size_t capacity);
-  void grow() { resize(2 * (mask_ + 1)); }
+  size_t capacity() const { return mask_ + 1; }
+  void grow();
+  bool place_without_wrapping(const Slot& moved);
 
-  std::vector<Slot, HugePageAllocator<Slot>> slots_;  // capacity + the slot of address 0
-  size_t mask_ = 0;
+  GrowableRegion region_;
+  Slot* slots_ = nullptr;  // capacity + the slot of address 0, in region_
+  size_t mask_ = kInitialCapacity / 2 - 1;
   unsigned shift_ = 64;
   size_t size_ = 0;     // not counting address 0
   size_t grow_at_ = 0;  // at most 60% full: linear probe runs lengthen steeply beyond

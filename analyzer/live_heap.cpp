@@ -30,13 +30,22 @@ LiveHeap::LiveHeap(uint64_t sample_bytes) : sample_bytes_(double(sample_bytes)) 
   }
 }
 
+// A young block goes into its place among the recent ones; whichever block held that place
+// moves on to the table. Blocks of address 0 and of 4 GiB or more go straight to the table.
 void LiveHeap::alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id) {
-  auto [slot, inserted] = blocks_.try_emplace(address);
-  if (!inserted) {  // the earlier block at this address was freed where we could not see it
-    release(address, slot->block);
+  Slot& recent = recent_.slot_for(address);
+  if (recent.address == address && address != 0) {  // the block here was freed where we could not see it
+    release(address, recent.block);
     ++replaced_blocks_;
+    recent.address = 0;
   }
-  slot->block = pack(address, size, stack_id);
+  if (address == 0 || size >= kLargeSize) [[unlikely]] {
+    Slot& slot = table_slot(address);  // before pack(): a large block there must go first
+    slot.block = pack(address, size, stack_id);
+  } else {
+    if (recent.address != 0) table_slot(recent.address).block = recent.block;
+    recent = {address, pack(address, size, stack_id)};
+  }
   Weight w = weight(size);
   StackUsage& stack = usage(stack_id);
   stack.live_bytes += w.bytes;
@@ -53,26 +62,51 @@ void LiveHeap::alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t
   if (live_bytes_ > peak_bytes_) record_peak(time_ns);
 }
 
+// The table's slot for a block that outlived its place among the recent ones. A block
+// already there was freed where we could not see it: it goes now, when the address is
+// reused for a block that lives on (one freed while still recent leaves it to the next).
+LiveHeap::Slot& LiveHeap::table_slot(uint64_t address) {
+  auto [slot, inserted] = blocks_.try_emplace(address);
+  if (!inserted) {
+    release(address, slot->block);
+    ++replaced_blocks_;
+  }
+  return *slot;
+}
+
 void LiveHeap::free(uint64_t address) {
-  BlockTable::Slot* slot = blocks_.find(address);
-  if (!slot) {
+  Slot& recent = recent_.slot_for(address);
+  Block block;
+  if (recent.address == address && address != 0) {
+    block = recent.block;
+    recent.address = 0;
+  } else if (Slot* slot = blocks_.find(address)) {
+    block = slot->block;
+    blocks_.erase(slot);
+  } else {
     ++unmatched_frees_;
     last_event_was_alloc_ = false;
     return;
   }
   if (last_event_was_alloc_ && last_alloc_address_ == address) {
-    double count = weight(size_of(address, slot->block)).count;
-    stacks_[slot->block.stack_id].temporary_allocations += count;
+    double count = weight(size_of(address, block)).count;
+    stacks_[block.stack_id].temporary_allocations += count;
     temporary_allocations_ += count;
   }
   last_event_was_alloc_ = false;
-  release(address, slot->block);
-  blocks_.erase(slot);
+  release(address, block);
 }
 
+// Guesses, some events ahead, which table slot the event will touch: the free of a block
+// no longer recent, or the block an allocation moves out of the recent ones.
 void LiveHeap::prefetch(const HeapEvent& event) const {
-  blocks_.prefetch(event.address);
-  if (!event.is_free && event.stack_id < stacks_.size()) __builtin_prefetch(&stacks_[event.stack_id], 1);
+  const Slot& recent = recent_.slot_for(event.address);
+  if (event.is_free) {
+    if (recent.address != event.address) blocks_.prefetch(event.address);
+    return;
+  }
+  if (recent.address != 0 && recent.address != event.address) blocks_.prefetch(recent.address);
+  if (event.stack_id < stacks_.size()) __builtin_prefetch(&stacks_[event.stack_id], 1);
 }
 
 HeapMoment LiveHeap::replay(std::span<const HeapEvent> events) {

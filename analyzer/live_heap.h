@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analyzer/block_table.h"
+#include "analyzer/recent_blocks.h"
 
 namespace leakrank {
 
@@ -75,6 +76,7 @@ class LiveHeap {
  private:
   static constexpr uint32_t kLargeSize = UINT32_MAX;  // the size is in large_sizes_
   using Block = BlockTable::Block;
+  using Slot = BlockTable::Slot;
   struct Weight {
     double bytes;
     double count;
@@ -86,10 +88,12 @@ class LiveHeap {
   void note_change(uint32_t stack_id, StackUsage& usage);
   Block pack(uint64_t address, uint64_t size, uint32_t stack_id);
   uint64_t size_of(uint64_t address, const Block& block) const;
+  Slot& table_slot(uint64_t address);
   void release(uint64_t address, const Block& block);
   void record_peak(uint64_t time_ns);
 
   double sample_bytes_;
+  RecentBlocks recent_;
   BlockTable blocks_;
   absl::flat_hash_map<uint64_t, uint64_t> large_sizes_;
   std::vector<StackUsage> stacks_;

@@ -2,7 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 #include <vector>
 
 namespace leakrank {
@@ -78,6 +80,29 @@ TEST_CASE("unknown frees are ignored and a reused live address replaces its bloc
   heap.free(0x1000);
   CHECK(heap.live_bytes() == 0);
   CHECK(heap.stacks()[1].live_allocations == 0);
+}
+
+// Young blocks live in a small cache in front of the table; those that outlive it move on.
+// Either way a free must find its block. A reused address replaces a young block at once
+// and a block in the table once the new block moves on too.
+TEST_CASE("blocks are found whether they died young or moved on to the table") {
+  LiveHeap heap;
+  std::vector<uint64_t> addresses;
+  for (uint64_t i = 1; i <= 100000; ++i) addresses.push_back(i * 48);
+  for (uint64_t address : addresses) heap.alloc(1, address, 8, uint32_t(address % 5));
+  CHECK(heap.live_bytes() == 800000);
+  std::shuffle(addresses.begin(), addresses.end(), std::mt19937_64(7));
+  for (size_t i = 0; i < addresses.size() / 2; ++i) heap.free(addresses[i]);
+  CHECK(heap.live_bytes() == 400000);
+  for (size_t i = addresses.size() / 2; i < addresses.size(); ++i) heap.alloc(2, addresses[i], 16, 7);  // reused
+  for (uint64_t i = 1; i <= 100000; ++i) heap.alloc(3, (1ull << 40) + i * 16, 1, 8);  // moves the others on
+  CHECK(heap.replaced_blocks() == 50000);
+  CHECK(heap.live_bytes() == 900000);
+  for (uint64_t address : addresses) heap.free(address);
+  CHECK(heap.unmatched_frees() == 50000);  // the first half was freed already
+  CHECK(heap.live_bytes() == 100000);
+  CHECK(heap.stacks()[7].live_allocations == 0);
+  CHECK(heap.stacks()[8].live_allocations == 100000);
 }
 
 TEST_CASE("sampled allocations stand for their expected share of the heap") {
