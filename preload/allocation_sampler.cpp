@@ -13,7 +13,6 @@ constexpr uint64_t kCapacity = uint64_t(1) << 16;
 constexpr uint64_t kMaxProbes = 32;
 
 struct ThreadSampling {
-  int64_t bytes_until_sample;
   uint64_t random_state;
   bool seeded;
 };
@@ -41,16 +40,17 @@ bool AllocationSampler::init(uint64_t mean_bytes_per_sample) {
   return slots_.allocate(kCapacity);
 }
 
-bool AllocationSampler::should_sample(size_t size) {
+// The countdown went past zero: draw the gaps to the next sample point.
+bool AllocationSampler::reached_sample_point() {
   ThreadSampling& t = t_sampling;
-  if (!t.seeded) {
+  int64_t& left = t_bytes_until_sample;
+  if (!t.seeded) {  // the thread's first allocation: its first gap is drawn now
     t.random_state = reinterpret_cast<uint64_t>(&t) * 0x9e3779b97f4a7c15ULL | 1;
-    t.bytes_until_sample = exponential_gap(t, mean_);
     t.seeded = true;
+    left += exponential_gap(t, mean_);
+    if (left > 0) return false;
   }
-  t.bytes_until_sample -= int64_t(size);
-  if (t.bytes_until_sample > 0) return false;
-  while (t.bytes_until_sample <= 0) t.bytes_until_sample += exponential_gap(t, mean_);
+  while (left <= 0) left += exponential_gap(t, mean_);
   return true;
 }
 
@@ -59,7 +59,10 @@ bool AllocationSampler::remember(void* address) {
   for (uint64_t probe = 0, i = slot_of(key, slots_.mask()); probe < kMaxProbes; ++probe, i = (i + 1) & slots_.mask()) {
     uint64_t current = slots_[i].load(std::memory_order_relaxed);
     if (current != kEmpty && current != kTombstone) continue;
-    if (slots_[i].compare_exchange_strong(current, key, std::memory_order_acq_rel)) return true;
+    if (slots_[i].compare_exchange_strong(current, key, std::memory_order_acq_rel)) {
+      filter_[filter_bucket(address)].fetch_add(1, std::memory_order_relaxed);
+      return true;
+    }
   }
   return false;
 }
@@ -69,13 +72,18 @@ bool AllocationSampler::forget(void* address) {
   for (uint64_t probe = 0, i = slot_of(key, slots_.mask()); probe < kMaxProbes; ++probe, i = (i + 1) & slots_.mask()) {
     uint64_t current = slots_[i].load(std::memory_order_acquire);
     if (current == kEmpty) return false;
-    if (current == key) return slots_[i].compare_exchange_strong(current, kTombstone, std::memory_order_acq_rel);
+    if (current == key) {
+      if (!slots_[i].compare_exchange_strong(current, kTombstone, std::memory_order_acq_rel)) return false;
+      filter_[filter_bucket(address)].fetch_sub(1, std::memory_order_relaxed);
+      return true;
+    }
   }
   return false;
 }
 
 void AllocationSampler::reset() {
   slots_.clear();
+  for (std::atomic<uint32_t>& count : filter_) count.store(0, std::memory_order_relaxed);
 }
 
 }  // namespace leakrank::preload

@@ -16,7 +16,6 @@ namespace leakrank::preload {
 namespace {
 
 StackTable g_stacks;
-AllocationSampler g_sampler;
 std::atomic<uint64_t> g_table_resets{0};
 int g_max_depth = 64;
 
@@ -42,6 +41,8 @@ void write_stack(RingWriter& writer, uint32_t id, const uintptr_t* ips, int dept
 
 }  // namespace
 
+AllocationSampler g_sampler;
+
 bool init_capture(const CaptureConfig& config) {
   g_max_depth = config.max_depth < 1 ? 1 : (config.max_depth > kMaxStackDepth ? kMaxStackDepth : config.max_depth);
   init_stack_capture();
@@ -55,10 +56,9 @@ void reset_capture_after_fork() {
 }
 
 void record_alloc(void* address, size_t size, const CallSite& site) {
-  if ((++t_allocations & 4095) == 0) patch_objects_loaded_since();  // attach: objects dlopen'ed since
-  if (g_sampler.enabled()) {
-    if (!g_sampler.should_sample(size) || !g_sampler.remember(address)) return;
-  }
+  // attach: patch objects dlopen'ed since. Sampled allocations are rare enough to check each.
+  if (g_sampler.enabled() || (++t_allocations & 4095) == 0) patch_objects_loaded_since();
+  if (g_sampler.enabled() && !g_sampler.remember(address)) return;
   uintptr_t scratch[kMaxStackDepth];
   CapturedStack stack = capture_stack(site, scratch, g_max_depth);
   const uintptr_t* ips = stack.ips;

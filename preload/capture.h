@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "preload/allocation_sampler.h"
 #include "preload/stack_capture.h"
 
 namespace leakrank::preload {
@@ -15,10 +16,17 @@ struct CaptureConfig {
 bool init_capture(const CaptureConfig& config);  // once per process image
 void reset_capture_after_fork();                 // the child's new session has seen no stacks
 
-// Call after the real allocation returned, so another thread's earlier free of the
+extern AllocationSampler g_sampler;
+
+// Whether an allocation of this size is to be recorded, and a free of this address: in
+// sampling mode nearly every call is answered here, inline, before any other work.
+inline bool wants_allocation(size_t size) { return !g_sampler.enabled() || g_sampler.should_sample(size); }
+inline bool wants_free(const void* address) { return !g_sampler.enabled() || g_sampler.may_hold(address); }
+
+// Call when wants_allocation() said yes, after the real allocation returned, so another thread's earlier free of the
 // same address takes an earlier sequence number.
 void record_alloc(void* address, size_t size, const CallSite& site);
-// Call before the real free, for the same reason.
+// Call when wants_free() said yes, before the real free, for the same reason.
 void record_free(void* address);
 
 }  // namespace leakrank::preload

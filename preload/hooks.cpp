@@ -39,16 +39,22 @@ class HookScope {
 bool should_record() {
   if (t_in_hook) return false;
   if (__builtin_expect(g_recording.load(std::memory_order_relaxed), true)) return true;
-  if (g_start_tried.exchange(true)) return false;
+  // Read before the exchange: a process not recorded asks on every call, from every thread.
+  if (g_start_tried.load(std::memory_order_relaxed) || g_start_tried.exchange(true)) return false;
   HookScope scope;
   g_recording.store(start_recording(), std::memory_order_release);
   return g_recording.load(std::memory_order_relaxed);
 }
 
-void after_alloc(void* p, size_t size, const CallSite& site) {
-  if (!p || !should_record()) return;
+[[gnu::noinline]] void record_allocation(void* p, size_t size, const CallSite& site) {
   HookScope scope;
   record_alloc(p, size, site);
+}
+
+// Inline up to the decision: in sampling mode most allocations stop at it.
+[[gnu::always_inline]] inline void after_alloc(void* p, size_t size, const CallSite& site) {
+  if (!p || !should_record() || !wants_allocation(size)) return;
+  record_allocation(p, size, site);
 }
 
 // The hook's call site, for the per-thread stack cache. This file is built with frame
@@ -60,7 +66,7 @@ void after_alloc(void* p, size_t size, const CallSite& site) {
   }
 
 void before_free(void* p) {
-  if (!p || !should_record()) return;
+  if (!p || !should_record() || !wants_free(p)) return;
   HookScope scope;
   record_free(p);
 }

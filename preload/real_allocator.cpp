@@ -16,7 +16,7 @@ std::atomic<int> g_state{0};  // 0 unresolved, 1 resolving, 2 ready
 
 bool defined_here(void* symbol) {
   Dl_info found{}, self{};
-  return dladdr(symbol, &found) && dladdr(reinterpret_cast<void*>(&real_allocator), &self) &&
+  return dladdr(symbol, &found) && dladdr(reinterpret_cast<void*>(&resolve_real_allocator), &self) &&
          found.dli_fbase == self.dli_fbase;
 }
 
@@ -41,8 +41,6 @@ void resolve(Fn& slot, const char* name, bool as_preload, bool& interposed) {
   slot = reinterpret_cast<Fn>(usable ? first : dlsym(RTLD_NEXT, name));
 }
 
-// dlsym's own allocations (its error buffers) are few and small.
-alignas(64) unsigned char g_arena[64 * 1024];
 std::atomic<size_t> g_arena_used{0};
 
 struct ArenaHeader {
@@ -57,7 +55,7 @@ bool preload_in_environment() {
   return preload && strstr(preload, "libleakrank");
 }
 
-const RealAllocator* real_allocator() {
+const RealAllocator* resolve_real_allocator() {
   int state = g_state.load(std::memory_order_acquire);
   if (state == 2) return &g_real;
   int expected = 0;
@@ -79,6 +77,7 @@ const RealAllocator* real_allocator() {
   resolve(real.dlclose, "dlclose", as_preload, real.interposed);
   g_real = real;
   g_state.store(2, std::memory_order_release);
+  g_resolved_allocator.store(&g_real, std::memory_order_release);
   return &g_real;
 }
 
@@ -97,11 +96,6 @@ void* allocate(size_t size, size_t alignment) {
       return reinterpret_cast<void*>(user);  // static storage: already zeroed
     }
   }
-}
-
-bool owns(const void* p) {
-  auto* byte = static_cast<const unsigned char*>(p);
-  return byte >= g_arena && byte < g_arena + sizeof g_arena;
 }
 
 size_t usable_size(const void* p) {

@@ -2,6 +2,7 @@
 // The allocator functions leakrank wraps: the next definition after leakrank's when it is
 // preloaded, the program's own when it was loaded into a running process. dlsym itself may
 // allocate before they are known; those requests are served from a static bootstrap arena.
+#include <atomic>
 #include <cstddef>
 
 namespace leakrank::preload {
@@ -28,11 +29,25 @@ bool preload_in_environment();
 
 // Resolves every function on first use; returns nullptr while resolution is under way
 // (the caller then falls back to the bootstrap arena).
-const RealAllocator* real_allocator();
+const RealAllocator* resolve_real_allocator();
+
+inline std::atomic<const RealAllocator*> g_resolved_allocator{nullptr};
+
+// Inline: every hook asks, so once resolved this is one load.
+inline const RealAllocator* real_allocator() {
+  const RealAllocator* resolved = g_resolved_allocator.load(std::memory_order_acquire);
+  return resolved ? resolved : resolve_real_allocator();
+}
 
 namespace bootstrap {
+// dlsym's own allocations (its error buffers) are few and small.
+alignas(64) inline unsigned char g_arena[64 * 1024];
+
 void* allocate(size_t size, size_t alignment = 16);  // never freed; nullptr when exhausted
-bool owns(const void* p);
+inline bool owns(const void* p) {  // inline: every free asks
+  auto* byte = static_cast<const unsigned char*>(p);
+  return byte >= g_arena && byte < g_arena + sizeof g_arena;
+}
 size_t usable_size(const void* p);
 }  // namespace bootstrap
 
