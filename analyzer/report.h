@@ -1,6 +1,7 @@
 #pragma once
 // `leakrank report`: an analysis rendered for people (a ranked table) or for CI (JSON).
 #include <cstddef>
+#include <span>
 #include <string>
 
 #include "analyzer/analysis.h"
@@ -18,7 +19,9 @@ struct ReportOptions {
 std::string render_report_text(const Analysis& analysis, const ReportOptions& options = {});
 
 // The stable JSON of design.md ("report --format json"), plus "estimated", "complete"
-// and "warnings".
-std::string render_report_json(const Analysis& analysis, const ReportOptions& options = {});
+// and "warnings"; with descendants (run --include-children), a "children" array of
+// reports shaped like the top-level one.
+std::string render_report_json(const Analysis& analysis, const ReportOptions& options = {},
+                               std::span<const Analysis> children = {});
 
 }  // namespace leakrank

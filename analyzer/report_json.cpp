@@ -41,24 +41,31 @@ json site_json(const Site& site, size_t rank) {
           {"frames", std::move(frames)}};
 }
 
-}  // namespace
-
-std::string render_report_json(const Analysis& analysis, const ReportOptions& options) {
+json report_json(const Analysis& analysis, const ReportOptions& options) {
   size_t shown = options.top == 0 ? analysis.sites.size() : std::min(options.top, analysis.sites.size());
   json sites = json::array();
   for (size_t i = 0; i < shown; ++i) sites.push_back(site_json(analysis.sites[i], i + 1));
-  json report = {{"recording", analysis.path},
-                 {"command", analysis.meta.command},
-                 {"duration_s", analysis.duration_s},
-                 {"peak_heap_bytes", analysis.peak_heap_bytes},
-                 {"end_heap_bytes", analysis.end_heap_bytes},
-                 {"peak_rss_bytes", analysis.peak_rss_bytes},
-                 {"total_allocations", analysis.total_allocations},
-                 {"total_frees", analysis.total_frees},
-                 {"sites", std::move(sites)},
-                 {"estimated", analysis.estimated},
-                 {"complete", analysis.complete},
-                 {"warnings", analysis.warnings}};
+  return {{"recording", analysis.path},
+          {"command", analysis.meta.command},
+          {"duration_s", analysis.duration_s},
+          {"peak_heap_bytes", analysis.peak_heap_bytes},
+          {"end_heap_bytes", analysis.end_heap_bytes},
+          {"peak_rss_bytes", analysis.peak_rss_bytes},
+          {"total_allocations", analysis.total_allocations},
+          {"total_frees", analysis.total_frees},
+          {"sites", std::move(sites)},
+          {"estimated", analysis.estimated},
+          {"complete", analysis.complete},
+          {"warnings", analysis.warnings}};
+}
+
+}  // namespace
+
+std::string render_report_json(const Analysis& analysis, const ReportOptions& options,
+                               std::span<const Analysis> children) {
+  json report = report_json(analysis, options);
+  if (!children.empty()) report["children"] = json::array();
+  for (const Analysis& child : children) report["children"].push_back(report_json(child, options));
   // Invalid UTF-8 in a symbol or path must not make the whole report unreadable.
   return report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

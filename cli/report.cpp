@@ -6,8 +6,6 @@
 #include <map>
 #include <memory>
 
-#include <nlohmann/json.hpp>
-
 #include "analyzer/analysis.h"
 #include "analyzer/recorded_run.h"
 #include "analyzer/recording_selection.h"
@@ -51,13 +49,7 @@ AnalysisOptions analysis_options(const ReportArguments& args, const RecordingIns
 // Descendants recorded with run --include-children: a section each in text, and in JSON
 // an extra "children" array of reports shaped like the top-level one.
 std::string render_run(const RecordedRun& run, ReportFormat format, const ReportOptions& render) {
-  if (format == ReportFormat::json) {
-    nlohmann::ordered_json report = nlohmann::ordered_json::parse(render_report_json(run.process, render));
-    if (!run.children.empty()) report["children"] = nlohmann::ordered_json::array();
-    for (const Analysis& child : run.children)
-      report["children"].push_back(nlohmann::ordered_json::parse(render_report_json(child, render)));
-    return report.dump(2) + "\n";
-  }
+  if (format == ReportFormat::json) return render_report_json(run.process, render, run.children);
   std::string text = render_report_text(run.process, render);
   for (const Analysis& child : run.children)
     text += fmt::format("\n── child process {} ──\n{}", child.meta.pid, render_report_text(child, render));
