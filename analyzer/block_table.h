@@ -36,7 +36,7 @@ class BlockTable {
   Slot* find(uint64_t address) {
     if (address == 0) [[unlikely]] return zero_used_ ? zero_slot() : nullptr;
     for (size_t i = home(address);; i = (i + 1) & mask_) {
-      Slot& slot = slots_[i];
+      Slot& slot = slots()[i];
       if (slot.address == address) return &slot;
       if (slot.address == 0) return nullptr;
     }
@@ -47,7 +47,7 @@ class BlockTable {
     if (address == 0) [[unlikely]] return {zero_slot(), !std::exchange(zero_used_, true)};
     if (size_ >= grow_at_) [[unlikely]] grow();
     for (size_t i = home(address);; i = (i + 1) & mask_) {
-      Slot& slot = slots_[i];
+      Slot& slot = slots()[i];
       if (slot.address == address) return {&slot, false};
       if (slot.address == 0) {
         slot.address = address;
@@ -63,39 +63,41 @@ class BlockTable {
       zero_used_ = false;
       return;
     }
-    close_gap(size_t(slot - slots_));
+    close_gap(size_t(slot - slots()));
     --size_;
   }
 
-  void prefetch(uint64_t address) const { __builtin_prefetch(&slots_[home(address)], 1); }
+  void prefetch(uint64_t address) const { __builtin_prefetch(&slots()[home(address)], 1); }
 
  private:
   static constexpr size_t kInitialCapacity = 1024;
 
   size_t home(uint64_t address) const { return size_t(address_hash(address) >> shift_); }
-  Slot* zero_slot() { return &slots_[mask_ + 1]; }
+  Slot* zero_slot() { return &slots()[mask_ + 1]; }
 
   // Backward-shift deletion: no tombstones, so probe runs stay as short as the load allows.
   void close_gap(size_t hole) {
     for (size_t i = (hole + 1) & mask_;; i = (i + 1) & mask_) {
-      Slot& slot = slots_[i];
+      Slot& slot = slots()[i];
       if (slot.address == 0) break;
       size_t wanted = home(slot.address);
       if (((i - wanted) & mask_) >= ((i - hole) & mask_)) {  // hole lies between its home and here
-        slots_[hole] = slot;
+        slots()[hole] = slot;
         hole = i;
       }
     }
-    slots_[hole].address = 0;
+    slots()[hole].address = 0;
   }
 
   size_t capacity() const { return mask_ + 1; }
   void grow();
   bool place_without_wrapping(const Slot& moved);
 
+  // capacity + the slot of address 0
+  Slot* slots() const { return reinterpret_cast<Slot*>(region_.data()); }
+
   GrowableRegion region_;
-  Slot* slots_ = nullptr;  // capacity + the slot of address 0, in region_
-  size_t mask_ = kInitialCapacity / 2 - 1;
+  size_t mask_ = kInitialCapacity / 2 - 1;  // the first grow() makes it kInitialCapacity
   unsigned shift_ = 64;
   size_t size_ = 0;     // not counting address 0
   size_t grow_at_ = 0;  // at most 60% full: linear probe runs lengthen steeply beyond

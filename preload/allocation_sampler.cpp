@@ -30,7 +30,7 @@ int64_t exponential_gap(ThreadSampling& t, uint64_t mean) {
   return int64_t(-std::log(uniform) * double(mean)) + 1;
 }
 
-uint64_t slot_of(uint64_t address, uint64_t mask) { return ((address >> 4) * 0x9e3779b97f4a7c15ULL >> 20) & mask; }
+uint64_t slot_of(uint64_t address, uint64_t mask) { return (mixed_address(address) >> 20) & mask; }
 
 }  // namespace
 

@@ -13,6 +13,9 @@
 
 namespace leakrank::preload {
 
+// Addresses mixed for the sampler's table and its filter, which use different bits of it.
+inline uint64_t mixed_address(uint64_t address) { return (address >> 4) * 0x9e3779b97f4a7c15ULL; }
+
 // Bytes the calling thread may still allocate before its next sample point.
 inline __attribute__((tls_model("initial-exec"))) thread_local int64_t t_bytes_until_sample;
 
@@ -39,7 +42,7 @@ class AllocationSampler {
  private:
   static constexpr unsigned kFilterBits = 12;  // 16 KiB of counters: stays in L1
   static size_t filter_bucket(const void* address) {
-    return size_t((reinterpret_cast<uint64_t>(address) >> 4) * 0x9e3779b97f4a7c15ULL >> (64 - kFilterBits));
+    return size_t(mixed_address(reinterpret_cast<uint64_t>(address)) >> (64 - kFilterBits));
   }
   bool reached_sample_point();
 

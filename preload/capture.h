@@ -23,8 +23,8 @@ extern AllocationSampler g_sampler;
 inline bool wants_allocation(size_t size) { return !g_sampler.enabled() || g_sampler.should_sample(size); }
 inline bool wants_free(const void* address) { return !g_sampler.enabled() || g_sampler.may_hold(address); }
 
-// Call when wants_allocation() said yes, after the real allocation returned, so another thread's earlier free of the
-// same address takes an earlier sequence number.
+// Call when wants_allocation() said yes, after the real allocation returned, so another
+// thread's earlier free of the same address takes an earlier sequence number.
 void record_alloc(void* address, size_t size, const CallSite& site);
 // Call when wants_free() said yes, before the real free, for the same reason.
 void record_free(void* address);

@@ -56,8 +56,6 @@ bool preload_in_environment() {
 }
 
 const RealAllocator* resolve_real_allocator() {
-  int state = g_state.load(std::memory_order_acquire);
-  if (state == 2) return &g_real;
   int expected = 0;
   if (!g_state.compare_exchange_strong(expected, 1)) return expected == 2 ? &g_real : nullptr;
   RealAllocator real;
