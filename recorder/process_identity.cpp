@@ -1,14 +1,13 @@
 #include "recorder/process_identity.h"
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
+
+#include "recorder/file_text.h"
 
 namespace leakrank {
 
 std::vector<std::string> command_line_of(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-  std::string raw(std::istreambuf_iterator<char>(in), {});
+  std::string raw = read_file_text("/proc/" + std::to_string(pid) + "/cmdline");
   std::vector<std::string> args;
   for (size_t start = 0; start < raw.size();) {
     size_t end = raw.find('\0', start);

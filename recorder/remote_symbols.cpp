@@ -8,13 +8,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "recorder/file_text.h"
+
 namespace leakrank {
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 template <typename T>
 bool read_at(const std::string& image, uint64_t offset, T& out) {
@@ -79,7 +76,7 @@ std::optional<MappedObject> find_mapped_object(pid_t pid, const std::vector<std:
 }
 
 std::optional<uint64_t> dynamic_symbol_offset(const std::string& file, const std::string& symbol) {
-  std::string image = read_file(file);
+  std::string image = read_file_text(file);
   Elf64_Ehdr header;
   if (!read_at(image, 0, header) || memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 || header.e_ident[EI_CLASS] != ELFCLASS64)
     return std::nullopt;

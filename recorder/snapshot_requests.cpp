@@ -11,11 +11,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "recorder/file_text.h"
 #include "recorder/process_identity.h"
 
 namespace leakrank {
@@ -39,15 +39,10 @@ void on_snapshot_signal(int, siginfo_t* info, void*) {
 
 [[noreturn]] void fail(const std::string& message) { throw std::runtime_error(message); }
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // Field 22 of /proc/<pid>/stat, in clock ticks since boot: with the pid, it names one process
 // for good, where a pid alone is reused.
 std::string start_time_of(pid_t pid) {
-  const std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
+  const std::string stat = read_file_text("/proc/" + std::to_string(pid) + "/stat");
   size_t after_name = stat.rfind(')');  // the name in parentheses may hold spaces
   if (after_name == std::string::npos) return "";
   std::istringstream fields(stat.substr(after_name + 1));
@@ -161,7 +156,7 @@ std::vector<std::string> SnapshotRequests::take() {
   // Cleared before the folder is read: a request written meanwhile raises it again.
   if (g_named_requests.exchange(false)) {
     for (const fs::path& request : pending_requests(getpid())) {
-      std::string name = read_text(request).substr(0, kLongestName);
+      std::string name = read_file_text(request).substr(0, kLongestName);
       std::error_code error;
       fs::remove(request, error);  // tells the requester its snapshot is marked
       names.push_back(name.empty() ? "snapshot-" + std::to_string(++unnamed_count_) : name);

@@ -13,10 +13,15 @@ run_target() {
   ((status != 124)) || fail "$name: leakrank run did not finish"
 }
 
+# expect_status NAME EXPECTED WHAT: on a mismatch, what the run printed says why.
+expect_status() {
+  [[ $status == "$2" ]] || fail "$3: expected '$2', got '$status'; it printed: $(tail -n 20 "$1.out" "$1.err")"
+}
+
 # Out of memory under ulimit -v: malloc returns NULL and the target aborts. The limit is
 # set in a shell that execs the target, so the recorder itself is not limited.
 run_target oom-ulimit -- sh -c 'ulimit -v 300000 && exec "$0" oom' "$ROBUST"
-expect_eq "$status" 134 "exit code of a target that aborts when malloc fails"
+expect_status oom-ulimit 134 "exit code of a target that aborts when malloc fails"
 grep -q "malloc failed" oom-ulimit.out || fail "the target never ran out of memory under ulimit -v"
 line=$(totals oom-ulimit.lrk "$MARK_SIZE")
 expect_eq "$(field live_of_size "$line")" "$MARK_COUNT" "marks recorded before the out-of-memory abort"
@@ -43,7 +48,7 @@ if [[ -n $cgroup ]]; then
     echo "$limit" >"$cgroup/memory.memsw.limit_in_bytes" 2>/dev/null || true
   fi
   run_target oom-kill -- sh -c 'echo $$ >"$1/cgroup.procs" && exec "$0" oom' "$ROBUST" "$cgroup"
-  expect_eq "$status" 137 "exit code of an OOM-killed target"
+  expect_status oom-kill 137 "exit code of an OOM-killed target"
   line=$(totals oom-kill.lrk "$MARK_SIZE")
   expect_eq "$(field live_of_size "$line")" "$MARK_COUNT" "marks recorded before the OOM kill"
   expect_eq "$(field wait_status "$line")" 9 "wait status of an OOM-killed target"
@@ -54,13 +59,13 @@ fi
 
 # Closes every descriptor (0, 1 and 2 too), then allocates on a new thread.
 run_target closefds -- "$ROBUST" closefds
-expect_eq "$status" 0 "exit code after closing every descriptor"
+expect_status closefds 0 "exit code after closing every descriptor"
 line=$(totals closefds.lrk "$MARK_SIZE")
 expect_eq "$(field live_of_size "$line")" $((2 * MARK_COUNT)) "marks before and after closing every descriptor"
 
 # setsid for itself and for a forked child, followed with --include-children.
 run_target setsid --include-children -- "$ROBUST" setsid
-expect_eq "$status" 0 "exit code of a target that calls setsid"
+expect_status setsid 0 "exit code of a target that calls setsid"
 line=$(totals setsid.lrk "$MARK_SIZE")
 expect_eq "$(field live_of_size "$line")" "$MARK_COUNT" "marks of the setsid target"
 children=(setsid.*.lrk)
@@ -72,7 +77,7 @@ expect_eq "$(field live_of_size "$line")" "$MARK_COUNT" "marks of the child in i
 # child must run as it would without leakrank; appended, it is still recorded.
 for how in append replace unset; do
   run_target "preload-$how" --include-children -- "$ROBUST" preload-child "$how" "$PLUGIN"
-  expect_eq "$status" 0 "exit code with LD_PRELOAD $how for the child"
+  expect_status "preload-$how" 0 "exit code with LD_PRELOAD $how for the child"
   grep -q "leaf done" "preload-$how.out" || fail "the child did not run with LD_PRELOAD $how"
   line=$(totals "preload-$how.lrk" "$MARK_SIZE")
   expect_eq "$(field live_of_size "$line")" "$MARK_COUNT" "parent's marks with LD_PRELOAD $how"

@@ -3,6 +3,7 @@
 // LD_PRELOAD for a child. Like lifecycle.c, each mode leaks MARK_COUNT blocks of MARK_SIZE
 // bytes in the process it is about, so a test can find them in the recording.
 #define _GNU_SOURCE
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,12 @@ static void* leak_marks_thread(void* arg) {
   (void)arg;
   leak_marks();
   return NULL;
+}
+
+// Exit code 2, with the call that failed and why, so a failed test can tell this from leakrank's own 2.
+static int report_failure(const char* call) {
+  fprintf(stderr, "target_robust: %s failed: %s\n", call, strerror(errno));
+  return 2;
 }
 
 // Leaks its marks, waits long enough for the recorder to flush them, then takes memory
@@ -67,7 +74,7 @@ static int mode_setsid(void) {
     _exit(0);
   }
   int status = 0;
-  if (child < 0 || waitpid(child, &status, 0) != child) return 2;
+  if (child < 0 || waitpid(child, &status, 0) != child) return report_failure(child < 0 ? "fork" : "waitpid");
   leak_marks();
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
@@ -87,7 +94,7 @@ static int mode_preload_child(const char* self, const char* how, const char* lib
     _exit(127);
   }
   int status = 0;
-  if (child < 0 || waitpid(child, &status, 0) != child) return 2;
+  if (child < 0 || waitpid(child, &status, 0) != child) return report_failure(child < 0 ? "fork" : "waitpid");
   leak_marks();
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }

@@ -1,0 +1,43 @@
+#include "recorder/process_identity.h"
+
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <thread>
+
+using namespace leakrank;
+
+TEST_CASE("a command line is read whole, or not at all when the process is gone") {
+  std::vector<std::string> self = command_line_of(getpid());
+  REQUIRE(!self.empty());
+  CHECK(program_name(self) == "process_identity_test");
+  CHECK(command_line_of(-1).empty());
+  CHECK(program_name({}) == "process");
+}
+
+// A short-lived child is often reaped between opening /proc/PID/cmdline and reading it:
+// read() then fails with ESRCH, which must give an empty answer, never an exception.
+TEST_CASE("a process reaped while its command line is read") {
+  std::vector<std::string> self = command_line_of(getpid());
+  size_t whole = 0, empty = 0;
+  for (int child_number = 0; child_number < 600; ++child_number) {
+    pid_t child = fork();
+    if (child == 0) {
+      usleep(100);
+      _exit(0);
+    }
+    REQUIRE(child > 0);
+    std::thread reaper([child] { waitpid(child, nullptr, 0); });
+    for (int attempt = 0; attempt < 40; ++attempt) {
+      std::vector<std::string> command;
+      REQUIRE_NOTHROW(command = command_line_of(child));
+      if (command.empty()) ++empty;
+      else if (command == self) ++whole;  // a forked child has its parent's command line
+      else FAIL("a torn command line");
+    }
+    reaper.join();
+  }
+  CHECK(whole > 0);
+  CHECK(empty > 0);
+}
