@@ -14,6 +14,7 @@
 #include "analyzer/live_heap.h"
 #include "analyzer/site_grouping.h"
 #include "analyzer/stack_id_guard.h"
+#include "analyzer/stacks_in_waiting.h"
 #include "recording/pipelined_reader.h"
 
 namespace leakrank {
@@ -94,20 +95,19 @@ class SiteSeries {
   // is dropped and from then on only every stride-th snapshot record becomes a point.
   bool wants_snapshot() { return ++snapshots_seen_ % stride_ == 0; }
 
-  void capture(uint64_t time_ns, LiveHeap& heap, SiteGrouping& grouping) {
+  // sites_known: every stack read so far has its site. Until then the stacks' values are
+  // kept, point by point, and folded into their sites once they are.
+  void capture(uint64_t time_ns, LiveHeap& heap, SiteGrouping& grouping, bool sites_known) {
     if (times_ns_.empty() || times_ns_.back() != time_ns) times_ns_.push_back(time_ns);
     uint32_t point = uint32_t(times_ns_.size() - 1);
-    for (uint32_t stack_id : heap.changed_stacks()) fold_stack(stack_id, heap.stacks()[stack_id], grouping);
-    heap.clear_changed();
-    for (uint32_t site : touched_sites_) {
-      SiteTrack& track = sites_[site];
-      if (!track.series.empty() && track.series.back().first == point) track.series.pop_back();
-      track.series.push_back({point, track.live_bytes});
-      if (point == 0) track.allocations_at_start = track.live_allocations;
-      track.touched = false;
+    for (uint32_t stack_id : heap.changed_stacks()) {
+      const StackUsage& usage = heap.stacks()[stack_id];
+      unfolded_.push_back({point, stack_id, usage.live_bytes, usage.live_allocations});
     }
-    touched_sites_.clear();
-    if (times_ns_.size() > 2 * max_points_) drop_every_other_point();
+    heap.clear_changed();
+    if (!sites_known) return;
+    fold_unfolded(grouping);
+    while (times_ns_.size() > 2 * max_points_) drop_every_other_point();
   }
 
   // The points to report: evenly spread over those captured, first and last included.
@@ -166,20 +166,47 @@ class SiteSeries {
     bool touched = false;
   };
 
-  void fold_stack(uint32_t stack_id, const StackUsage& usage, SiteGrouping& grouping) {
-    if (stack_id >= stacks_.size()) stacks_.resize(size_t(stack_id) + 1);
-    StackTrack& stack = stacks_[stack_id];
-    if (stack.site == kNoSite) stack.site = grouping.site_of(stack_id);
+  struct StackValue {  // a stack's values at a point, not yet folded into its site
+    uint32_t point;
+    uint32_t stack_id;
+    double live_bytes;
+    double live_allocations;
+  };
+
+  void fold_unfolded(SiteGrouping& grouping) {
+    for (size_t i = 0; i < unfolded_.size();) {
+      uint32_t point = unfolded_[i].point;
+      for (; i < unfolded_.size() && unfolded_[i].point == point; ++i) fold_stack(unfolded_[i], grouping);
+      record_touched_sites(point);
+    }
+    unfolded_.clear();
+  }
+
+  void fold_stack(const StackValue& value, SiteGrouping& grouping) {
+    if (value.stack_id >= stacks_.size()) stacks_.resize(size_t(value.stack_id) + 1);
+    StackTrack& stack = stacks_[value.stack_id];
+    if (stack.site == kNoSite) stack.site = grouping.site_of(value.stack_id);
     if (stack.site >= sites_.size()) sites_.resize(size_t(stack.site) + 1);
     SiteTrack& site = sites_[stack.site];
-    site.live_bytes += usage.live_bytes - stack.live_bytes;
-    site.live_allocations += usage.live_allocations - stack.live_allocations;
-    stack.live_bytes = usage.live_bytes;
-    stack.live_allocations = usage.live_allocations;
+    site.live_bytes += value.live_bytes - stack.live_bytes;
+    site.live_allocations += value.live_allocations - stack.live_allocations;
+    stack.live_bytes = value.live_bytes;
+    stack.live_allocations = value.live_allocations;
     if (!site.touched) {
       site.touched = true;
       touched_sites_.push_back(stack.site);
     }
+  }
+
+  void record_touched_sites(uint32_t point) {
+    for (uint32_t site : touched_sites_) {
+      SiteTrack& track = sites_[site];
+      if (!track.series.empty() && track.series.back().first == point) track.series.pop_back();
+      track.series.push_back({point, track.live_bytes});
+      if (point == 0) track.allocations_at_start = track.live_allocations;
+      track.touched = false;
+    }
+    touched_sites_.clear();
   }
 
   // Keeps the even points; a change at an odd point shows from the next kept point on.
@@ -205,6 +232,7 @@ class SiteSeries {
   std::vector<StackTrack> stacks_;
   std::vector<SiteTrack> sites_;
   std::vector<uint32_t> touched_sites_;
+  std::vector<StackValue> unfolded_;  // oldest point first
 };
 
 class AnalysisSink final : public RecordSink {
@@ -213,11 +241,12 @@ class AnalysisSink final : public RecordSink {
       : options_(options),
         frames_ahead_(frames_ahead),
         grouping_(options.group_by, options.keep_frames),
+        stacks_in_waiting_(frames_ahead, grouping_),
         series_(options.max_snapshots),
         since_ns_(options.since_s ? nanoseconds(*options.since_s) : 0),
         window_start_ns_(options.since_s ? since_ns_ : kNever),
         cutoff_ns_(options.until_s ? nanoseconds(*options.until_s) + 1 : kNever) {
-    if (!options.since_s) series_.capture(0, heap_, grouping_);  // growth counts from time zero
+    if (!options.since_s) capture(0);  // growth counts from time zero
   }
 
   void on_meta(const RecordingMeta& meta) override {
@@ -226,12 +255,12 @@ class AnalysisSink final : public RecordSink {
   }
 
   void on_module_map(uint32_t /*generation*/, const std::vector<ModuleInfo>& modules) override {
-    grouping_.set_module_map(modules);
+    stacks_in_waiting_.module_map(modules);
     for (const ModuleInfo& module : modules) remember_module(module);
   }
 
   void on_stack(uint32_t id, std::span<const uint64_t> ips) override {
-    if (stack_ids_.accept(id)) grouping_.add_stack(id, ips, frames_ahead_.take());
+    if (stack_ids_.accept(id)) stacks_in_waiting_.stack(id, ips);
   }
 
   void on_alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id) override {
@@ -267,7 +296,7 @@ class AnalysisSink final : public RecordSink {
       return;
     }
     if (time_ns >= window_start_ns_) begin_window();
-    if (window_started() && series_.wants_snapshot()) series_.capture(time_ns, heap_, grouping_);
+    if (window_started() && series_.wants_snapshot()) capture(time_ns);
   }
 
   void on_child(uint64_t time_ns, int32_t pid, std::string_view path) override {
@@ -305,7 +334,12 @@ class AnalysisSink final : public RecordSink {
     uint64_t since_ns = window_start_ns_;
     window_start_ns_ = kNever;
     heap_.start_window(since_ns);
-    series_.capture(since_ns, heap_, grouping_);
+    capture(since_ns);
+  }
+
+  // A snapshot point; the sites of stacks still being symbolized are filled in later.
+  void capture(uint64_t time_ns, bool wait_for_sites = false) {
+    series_.capture(time_ns, heap_, grouping_, stacks_in_waiting_.settle(wait_for_sites));
   }
 
   void remember_module(const ModuleInfo& module) {
@@ -324,6 +358,7 @@ class AnalysisSink final : public RecordSink {
   RecordingMeta meta_;
   LiveHeap heap_;
   SiteGrouping grouping_;
+  StacksInWaiting stacks_in_waiting_;
   SiteSeries series_;
   Curve heap_curve_;
   Curve rss_curve_;
@@ -414,7 +449,7 @@ Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summar
     window_start_ns_ = end_ns;
     begin_window();
   }
-  series_.capture(end_ns, heap_, grouping_);
+  capture(end_ns, true);
   std::vector<uint32_t> points = series_.chosen_points();
 
   analysis.path = path;
