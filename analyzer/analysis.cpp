@@ -246,12 +246,14 @@ class AnalysisSink final : public RecordSink {
         since_ns_(options.since_s ? nanoseconds(*options.since_s) : 0),
         window_start_ns_(options.since_s ? since_ns_ : kNever),
         cutoff_ns_(options.until_s ? nanoseconds(*options.until_s) + 1 : kNever) {
+    heap_.limit_stack_ids(stack_ids_.highest());
     if (!options.since_s) capture(0);  // growth counts from time zero
   }
 
   void on_meta(const RecordingMeta& meta) override {
     meta_ = meta;
     heap_ = LiveHeap(meta.sample_bytes);
+    heap_.limit_stack_ids(stack_ids_.highest());
   }
 
   void on_module_map(uint32_t /*generation*/, const std::vector<ModuleInfo>& modules) override {
@@ -260,7 +262,9 @@ class AnalysisSink final : public RecordSink {
   }
 
   void on_stack(uint32_t id, std::span<const uint64_t> ips) override {
-    if (stack_ids_.accept(id)) stacks_in_waiting_.stack(id, ips);
+    if (!stack_ids_.accept(id)) return;
+    heap_.limit_stack_ids(stack_ids_.highest());
+    stacks_in_waiting_.stack(id, ips);
   }
 
   void on_alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id) override {
@@ -268,7 +272,7 @@ class AnalysisSink final : public RecordSink {
     last_ns_ = time_ns;
     if (time_ns >= cutoff_ns_) return;
     if (time_ns >= window_start_ns_) begin_window();
-    buffer({time_ns, address, size, stack_id <= stack_ids_.highest() ? stack_id : 0, false});
+    buffer({time_ns, address, size, stack_id, false});
   }
 
   void on_free(uint64_t time_ns, uint64_t address) override {
@@ -277,6 +281,17 @@ class AnalysisSink final : public RecordSink {
     if (time_ns >= cutoff_ns_) return;
     if (time_ns >= window_start_ns_) begin_window();
     buffer({time_ns, address, 0, 0, true});
+  }
+
+  // The usual case, no window edge inside the run: it is replayed straight from the batch.
+  void on_heap_records(std::span<const HeapRecord> records) override {
+    if (records.empty()) return;
+    uint64_t first = records.front().time_ns, last = records.back().time_ns;
+    uint64_t edge = std::min(window_start_ns_, cutoff_ns_);
+    if (first >= edge || last >= edge) return RecordSink::on_heap_records(records);
+    events_ += records.size();
+    last_ns_ = last;
+    buffer(records);
   }
 
   void on_rss(uint64_t time_ns, uint64_t bytes) override {
@@ -314,18 +329,37 @@ class AnalysisSink final : public RecordSink {
  private:
   bool window_started() const { return window_start_ns_ == kNever; }
 
-  void buffer(const HeapEvent& event) {
+  void buffer(const HeapRecord& event) {
     buffered_[buffered_count_++] = event;
     if (buffered_count_ == buffered_.size()) replay_buffered();
+  }
+
+  // As if buffered one by one: whole chunks are replayed where they lie, the ends are copied.
+  void buffer(std::span<const HeapRecord> records) {
+    while (!records.empty()) {
+      size_t taken = std::min(records.size(), buffered_.size() - buffered_count_);
+      if (buffered_count_ == 0 && taken == buffered_.size()) {
+        replay_chunk(records.first(taken));
+      } else {
+        std::copy_n(records.begin(), taken, buffered_.begin() + long(buffered_count_));
+        buffered_count_ += taken;
+        if (buffered_count_ == buffered_.size()) replay_buffered();
+      }
+      records = records.subspan(taken);
+    }
   }
 
   // Every reader of the heap's state calls this first.
   void replay_buffered() {
     if (buffered_count_ == 0) return;
-    HeapMoment highest = heap_.replay({buffered_.data(), buffered_count_});
-    heap_curve_.add(highest.time_ns, highest.bytes);
-    heap_curve_.add(buffered_[buffered_count_ - 1].time_ns, heap_.live_bytes());
+    replay_chunk({buffered_.data(), buffered_count_});
     buffered_count_ = 0;
+  }
+
+  void replay_chunk(std::span<const HeapRecord> chunk) {
+    HeapMoment highest = heap_.replay(chunk);
+    heap_curve_.add(highest.time_ns, highest.bytes);
+    heap_curve_.add(chunk.back().time_ns, heap_.live_bytes());
   }
 
   // --since: totals and the peak restart here, and growth is measured from this state.
@@ -365,7 +399,7 @@ class AnalysisSink final : public RecordSink {
   const uint64_t since_ns_;
   uint64_t window_start_ns_;  // kNever once the window has begun
   uint64_t cutoff_ns_;        // records at or after this are past the window
-  std::array<HeapEvent, 256> buffered_;
+  std::array<HeapRecord, 256> buffered_;
   size_t buffered_count_ = 0;
   uint64_t last_ns_ = 0;
   uint64_t events_ = 0;

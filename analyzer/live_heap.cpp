@@ -33,6 +33,7 @@ LiveHeap::LiveHeap(uint64_t sample_bytes) : sample_bytes_(double(sample_bytes)) 
 // A young block goes into its place among the recent ones; whichever block held that place
 // moves on to the table. Blocks of address 0 and of 4 GiB or more go straight to the table.
 void LiveHeap::alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id) {
+  if (stack_id > highest_stack_id_) [[unlikely]] stack_id = 0;
   Slot& recent = recent_.slot_for(address);
   if (recent.address == address && address != 0) {  // the block here was freed where we could not see it
     release(address, recent.block);
@@ -99,23 +100,23 @@ void LiveHeap::free(uint64_t address) {
 
 // Guesses, some events ahead, which table slot the event will touch: the free of a block
 // no longer recent, or the block an allocation moves out of the recent ones.
-void LiveHeap::prefetch(const HeapEvent& event) const {
+void LiveHeap::prefetch(const HeapRecord& event) const {
   const Slot& recent = recent_.slot_for(event.address);
   if (event.is_free) {
     if (recent.address != event.address) blocks_.prefetch(event.address);
     return;
   }
   if (recent.address != 0 && recent.address != event.address) blocks_.prefetch(recent.address);
-  if (event.stack_id < stacks_.size()) __builtin_prefetch(&stacks_[event.stack_id], 1);
+  if (event.stack_id < stacks_.size()) __builtin_prefetch(&stacks_[event.stack_id], 1);  // unchecked id: a hint only
 }
 
-HeapMoment LiveHeap::replay(std::span<const HeapEvent> events) {
+HeapMoment LiveHeap::replay(std::span<const HeapRecord> events) {
   constexpr size_t kPrefetchDistance = 16;  // enough lookups in flight to hide memory latency
   for (size_t i = 0; i < std::min(kPrefetchDistance, events.size()); ++i) prefetch(events[i]);
   HeapMoment highest{events.empty() ? 0 : events.front().time_ns, live_bytes_};
   for (size_t i = 0; i < events.size(); ++i) {
     if (i + kPrefetchDistance < events.size()) prefetch(events[i + kPrefetchDistance]);
-    const HeapEvent& event = events[i];
+    const HeapRecord& event = events[i];
     if (event.is_free) {
       free(event.address);
     } else {

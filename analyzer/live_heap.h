@@ -11,6 +11,7 @@
 
 #include "analyzer/block_table.h"
 #include "analyzer/recent_blocks.h"
+#include "recording/recording_reader.h"  // HeapRecord
 
 namespace leakrank {
 
@@ -24,16 +25,6 @@ struct alignas(64) StackUsage {  // one cache line: stacks are touched in random
   // Bookkeeping: the epoch in which this stack last joined each change list.
   uint32_t changed_epoch = 0;
   uint32_t since_peak_epoch = 0;
-};
-
-// One allocation or free, buffered so a batch can be replayed with its hash-table lookups
-// prefetched: with many live blocks nearly every lookup is a cache miss otherwise.
-struct HeapEvent {
-  uint64_t time_ns;
-  uint64_t address;
-  uint64_t size;      // 0 for a free
-  uint32_t stack_id;
-  bool is_free;
 };
 
 struct HeapMoment {
@@ -50,8 +41,14 @@ class LiveHeap {
   void alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id);
   // Frees of addresses never seen are ignored: allocated before recording began, or unsampled.
   void free(uint64_t address);
-  // Applies events in order, as alloc() and free() would; returns the batch's highest heap.
-  HeapMoment replay(std::span<const HeapEvent> events);
+  // Applies events in order, as alloc() and free() would, with their table lookups
+  // prefetched some events ahead: with many live blocks nearly every lookup is a cache miss
+  // otherwise. Returns the batch's highest heap.
+  HeapMoment replay(std::span<const HeapRecord> events);
+
+  // Allocations naming a stack id above this count as stack 0: per-stack tables are indexed
+  // by id, and a damaged file must not size them.
+  void limit_stack_ids(uint32_t highest) { highest_stack_id_ = highest; }
 
   // Totals, temporary counts and the peak restart here (--since); live blocks stay.
   void start_window(uint64_t time_ns);
@@ -83,7 +80,7 @@ class LiveHeap {
   };
 
   Weight weight(uint64_t size) const;
-  void prefetch(const HeapEvent& event) const;
+  void prefetch(const HeapRecord& event) const;
   StackUsage& usage(uint32_t stack_id);
   void note_change(uint32_t stack_id, StackUsage& usage);
   Block pack(uint64_t address, uint64_t size, uint32_t stack_id);
@@ -111,6 +108,7 @@ class LiveHeap {
   double temporary_allocations_ = 0;
   uint64_t unmatched_frees_ = 0;
   uint64_t replaced_blocks_ = 0;
+  uint32_t highest_stack_id_ = UINT32_MAX;
   uint64_t last_alloc_address_ = 0;
   bool last_event_was_alloc_ = false;
 };

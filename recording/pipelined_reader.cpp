@@ -16,7 +16,8 @@ constexpr size_t kBatchRecords = 4096;
 constexpr size_t kBatchFrames = 64 * 1024;  // stacks are few but may be deep
 constexpr size_t kBatchesInFlight = 3;
 
-// One record as plain data; what does not fit in the fields lives in its batch.
+// One record as plain data; what does not fit in the fields lives in its batch. Allocations
+// and frees are gathered in runs: tag alloc stands for the run heap[value, value + extra).
 struct PlainRecord {
   RecordTag tag;
   uint32_t small;  // stack id, module map generation, child pid or wait status
@@ -29,14 +30,18 @@ struct PlainRecord {
 // nearly all of the stream, allocates nothing once the batches have grown.
 struct Batch {
   std::vector<PlainRecord> records;
+  std::vector<HeapRecord> heap;  // allocations and frees
   std::vector<uint64_t> frames;  // of stack records
   std::string text;              // snapshot names and child paths
   std::vector<RecordingMeta> metas;
   std::vector<std::vector<ModuleInfo>> module_maps;
 
-  bool full() const { return records.size() >= kBatchRecords || frames.size() >= kBatchFrames; }
+  bool full() const {
+    return heap.size() >= kBatchRecords || records.size() >= kBatchRecords || frames.size() >= kBatchFrames;
+  }
   void clear() {
     records.clear();
+    heap.clear();
     frames.clear();
     text.clear();
     metas.clear();
@@ -46,6 +51,7 @@ struct Batch {
   std::span<const uint64_t> frames_of(const PlainRecord& r) const {
     return std::span(frames).subspan(r.value, r.extra);
   }
+  std::span<const HeapRecord> heap_run(const PlainRecord& r) const { return std::span(heap).subspan(r.value, r.extra); }
 };
 
 // Thrown on the decoding thread when the sink's thread has stopped listening.
@@ -144,9 +150,9 @@ class BatchWriter final : public RecordSink {
     add({RecordTag::stack, id, 0, start, ips.size()});
   }
   void on_alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id) override {
-    add({RecordTag::alloc, stack_id, time_ns, address, size});
+    add_heap({time_ns, address, size, stack_id, false});
   }
-  void on_free(uint64_t time_ns, uint64_t address) override { add({RecordTag::free, 0, time_ns, address, 0}); }
+  void on_free(uint64_t time_ns, uint64_t address) override { add_heap({time_ns, address, 0, 0, true}); }
   void on_rss(uint64_t time_ns, uint64_t bytes) override { add({RecordTag::rss, 0, time_ns, bytes, 0}); }
   void on_snapshot(uint64_t time_ns, std::string_view name) override {
     add({RecordTag::snapshot, 0, time_ns, append_text(name), name.size()});
@@ -172,6 +178,14 @@ class BatchWriter final : public RecordSink {
   void add(const PlainRecord& record) {
     batch().records.push_back(record);
     if (batch_->full()) flush();
+  }
+  void add_heap(const HeapRecord& record) {
+    Batch& into = batch();
+    bool extends_run = !into.records.empty() && into.records.back().tag == RecordTag::alloc;
+    if (extends_run) ++into.records.back().extra;
+    else into.records.push_back({RecordTag::alloc, 0, 0, into.heap.size(), 1});
+    into.heap.push_back(record);
+    if (into.full()) flush();
   }
   size_t append_text(std::string_view s) {
     size_t start = batch().text.size();
@@ -200,8 +214,8 @@ void decode_into(const std::string& path, BatchQueue& queue, RecordSink* ahead) 
 void deliver(const Batch& batch, RecordSink& sink) {
   for (const PlainRecord& r : batch.records) {
     switch (r.tag) {
-      case RecordTag::alloc: sink.on_alloc(r.time_ns, r.value, r.extra, r.small); break;
-      case RecordTag::free: sink.on_free(r.time_ns, r.value); break;
+      case RecordTag::alloc:
+      case RecordTag::free: sink.on_heap_records(batch.heap_run(r)); break;
       case RecordTag::stack: sink.on_stack(r.small, batch.frames_of(r)); break;
       case RecordTag::module_map: sink.on_module_map(r.small, batch.module_maps[r.value]); break;
       case RecordTag::meta: sink.on_meta(batch.metas[r.value]); break;

@@ -12,6 +12,15 @@
 
 namespace leakrank {
 
+// An allocation or a free record, as a run of them reaches RecordSink::on_heap_records.
+struct HeapRecord {
+  uint64_t time_ns;
+  uint64_t address;
+  uint64_t size;  // 0 for a free
+  uint32_t stack_id;
+  bool is_free;
+};
+
 // Receives records in file order (= time order). Override what you need.
 class RecordSink {
  public:
@@ -21,6 +30,15 @@ class RecordSink {
   virtual void on_stack(uint32_t /*id*/, std::span<const uint64_t> /*ips*/) {}
   virtual void on_alloc(uint64_t /*time_ns*/, uint64_t /*address*/, uint64_t /*size*/, uint32_t /*stack_id*/) {}
   virtual void on_free(uint64_t /*time_ns*/, uint64_t /*address*/) {}
+  // Consecutive allocations and frees, from readers that gather them (the pipelined one):
+  // a sink that replays a heap takes them without a call per record. By default each
+  // goes to on_alloc or on_free.
+  virtual void on_heap_records(std::span<const HeapRecord> records) {
+    for (const HeapRecord& r : records) {
+      if (r.is_free) on_free(r.time_ns, r.address);
+      else on_alloc(r.time_ns, r.address, r.size, r.stack_id);
+    }
+  }
   virtual void on_rss(uint64_t /*time_ns*/, uint64_t /*bytes*/) {}
   virtual void on_snapshot(uint64_t /*time_ns*/, std::string_view /*name*/) {}
   virtual void on_child(uint64_t /*time_ns*/, int32_t /*pid*/, std::string_view /*recording_path*/) {}

@@ -161,7 +161,7 @@ TEST_CASE("blocks of 4 GiB and more keep their exact size") {
 }
 
 TEST_CASE("a replayed batch matches event-by-event replay and reports its highest moment") {
-  std::vector<HeapEvent> events;
+  std::vector<HeapRecord> events;
   for (uint64_t i = 0; i < 1000; ++i) {
     events.push_back({i * 10, 0x1000 + i * 0x40, 100 + i, uint32_t(i % 7), false});
     if (i % 3 == 0) events.push_back({i * 10 + 5, 0x1000 + (i / 2) * 0x40, 0, 0, true});
@@ -169,7 +169,7 @@ TEST_CASE("a replayed batch matches event-by-event replay and reports its highes
   LiveHeap batched;
   HeapMoment highest = batched.replay(events);
   LiveHeap one_by_one;
-  for (const HeapEvent& e : events) e.is_free ? one_by_one.free(e.address) : one_by_one.alloc(e.time_ns, e.address, e.size, e.stack_id);
+  for (const HeapRecord& e : events) e.is_free ? one_by_one.free(e.address) : one_by_one.alloc(e.time_ns, e.address, e.size, e.stack_id);
   CHECK(batched.live_bytes() == one_by_one.live_bytes());
   CHECK(batched.peak_bytes() == one_by_one.peak_bytes());
   CHECK(batched.temporary_allocations() == one_by_one.temporary_allocations());
