@@ -149,10 +149,14 @@ class BatchWriter final : public RecordSink {
     frames.insert(frames.end(), ips.begin(), ips.end());
     add({RecordTag::stack, id, 0, start, ips.size()});
   }
-  void on_alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id) override {
-    add_heap({time_ns, address, size, stack_id, false});
+  void on_heap_records(std::span<const HeapRecord> records) override {
+    Batch& into = batch();
+    bool extends_run = !into.records.empty() && into.records.back().tag == RecordTag::alloc;
+    if (extends_run) into.records.back().extra += records.size();
+    else into.records.push_back({RecordTag::alloc, 0, 0, into.heap.size(), records.size()});
+    into.heap.insert(into.heap.end(), records.begin(), records.end());
+    if (into.full()) flush();
   }
-  void on_free(uint64_t time_ns, uint64_t address) override { add_heap({time_ns, address, 0, 0, true}); }
   void on_rss(uint64_t time_ns, uint64_t bytes) override { add({RecordTag::rss, 0, time_ns, bytes, 0}); }
   void on_snapshot(uint64_t time_ns, std::string_view name) override {
     add({RecordTag::snapshot, 0, time_ns, append_text(name), name.size()});
@@ -178,14 +182,6 @@ class BatchWriter final : public RecordSink {
   void add(const PlainRecord& record) {
     batch().records.push_back(record);
     if (batch_->full()) flush();
-  }
-  void add_heap(const HeapRecord& record) {
-    Batch& into = batch();
-    bool extends_run = !into.records.empty() && into.records.back().tag == RecordTag::alloc;
-    if (extends_run) ++into.records.back().extra;
-    else into.records.push_back({RecordTag::alloc, 0, 0, into.heap.size(), 1});
-    into.heap.push_back(record);
-    if (into.full()) flush();
   }
   size_t append_text(std::string_view s) {
     size_t start = batch().text.size();

@@ -94,19 +94,26 @@ RecordingMeta decode_meta(BlockCursor& c) {
   return meta;
 }
 
-// Turns blocks into sink calls. Reuses its buffers so the per-record path never allocates.
+// Turns blocks into sink calls, allocations and frees in runs. Reuses its buffers so the
+// per-record path never allocates.
 class RecordDecoder {
  public:
-  explicit RecordDecoder(RecordSink& sink) : sink_(sink) {}
+  explicit RecordDecoder(RecordSink& sink) : sink_(sink) { heap_run_.reserve(kHeapRunRecords); }
 
   void decode_block(std::span<const uint8_t> block) {
     BlockCursor c(block);
     last_time_ = 0;  // delta state restarts with every block
     last_address_ = 0;
-    while (!c.at_end()) {
-      decode_record(c);
-      ++records_;
+    try {
+      while (!c.at_end()) {
+        decode_record(c);
+        ++records_;
+      }
+    } catch (...) {
+      flush_heap_run();  // the records before the damage still count
+      throw;
     }
+    flush_heap_run();
   }
 
   uint64_t records() const { return records_; }
@@ -114,24 +121,16 @@ class RecordDecoder {
   bool saw_end() const { return saw_end_; }
 
  private:
+  static constexpr size_t kHeapRunRecords = 1024;
+
   void decode_record(BlockCursor& c) {
     auto tag = RecordTag(c.byte());
     if ((records_ == 0) != (tag == RecordTag::meta)) throw DamagedBlock{"meta record missing or misplaced"};
+    if (tag == RecordTag::alloc || tag == RecordTag::free) return decode_heap_record(tag, c);
+    flush_heap_run();  // what came before goes first
     switch (tag) {
-      case RecordTag::alloc: {
-        uint64_t time = next_time(c);
-        uint64_t address = next_address(c);
-        uint64_t size = c.varint();
-        uint32_t stack_id = c.u32();
-        sink_.on_alloc(time, address, size, stack_id);
-        return;
-      }
-      case RecordTag::free: {
-        uint64_t time = next_time(c);
-        uint64_t address = next_address(c);
-        sink_.on_free(time, address);
-        return;
-      }
+      case RecordTag::alloc:
+      case RecordTag::free: break;
       case RecordTag::stack: return decode_stack(c);
       case RecordTag::module_map: return decode_module_map(c);
       case RecordTag::meta: return sink_.on_meta(decode_meta(c));
@@ -159,6 +158,25 @@ class RecordDecoder {
       }
     }
     throw DamagedBlock{"unknown record"};
+  }
+
+  void decode_heap_record(RecordTag tag, BlockCursor& c) {
+    HeapRecord record{};  // whole before it joins the run: a damaged field throws first
+    record.time_ns = next_time(c);
+    record.address = next_address(c);
+    record.is_free = tag == RecordTag::free;
+    if (!record.is_free) {
+      record.size = c.varint();
+      record.stack_id = c.u32();
+    }
+    heap_run_.push_back(record);
+    if (heap_run_.size() == kHeapRunRecords) flush_heap_run();
+  }
+
+  void flush_heap_run() {
+    if (heap_run_.empty()) return;
+    sink_.on_heap_records(heap_run_);
+    heap_run_.clear();
   }
 
   // Wrapping sums mirror the writer's wrapping differences.
@@ -202,6 +220,7 @@ class RecordDecoder {
   uint64_t records_ = 0;
   bool saw_end_ = false;
   std::vector<uint64_t> frames_;
+  std::vector<HeapRecord> heap_run_;
   std::vector<ModuleInfo> modules_;
 };
 
