@@ -28,12 +28,6 @@ std::string_view basename_of(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
-bool in_runtime_module(std::string_view module) {
-  std::string_view name = basename_of(module);
-  return std::any_of(kRuntimeModulePrefixes.begin(), kRuntimeModulePrefixes.end(),
-                     [&](std::string_view prefix) { return name.starts_with(prefix); });
-}
-
 // Demangled operators carry their parameters: "operator new(unsigned long)".
 bool is_allocation_function(std::string_view function) {
   std::string_view name = function.substr(0, function.find('('));
@@ -42,8 +36,14 @@ bool is_allocation_function(std::string_view function) {
 
 }  // namespace
 
+bool is_runtime_module(std::string_view path) {
+  std::string_view name = basename_of(path);
+  return std::any_of(kRuntimeModulePrefixes.begin(), kRuntimeModulePrefixes.end(),
+                     [&](std::string_view prefix) { return name.starts_with(prefix); });
+}
+
 bool is_runtime_frame(const Frame& frame) {
-  return in_runtime_module(frame.module) || std::string_view(frame.file).starts_with(kSystemHeaders) ||
+  return is_runtime_module(frame.module) || std::string_view(frame.file).starts_with(kSystemHeaders) ||
          is_allocation_function(frame.function);
 }
 

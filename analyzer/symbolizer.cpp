@@ -300,7 +300,9 @@ class FunctionSymbols {
 // Symbols of one loaded object: its Dwfl is built on first use and kept across module maps.
 class ModuleSymbols {
  public:
-  ModuleSymbols(const ModuleInfo& info, const Dwfl_Callbacks* callbacks) : info_(info) {
+  // symbols_only: names from the ELF symbol table, the debug information is never loaded.
+  ModuleSymbols(const ModuleInfo& info, const Dwfl_Callbacks* callbacks, bool symbols_only)
+      : info_(info), symbols_only_(symbols_only) {
     dwfl_ = dwfl_begin(callbacks);
     if (dwfl_ == nullptr) {
       problem_ = fmt::format("{} could not be read ({}): showing module+offset", info.path, dwfl_errmsg(-1));
@@ -349,7 +351,7 @@ class ModuleSymbols {
   std::vector<Frame> symbolized_frames(Dwarf_Addr address) {
     std::vector<Frame> frames;
     Dwarf_Addr bias = 0;
-    if (Dwarf_Die* cu = dwfl_module_addrdie(module_, address, &bias))
+    if (Dwarf_Die* cu = symbols_only_ ? nullptr : dwfl_module_addrdie(module_, address, &bias))
       frames = dwarf_frames(scopes_of(cu), address, bias);
     if (frames.empty()) frames.push_back({.function = elf_symbol(address)});
     for (Frame& frame : frames)
@@ -397,6 +399,7 @@ class ModuleSymbols {
   }
 
   ModuleInfo info_;
+  bool symbols_only_;
   Dwfl* dwfl_ = nullptr;
   Dwfl_Module* module_ = nullptr;
   std::string problem_;
@@ -417,7 +420,8 @@ std::string module_identity(const ModuleInfo& info) {
 }  // namespace
 
 struct Symbolizer::Impl {
-  explicit Impl(const SymbolizerOptions& options) : debuginfo_path(debuginfo_search_path(options.debug_dirs)) {
+  explicit Impl(const SymbolizerOptions& options)
+      : runtime_debug_info(options.runtime_debug_info), debuginfo_path(debuginfo_search_path(options.debug_dirs)) {
     debuginfo_path_pointer = debuginfo_path.data();
     callbacks.find_elf = dwfl_build_id_find_elf;
     callbacks.find_debuginfo = dwfl_standard_find_debuginfo;
@@ -436,7 +440,8 @@ struct Symbolizer::Impl {
     if (mapped.symbols) return *mapped.symbols;
     auto& slot = loaded[module_identity(mapped.info)];
     if (!slot) {
-      slot = std::make_unique<ModuleSymbols>(mapped.info, &callbacks);
+      bool symbols_only = !runtime_debug_info && is_runtime_module(mapped.info.path);
+      slot = std::make_unique<ModuleSymbols>(mapped.info, &callbacks, symbols_only);
       if (!slot->problem().empty() && warned_paths.insert(mapped.info.path).second)
         warnings.push_back(slot->problem());
     }
@@ -450,6 +455,7 @@ struct Symbolizer::Impl {
     return symbols_of(*mapped).frames(ip);
   }
 
+  bool runtime_debug_info;
   // Declared before the modules that point at them, so they outlive every Dwfl.
   std::string debuginfo_path;
   char* debuginfo_path_pointer = nullptr;

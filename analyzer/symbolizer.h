@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "recording/record_format.h"
@@ -21,6 +22,10 @@ struct Frame {
 
 struct SymbolizerOptions {
   std::vector<std::string> debug_dirs;  // --debug-dir, searched before the default paths
+  // false: frames in runtime modules (libc, libstdc++, ...) are named from ELF symbols alone,
+  // without file:line. Their debug information (libc's is compressed) is the slow part of
+  // symbolizing, and a view that shows only sites never names a site after such a frame.
+  bool runtime_debug_info = true;
 };
 
 class Symbolizer {
@@ -48,5 +53,6 @@ class Symbolizer {
 // Frames from the allocator, libc, libstdc++, the dynamic loader, libunwind and leakrank
 // itself: skipped when choosing a site's frame unless --keep-frames is given.
 bool is_runtime_frame(const Frame& frame);
+bool is_runtime_module(std::string_view path);
 
 }  // namespace leakrank

@@ -44,8 +44,10 @@ int plot_verb(const PlotArguments& args) {
   std::vector<std::string> recordings;
   for (const std::string& file : args.files.empty() ? std::vector<std::string>{""} : args.files)
     recordings.push_back(select_recording(file));
+  AnalysisOptions analysis;
+  analysis.symbolizer.runtime_debug_info = false;  // a plot names sites, never shows stacks
   std::vector<RecordedRun> runs;
-  for (const std::string& path : recordings) runs.push_back(analyze_run(path));
+  for (const std::string& path : recordings) runs.push_back(analyze_run(path, analysis));
   const std::string output = args.output.empty() ? default_output(recordings) : args.output;
   render_plot(build_plot(runs, options), output);
   for (const RecordedRun& run : runs)

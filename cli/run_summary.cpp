@@ -36,7 +36,9 @@ void print_run_summary(const RunOutcome& outcome) {
   for (const RecordedProcess& child : outcome.children) print_process_line("child", child, outcome.duration_s);
   for (const std::string& note : outcome.notes) fmt::print(stderr, "leakrank: {}\n", note);
   try {
-    Analysis analysis = analyze_recording(outcome.target.path);
+    AnalysisOptions options;
+    options.symbolizer.runtime_debug_info = false;  // only sites are shown
+    Analysis analysis = analyze_recording(outcome.target.path, options);
     fmt::print(stderr, "leakrank: peak heap {} at {:.1f} s, peak RSS {}, still allocated at exit {}\n",
                format_bytes(double(analysis.peak_heap_bytes)), analysis.peak_heap_time_s,
                format_bytes(double(analysis.peak_rss_bytes)), format_bytes(double(analysis.end_heap_bytes)));

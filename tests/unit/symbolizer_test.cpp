@@ -113,6 +113,24 @@ TEST_CASE("a frame inside libc resolves to the libc module and is a runtime fram
   CHECK(is_runtime_frame(frames.back()));
 }
 
+TEST_CASE("without runtime debug info, libc frames are named by symbol and the program's keep file:line") {
+  Symbolizer symbolizer({.runtime_debug_info = false});
+  symbolizer.set_module_map(1, own_module_map());
+  uint64_t inside_malloc = testing::libc_malloc_address() + 4;
+  CallSite site = direct_call_site();
+
+  const std::vector<Frame>& libc_frames = symbolizer.frames(inside_malloc);
+  REQUIRE(libc_frames.size() == 1);  // no inlined frames either: those come from DWARF
+  CHECK(libc_frames[0].function.find("malloc") != std::string::npos);
+  CHECK(libc_frames[0].file.empty());
+  CHECK(is_runtime_frame(libc_frames[0]));
+
+  const std::vector<Frame>& own_frames = symbolizer.frames(site.ip);
+  REQUIRE(own_frames.size() == 1);
+  CHECK(own_frames[0].function == "leakrank::(anonymous namespace)::direct_call_site()");
+  CHECK(own_frames[0].line == site.line);
+}
+
 TEST_CASE("the same address under the same module map is answered from the cache") {
   Symbolizer symbolizer;
   symbolizer.set_module_map(1, own_module_map());
