@@ -426,6 +426,11 @@ struct Symbolizer::Impl {
     callbacks.find_elf = dwfl_build_id_find_elf;
     callbacks.find_debuginfo = dwfl_standard_find_debuginfo;
     callbacks.debuginfo_path = &debuginfo_path_pointer;
+    // The file's own symbol table, not even a search for a debug file: a miss there would
+    // load the debuginfod client (libcurl and its TLS stack) only to find nothing.
+    symbols_only_callbacks = callbacks;
+    symbols_only_callbacks.find_debuginfo = [](Dwfl_Module*, void**, const char*, Dwarf_Addr, const char*,
+                                               const char*, GElf_Word, char**) { return -1; };
   }
 
   MappedModule* module_containing(uint64_t address) {
@@ -441,7 +446,8 @@ struct Symbolizer::Impl {
     auto& slot = loaded[module_identity(mapped.info)];
     if (!slot) {
       bool symbols_only = !runtime_debug_info && is_runtime_module(mapped.info.path);
-      slot = std::make_unique<ModuleSymbols>(mapped.info, &callbacks, symbols_only);
+      slot = std::make_unique<ModuleSymbols>(mapped.info, symbols_only ? &symbols_only_callbacks : &callbacks,
+                                             symbols_only);
       if (!slot->problem().empty() && warned_paths.insert(mapped.info.path).second)
         warnings.push_back(slot->problem());
     }
@@ -460,6 +466,7 @@ struct Symbolizer::Impl {
   std::string debuginfo_path;
   char* debuginfo_path_pointer = nullptr;
   Dwfl_Callbacks callbacks{};
+  Dwfl_Callbacks symbols_only_callbacks{};
 
   absl::flat_hash_map<std::string, std::unique_ptr<ModuleSymbols>> loaded;
   std::vector<MappedModule> map;  // sorted by start
