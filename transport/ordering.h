@@ -20,12 +20,13 @@ struct alignas(64) OrderCounter {
   std::atomic<uint64_t> next{0};
 };
 
-// By 1 MiB region, not by block: a thread allocates mostly from its own arena (glibc's are
-// 64 MiB-aligned), so its counters stay in its core's cache instead of bouncing between
-// cores on every call, as they did when each block hashed to its own stripe.
+// By 64 KiB region, not by block: two threads' arenas (glibc's are 64 MiB-aligned) never
+// share a region, so a thread's counters mostly stay in its core's cache instead of bouncing
+// between cores on every call. Regions still spread over all stripes, so a number lost by a
+// thread that died holds back only the few regions of its stripe (see RingDrain).
 inline uint32_t order_stripe(wire::EventKind kind, uint64_t address) {
   if (kind != wire::EventKind::alloc && kind != wire::EventKind::free) return 0;
-  return 1 + uint32_t(((address >> 20) * 0x9e3779b97f4a7c15ULL) >> 56);
+  return 1 + uint32_t(((address >> 16) * 0x9e3779b97f4a7c15ULL) >> 56);
 }
 
 }  // namespace leakrank
