@@ -1,8 +1,15 @@
 #include "analyzer/frames_ahead.h"
 
+#include <sys/resource.h>
+
 #include <stdexcept>
 
 namespace leakrank {
+namespace {
+
+constexpr int kSymbolizerNice = 10;
+
+}  // namespace
 
 FramesAhead::FramesAhead(const SymbolizerOptions& options)
     : symbolizer_(options), thread_([this] { symbolize_jobs(); }) {}
@@ -32,6 +39,9 @@ void FramesAhead::enqueue(Job job) {
 }
 
 void FramesAhead::symbolize_jobs() {
+  // Behind the heap replay and the decoder for a core: they are the critical path, and
+  // the frames are wanted only at snapshot points and at the end.
+  setpriority(PRIO_PROCESS, 0, kSymbolizerNice);  // Linux: 0 is the calling thread
   std::unique_lock lock(mutex_);
   for (;;) {
     job_queued_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
