@@ -520,7 +520,7 @@ Analysis analyze_recording(const std::string& path, const AnalysisOptions& optio
   FramesAhead frames_ahead(options.symbolizer);
   AnalysisSink sink(options, frames_ahead);
   // Decoding and symbolization run on a second core.
-  ReadSummary summary = read_recording_pipelined(path, sink, frames_ahead);
+  ReadSummary summary = read_recording_pipelined(path, sink, frames_ahead, options.writer_done);
   return sink.finish(path, summary);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The analyzer's answer for one recording: totals, memory over time, and the allocation
 // sites ranked by how they grow. Built in one streaming pass by analyze_recording().
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@ struct AnalysisOptions {
   GrowthOptions growth;
   size_t max_snapshots = 64;                  // series are thinned evenly to at most this many points
   bool collect_stacks = false;                // fill Analysis::stacks (export needs every stack, not one per site)
+  const std::atomic<bool>* writer_done = nullptr;  // set: the file is still being written (see read_recording)
 };
 
 struct TimePoint {

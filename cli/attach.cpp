@@ -17,7 +17,8 @@ struct AttachArguments {
 int attach_verb(AttachArguments& args) {
   if (args.duration > 0) args.options.duration_s = args.duration;
   RunOutcome outcome = attach_and_record(args.options);
-  print_run_summary(outcome);
+  SummaryAnalysis summary;
+  print_run_summary(outcome, summary);
   return outcome.exit_code;
 }
 

@@ -1,16 +1,23 @@
 #include "cli/run_summary.h"
 
 #include <fmt/core.h>
+#include <sys/resource.h>
 
 #include <exception>
 
-#include "analyzer/analysis.h"
 #include "analyzer/byte_size.h"
 
 namespace leakrank::cli {
 namespace {
 
 constexpr size_t kSitesShown = 3;
+constexpr int kFollowerNice = 19;  // threads it starts inherit it
+
+AnalysisOptions summary_options() {
+  AnalysisOptions options;
+  options.symbolizer.runtime_debug_info = false;  // only sites are shown
+  return options;
+}
 
 void print_process_line(const char* role, const RecordedProcess& process, double duration_s) {
   uint64_t events = process.stats.allocations + process.stats.frees;
@@ -31,14 +38,44 @@ void print_top_sites(const Analysis& analysis) {
 
 }  // namespace
 
-void print_run_summary(const RunOutcome& outcome) {
+SummaryAnalysis::~SummaryAnalysis() { stop_following(); }
+
+void SummaryAnalysis::follow(const std::string& path) {
+  followed_path_ = path;
+  try {
+    follower_ = std::thread([this] {
+      setpriority(PRIO_PROCESS, 0, kFollowerNice);  // Linux: 0 is the calling thread
+      try {
+        AnalysisOptions options = summary_options();
+        options.writer_done = &writer_done_;
+        analysis_ = analyze_recording(followed_path_, options);
+      } catch (...) {
+        error_ = std::current_exception();
+      }
+    });
+  } catch (const std::exception&) {
+    followed_path_.clear();  // no thread: finish() analyses the file afterwards
+  }
+}
+
+void SummaryAnalysis::stop_following() {
+  writer_done_.store(true, std::memory_order_release);
+  if (follower_.joinable()) follower_.join();
+}
+
+Analysis SummaryAnalysis::finish(const std::string& path) {
+  stop_following();
+  if (path != followed_path_) return analyze_recording(path, summary_options());
+  if (error_) std::rethrow_exception(error_);
+  return std::move(*analysis_);
+}
+
+void print_run_summary(const RunOutcome& outcome, SummaryAnalysis& summary) {
   print_process_line("target", outcome.target, outcome.duration_s);
   for (const RecordedProcess& child : outcome.children) print_process_line("child", child, outcome.duration_s);
   for (const std::string& note : outcome.notes) fmt::print(stderr, "leakrank: {}\n", note);
   try {
-    AnalysisOptions options;
-    options.symbolizer.runtime_debug_info = false;  // only sites are shown
-    Analysis analysis = analyze_recording(outcome.target.path, options);
+    Analysis analysis = summary.finish(outcome.target.path);
     fmt::print(stderr, "leakrank: peak heap {} at {:.1f} s, peak RSS {}, still allocated at exit {}\n",
                format_bytes(double(analysis.peak_heap_bytes)), analysis.peak_heap_time_s,
                format_bytes(double(analysis.peak_rss_bytes)), format_bytes(double(analysis.end_heap_bytes)));

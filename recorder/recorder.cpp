@@ -129,6 +129,7 @@ void Recording::start() {
     waitpid(target_, nullptr, 0);
     throw;
   }
+  if (options_.on_recording_created) options_.on_recording_created(path);
 }
 
 bool Recording::poll_target() {

@@ -2,6 +2,7 @@
 // The recorder behind `leakrank run`: launches the command, records it (and, if asked, every
 // descendant into a recording of its own) until it exits, and reports what it wrote.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ struct RunOptions {
   uint32_t max_depth = 64;
   std::optional<uint64_t> rss_threshold;
   ThresholdAction on_threshold = ThresholdAction::snapshot;
+  // Called once the target's recording exists, holding its meta record: it can be read
+  // while it is written (an analysis that follows it).
+  std::function<void(const std::string& path)> on_recording_created;
 };
 
 struct RecordedProcess {

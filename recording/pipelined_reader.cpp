@@ -194,12 +194,12 @@ class BatchWriter final : public RecordSink {
   Batch* batch_ = nullptr;
 };
 
-void decode_into(const std::string& path, BatchQueue& queue, RecordSink* ahead) {
+void decode_into(const std::string& path, BatchQueue& queue, RecordSink* ahead, const std::atomic<bool>* writer_done) {
   BatchWriter writer(queue, ahead);
   ReadSummary summary;
   std::exception_ptr error;
   try {
-    summary = read_recording(path, writer);
+    summary = read_recording(path, writer, writer_done);
   } catch (...) {  // Cancelled too: then nobody looks
     error = std::current_exception();
   }
@@ -223,9 +223,10 @@ void deliver(const Batch& batch, RecordSink& sink) {
   }
 }
 
-ReadSummary read_pipelined(const std::string& path, RecordSink& sink, RecordSink* ahead) {
+ReadSummary read_pipelined(const std::string& path, RecordSink& sink, RecordSink* ahead,
+                           const std::atomic<bool>* writer_done) {
   BatchQueue queue;
-  std::jthread decoder(decode_into, std::cref(path), std::ref(queue), ahead);
+  std::jthread decoder(decode_into, std::cref(path), std::ref(queue), ahead, writer_done);
   try {
     while (Batch* batch = queue.take_filled()) {
       deliver(*batch, sink);
@@ -242,11 +243,12 @@ ReadSummary read_pipelined(const std::string& path, RecordSink& sink, RecordSink
 }  // namespace
 
 ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink) {
-  return read_pipelined(path, sink, nullptr);
+  return read_pipelined(path, sink, nullptr, nullptr);
 }
 
-ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink, RecordSink& ahead) {
-  return read_pipelined(path, sink, &ahead);
+ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink, RecordSink& ahead,
+                                     const std::atomic<bool>* writer_done) {
+  return read_pipelined(path, sink, &ahead, writer_done);
 }
 
 }  // namespace leakrank

@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <thread>
 
 #include "recording/varint.h"
 
@@ -264,9 +266,26 @@ class RecordingFile {
     return {Block::ok, raw_};
   }
 
+  // The next block of a file still being written: at its end, waits and tries again
+  // until the writer is done. What was on disk when the writer was done is final.
+  Block next_block_following(const std::atomic<bool>& writer_done) {
+    long start = std::ftell(file_.get());
+    for (;;) {
+      bool finished = writer_done.load(std::memory_order_acquire);  // before the attempt
+      Block block = next_block();
+      bool at_end = block.status == Block::end_of_file || block.status == Block::truncated;
+      if (finished || !at_end || start < 0) return block;
+      std::clearerr(file_.get());
+      std::fseek(file_.get(), start, SEEK_SET);
+      std::this_thread::sleep_for(kFollowPoll);
+    }
+  }
+
   const std::string& path() const { return path_; }
 
  private:
+  static constexpr std::chrono::milliseconds kFollowPoll{10};
+
   void check_header() {
     uint8_t header[kFileHeaderBytes];
     size_t got = read_up_to(header, sizeof(header));
@@ -336,19 +355,20 @@ std::string lost_rest_warning(const Block& block, uint64_t block_number, uint64_
 }
 
 // The first block, which must hold the meta record; anything wrong with it is an error.
-Block first_block(RecordingFile& file) {
-  Block block = file.next_block();
+Block first_block(RecordingFile& file, const std::atomic<bool>* writer_done = nullptr) {
+  Block block = writer_done ? file.next_block_following(*writer_done) : file.next_block();
   if (block.status != Block::ok) throw unreadable_first_block(file.path(), block);
   return block;
 }
 
 }  // namespace
 
-ReadSummary read_recording(const std::string& path, RecordSink& sink) {
+ReadSummary read_recording(const std::string& path, RecordSink& sink, const std::atomic<bool>* writer_done) {
   RecordingFile file(path);
   RecordDecoder decoder(sink);
   ReadSummary summary;
-  for (Block block = first_block(file); block.status != Block::end_of_file; block = file.next_block()) {
+  auto next_block = [&] { return writer_done ? file.next_block_following(*writer_done) : file.next_block(); };
+  for (Block block = first_block(file, writer_done); block.status != Block::end_of_file; block = next_block()) {
     if (block.status == Block::ok) {
       try {
         decoder.decode_block(block.payload);
@@ -366,6 +386,8 @@ ReadSummary read_recording(const std::string& path, RecordSink& sink) {
   summary.complete = decoder.saw_end();
   return summary;
 }
+
+ReadSummary read_recording(const std::string& path, RecordSink& sink) { return read_recording(path, sink, nullptr); }
 
 RecordingMeta read_recording_meta(const std::string& path) {
   RecordingFile file(path);

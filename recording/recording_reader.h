@@ -1,6 +1,7 @@
 #pragma once
 // Persistence, read side: streams a recording block by block into a RecordSink.
 // Memory stays bounded by one block, whatever the file size.
+#include <atomic>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -56,6 +57,9 @@ struct ReadSummary {
 // (missing, not a recording, unsupported version, damaged first block). A damaged or
 // truncated later block ends the stream with ReadSummary::warning set instead.
 ReadSummary read_recording(const std::string& path, RecordSink& sink);
+// The same on a file still being written: at its end the reading waits for more blocks
+// until writer_done is set (null: it is not being written), then reads what is left.
+ReadSummary read_recording(const std::string& path, RecordSink& sink, const std::atomic<bool>* writer_done);
 
 // Reads only the meta record (cheap: first block only).
 RecordingMeta read_recording_meta(const std::string& path);

@@ -4,16 +4,20 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "recording/pipelined_reader.h"
@@ -431,6 +435,55 @@ TEST_CASE("a recording is readable while its writer is still running") {
   ReadResult result = read_all(path);
   CHECK(result.log.lines.size() == 2);
   CHECK_FALSE(result.summary.complete);
+}
+
+TEST_CASE("a reader that follows a recording gets every block its writer adds, until told it is done") {
+  TempDir dir;
+  std::string path = dir.file("followed.lrk");
+  constexpr int kBlocks = 20;
+  std::atomic<bool> writer_done{false};
+  std::atomic<int> blocks_written{0};
+  RecordLog log;
+  ReadSummary summary;
+  {
+    auto writer = std::make_unique<RecordingWriter>(path, sample_meta());
+    std::thread reader([&] { summary = read_recording(path, log, &writer_done); });
+    for (int block = 0; block < kBlocks; ++block) {
+      writer->alloc(uint64_t(block), 0x1000 + uint64_t(block) * 16, 8, 1);
+      writer->flush();
+      ++blocks_written;
+      std::this_thread::sleep_for(std::chrono::milliseconds(3));  // the reader catches up and waits
+    }
+    writer->end(kBlocks, 0);
+    writer.reset();  // flushed and closed: what is on disk is final
+    writer_done = true;
+    reader.join();
+  }
+  REQUIRE(log.lines.size() == 1 + kBlocks + 1);  // meta, one alloc per block, end
+  CHECK(log.lines[1] == "alloc 0 4096 8 1");
+  CHECK(log.lines[kBlocks] == "alloc " + std::to_string(kBlocks - 1) + " " + std::to_string(0x1000 + (kBlocks - 1) * 16) +
+                                  " 8 1");
+  CHECK(summary.complete);
+  CHECK(summary.warning.empty());
+  CHECK(summary.blocks == size_t(blocks_written) + 2);  // the meta's block, then the end's
+}
+
+TEST_CASE("following a recording whose writer was killed ends at its last whole block") {
+  TempDir dir;
+  std::string path = dir.file("cut.lrk");
+  {
+    RecordingWriter writer(path, sample_meta());
+    writer.alloc(1, 0x2000, 8, 1);
+  }
+  Bytes bytes = read_bytes(path);
+  bytes.resize(bytes.size() - 3);  // a block cut short, as a killed writer leaves it
+  write_bytes(path, bytes);
+  std::atomic<bool> writer_done{true};
+  RecordLog log;
+  ReadSummary summary = read_recording(path, log, &writer_done);
+  CHECK(log.lines.size() == 1);
+  CHECK_FALSE(summary.complete);
+  CHECK(summary.warning.find("truncated") != std::string::npos);
 }
 
 TEST_CASE("a recording cut at any byte reads back the whole blocks before the cut") {
