@@ -13,6 +13,7 @@
 #include "analyzer/frames_ahead.h"
 #include "analyzer/live_heap.h"
 #include "analyzer/site_grouping.h"
+#include "analyzer/site_series.h"
 #include "analyzer/stack_id_guard.h"
 #include "analyzer/stacks_in_waiting.h"
 #include "recording/pipelined_reader.h"
@@ -21,7 +22,6 @@ namespace leakrank {
 namespace {
 
 constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
-constexpr uint32_t kNoSite = std::numeric_limits<uint32_t>::max();
 constexpr size_t kMaxCurvePoints = 2000;
 constexpr uint64_t kFirstCurveBucketNs = 1'000'000;
 
@@ -82,157 +82,6 @@ class Curve {
   uint64_t width_ns_ = kFirstCurveBucketNs;
   uint64_t bucket_end_ns_ = 0;
   std::vector<Point> points_;
-};
-
-// Per site: live bytes at each snapshot point. Only stacks that changed since the previous
-// point are visited, and a site's series stores (point, value) only when the value changed,
-// so a point costs what changed, not the number of sites.
-class SiteSeries {
- public:
-  explicit SiteSeries(size_t max_points) : max_points_(std::max<size_t>(max_points, 2)) {}
-
-  // Periodic thinning while streaming: once there are twice too many points every other one
-  // is dropped and from then on only every stride-th snapshot record becomes a point.
-  bool wants_snapshot() { return ++snapshots_seen_ % stride_ == 0; }
-
-  // sites_known: every stack read so far has its site. Until then the stacks' values are
-  // kept, point by point, and folded into their sites once they are.
-  void capture(uint64_t time_ns, LiveHeap& heap, SiteGrouping& grouping, bool sites_known) {
-    if (times_ns_.empty() || times_ns_.back() != time_ns) times_ns_.push_back(time_ns);
-    uint32_t point = uint32_t(times_ns_.size() - 1);
-    for (uint32_t stack_id : heap.changed_stacks()) {
-      const StackUsage& usage = heap.stacks()[stack_id];
-      unfolded_.push_back({point, stack_id, usage.live_bytes, usage.live_allocations});
-    }
-    heap.clear_changed();
-    if (!sites_known) return;
-    fold_unfolded(grouping);
-    while (times_ns_.size() > 2 * max_points_) drop_every_other_point();
-  }
-
-  // The points to report: evenly spread over those captured, first and last included.
-  std::vector<uint32_t> chosen_points() const {
-    size_t count = times_ns_.size();
-    if (count <= max_points_) {
-      std::vector<uint32_t> all(count);
-      for (size_t i = 0; i < count; ++i) all[i] = uint32_t(i);
-      return all;
-    }
-    std::vector<uint32_t> chosen;
-    for (size_t i = 0; i < max_points_; ++i)
-      chosen.push_back(uint32_t(std::llround(double(i) * double(count - 1) / double(max_points_ - 1))));
-    return chosen;
-  }
-
-  std::vector<double> times_s(const std::vector<uint32_t>& points) const {
-    std::vector<double> times;
-    for (uint32_t point : points) times.push_back(seconds(times_ns_[point]));
-    return times;
-  }
-
-  // A site's value at each chosen point: the last change at or before it.
-  std::vector<double> values(uint32_t site, const std::vector<uint32_t>& points) const {
-    std::vector<double> values(points.size(), 0.0);
-    if (site >= sites_.size()) return values;
-    const auto& changes = sites_[site].series;
-    size_t next = 0;
-    double current = 0;
-    for (size_t i = 0; i < points.size(); ++i) {
-      while (next < changes.size() && changes[next].first <= points[i]) current = changes[next++].second;
-      values[i] = current;
-    }
-    return values;
-  }
-
-  double allocations_at_start(uint32_t site) const {
-    return site < sites_.size() ? sites_[site].allocations_at_start : 0;
-  }
-  // The site each stack was folded into (kNoSite for stacks that never allocated).
-  uint32_t site_of_stack(uint32_t stack_id) const {
-    return stack_id < stacks_.size() ? stacks_[stack_id].site : kNoSite;
-  }
-
- private:
-  struct StackTrack {
-    double live_bytes = 0;  // as of the last point
-    double live_allocations = 0;
-    uint32_t site = kNoSite;
-  };
-  struct SiteTrack {
-    double live_bytes = 0;
-    double live_allocations = 0;
-    double allocations_at_start = 0;
-    std::vector<std::pair<uint32_t, double>> series;  // (point, live bytes) when it changed
-    bool touched = false;
-  };
-
-  struct StackValue {  // a stack's values at a point, not yet folded into its site
-    uint32_t point;
-    uint32_t stack_id;
-    double live_bytes;
-    double live_allocations;
-  };
-
-  void fold_unfolded(SiteGrouping& grouping) {
-    for (size_t i = 0; i < unfolded_.size();) {
-      uint32_t point = unfolded_[i].point;
-      for (; i < unfolded_.size() && unfolded_[i].point == point; ++i) fold_stack(unfolded_[i], grouping);
-      record_touched_sites(point);
-    }
-    unfolded_.clear();
-  }
-
-  void fold_stack(const StackValue& value, SiteGrouping& grouping) {
-    if (value.stack_id >= stacks_.size()) stacks_.resize(size_t(value.stack_id) + 1);
-    StackTrack& stack = stacks_[value.stack_id];
-    if (stack.site == kNoSite) stack.site = grouping.site_of(value.stack_id);
-    if (stack.site >= sites_.size()) sites_.resize(size_t(stack.site) + 1);
-    SiteTrack& site = sites_[stack.site];
-    site.live_bytes += value.live_bytes - stack.live_bytes;
-    site.live_allocations += value.live_allocations - stack.live_allocations;
-    stack.live_bytes = value.live_bytes;
-    stack.live_allocations = value.live_allocations;
-    if (!site.touched) {
-      site.touched = true;
-      touched_sites_.push_back(stack.site);
-    }
-  }
-
-  void record_touched_sites(uint32_t point) {
-    for (uint32_t site : touched_sites_) {
-      SiteTrack& track = sites_[site];
-      if (!track.series.empty() && track.series.back().first == point) track.series.pop_back();
-      track.series.push_back({point, track.live_bytes});
-      if (point == 0) track.allocations_at_start = track.live_allocations;
-      track.touched = false;
-    }
-    touched_sites_.clear();
-  }
-
-  // Keeps the even points; a change at an odd point shows from the next kept point on.
-  void drop_every_other_point() {
-    for (size_t i = 0; i < times_ns_.size(); i += 2) times_ns_[i / 2] = times_ns_[i];
-    times_ns_.resize((times_ns_.size() + 1) / 2);
-    for (SiteTrack& site : sites_) {
-      size_t kept = 0;
-      for (auto [point, value] : site.series) {
-        uint32_t moved = (point + 1) / 2;
-        if (kept > 0 && site.series[kept - 1].first == moved) --kept;
-        site.series[kept++] = {moved, value};
-      }
-      site.series.resize(kept);
-    }
-    stride_ *= 2;
-  }
-
-  size_t max_points_;
-  uint64_t stride_ = 1;
-  uint64_t snapshots_seen_ = 0;
-  std::vector<uint64_t> times_ns_;
-  std::vector<StackTrack> stacks_;
-  std::vector<SiteTrack> sites_;
-  std::vector<uint32_t> touched_sites_;
-  std::vector<StackValue> unfolded_;  // oldest point first
 };
 
 class AnalysisSink final : public RecordSink {
@@ -501,7 +350,7 @@ Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summar
   analysis.total_allocated_bytes = whole(heap_.total_bytes());
   analysis.temporary_allocations = whole(heap_.temporary_allocations());
   analysis.events = events_;
-  analysis.snapshot_times_s = series_.times_s(points);
+  for (uint32_t point : points) analysis.snapshot_times_s.push_back(seconds(series_.time_ns(point)));
   analysis.heap_series = heap_curve_.finish();
   analysis.rss_series = rss_curve_.finish();
   analysis.named_snapshots = std::move(named_);
