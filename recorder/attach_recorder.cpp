@@ -197,7 +197,7 @@ void Attachment::record() {
       return;
     }
     if (g_stop_requested || elapsed >= duration_ns) return;
-    if (moved == 0) pause_when_idle();
+    pause_after_drain(moved);
   }
 }
 

@@ -238,7 +238,7 @@ RunOutcome Recording::run() {
       }
       tick();
       if (poll_target()) break;
-      if (moved == 0) pause_when_idle();
+      pause_after_drain(moved);
     }
   } catch (const RecordingError& error) {
     outlive_target_after();

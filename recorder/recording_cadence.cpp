@@ -43,6 +43,11 @@ void pause_when_idle() {
   nanosleep(&nap, nullptr);
 }
 
+void pause_after_drain(uint64_t slots) {
+  constexpr uint64_t kShortDrainSlots = 4096;  // an eighth of one ring: no ring fills during the nap
+  if (slots < kShortDrainSlots) pause_when_idle();
+}
+
 RecordingMeta recording_meta(int32_t pid, int32_t parent_pid, std::vector<std::string> command,
                              uint64_t time_zero_ns, uint64_t sample_bytes, uint32_t max_depth, bool attached) {
   using namespace std::chrono;
