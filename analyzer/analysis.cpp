@@ -95,7 +95,6 @@ class AnalysisSink final : public RecordSink {
         since_ns_(options.since_s ? nanoseconds(*options.since_s) : 0),
         window_start_ns_(options.since_s ? since_ns_ : kNever),
         cutoff_ns_(options.until_s ? nanoseconds(*options.until_s) + 1 : kNever) {
-    heap_.limit_stack_ids(stack_ids_.highest());
     if (!options.since_s) capture(0);  // growth counts from time zero
   }
 

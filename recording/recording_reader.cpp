@@ -128,11 +128,10 @@ class RecordDecoder {
   void decode_record(BlockCursor& c) {
     auto tag = RecordTag(c.byte());
     if ((records_ == 0) != (tag == RecordTag::meta)) throw DamagedBlock{"meta record missing or misplaced"};
-    if (tag == RecordTag::alloc || tag == RecordTag::free) return decode_heap_record(tag, c);
-    flush_heap_run();  // what came before goes first
+    if (tag != RecordTag::alloc && tag != RecordTag::free) flush_heap_run();  // what came before goes first
     switch (tag) {
       case RecordTag::alloc:
-      case RecordTag::free: break;
+      case RecordTag::free: return decode_heap_record(tag, c);
       case RecordTag::stack: return decode_stack(c);
       case RecordTag::module_map: return decode_module_map(c);
       case RecordTag::meta: return sink_.on_meta(decode_meta(c));
@@ -235,13 +234,22 @@ struct Block {
 // The file side: checks the header, then hands out decompressed blocks one at a time.
 class RecordingFile {
  public:
-  explicit RecordingFile(const std::string& path) : path_(path), file_(std::fopen(path.c_str(), "rb")) {
+  // writer_done: the file is still being written until this is set (null: it is not).
+  explicit RecordingFile(const std::string& path, const std::atomic<bool>* writer_done = nullptr)
+      : path_(path), writer_done_(writer_done), file_(std::fopen(path.c_str(), "rb")) {
     if (!file_) fail("open", errno);
     check_header();
     if (!dctx_) throw RecordingError("cannot read recording " + path_ + ": out of memory");
   }
 
-  Block next_block() {
+  Block next_block() { return writer_done_ ? next_block_following() : read_block(); }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  static constexpr std::chrono::milliseconds kFollowPoll{10};
+
+  Block read_block() {
     uint8_t header[kBlockHeaderBytes];
     size_t got = read_up_to(header, sizeof(header));
     if (got == 0) return {Block::end_of_file};
@@ -268,11 +276,11 @@ class RecordingFile {
 
   // The next block of a file still being written: at its end, waits and tries again
   // until the writer is done. What was on disk when the writer was done is final.
-  Block next_block_following(const std::atomic<bool>& writer_done) {
+  Block next_block_following() {
     long start = std::ftell(file_.get());
     for (;;) {
-      bool finished = writer_done.load(std::memory_order_acquire);  // before the attempt
-      Block block = next_block();
+      bool finished = writer_done_->load(std::memory_order_acquire);  // before the attempt
+      Block block = read_block();
       bool at_end = block.status == Block::end_of_file || block.status == Block::truncated;
       if (finished || !at_end || start < 0) return block;
       std::clearerr(file_.get());
@@ -280,11 +288,6 @@ class RecordingFile {
       std::this_thread::sleep_for(kFollowPoll);
     }
   }
-
-  const std::string& path() const { return path_; }
-
- private:
-  static constexpr std::chrono::milliseconds kFollowPoll{10};
 
   void check_header() {
     uint8_t header[kFileHeaderBytes];
@@ -331,6 +334,7 @@ class RecordingFile {
   };
 
   std::string path_;
+  const std::atomic<bool>* writer_done_;
   std::unique_ptr<FILE, CloseFile> file_;
   std::unique_ptr<ZSTD_DCtx, FreeDctx> dctx_{ZSTD_createDCtx()};
   std::vector<uint8_t> compressed_;
@@ -355,8 +359,8 @@ std::string lost_rest_warning(const Block& block, uint64_t block_number, uint64_
 }
 
 // The first block, which must hold the meta record; anything wrong with it is an error.
-Block first_block(RecordingFile& file, const std::atomic<bool>* writer_done = nullptr) {
-  Block block = writer_done ? file.next_block_following(*writer_done) : file.next_block();
+Block first_block(RecordingFile& file) {
+  Block block = file.next_block();
   if (block.status != Block::ok) throw unreadable_first_block(file.path(), block);
   return block;
 }
@@ -364,11 +368,10 @@ Block first_block(RecordingFile& file, const std::atomic<bool>* writer_done = nu
 }  // namespace
 
 ReadSummary read_recording(const std::string& path, RecordSink& sink, const std::atomic<bool>* writer_done) {
-  RecordingFile file(path);
+  RecordingFile file(path, writer_done);
   RecordDecoder decoder(sink);
   ReadSummary summary;
-  auto next_block = [&] { return writer_done ? file.next_block_following(*writer_done) : file.next_block(); };
-  for (Block block = first_block(file, writer_done); block.status != Block::end_of_file; block = next_block()) {
+  for (Block block = first_block(file); block.status != Block::end_of_file; block = file.next_block()) {
     if (block.status == Block::ok) {
       try {
         decoder.decode_block(block.payload);
