@@ -105,6 +105,19 @@ TEST_CASE("blocks are found whether they died young or moved on to the table") {
   CHECK(heap.stacks()[8].live_allocations == 100000);
 }
 
+// A damaged recording may name any stack id: per-stack tables must not be sized by it.
+TEST_CASE("an allocation naming a stack id past the limit counts under stack 0") {
+  LiveHeap heap;
+  heap.limit_stack_ids(3);
+  heap.alloc(1, 0x1000, 64, 3);
+  heap.alloc(2, 0x2000, 32, 4'000'000'000u);
+  CHECK(heap.stacks().size() == 4);
+  CHECK(heap.stacks()[3].live_bytes == 64);
+  CHECK(heap.stacks()[0].live_bytes == 32);
+  heap.free(0x2000);
+  CHECK(heap.stacks()[0].live_bytes == 0);
+}
+
 TEST_CASE("sampled allocations stand for their expected share of the heap") {
   constexpr double kSampleBytes = 1024;
   LiveHeap heap(1024);
