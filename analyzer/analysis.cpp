@@ -115,31 +115,24 @@ class AnalysisSink final : public RecordSink {
     stacks_in_waiting_.stack(id, ips);
   }
 
-  void on_alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id) override {
-    ++events_;
-    last_ns_ = time_ns;
-    if (time_ns >= cutoff_ns_) return;
-    if (time_ns >= window_start_ns_) begin_window();
-    buffer({time_ns, address, size, stack_id, false});
-  }
-
-  void on_free(uint64_t time_ns, uint64_t address) override {
-    ++events_;
-    last_ns_ = time_ns;
-    if (time_ns >= cutoff_ns_) return;
-    if (time_ns >= window_start_ns_) begin_window();
-    buffer({time_ns, address, 0, 0, true});
-  }
-
   // The usual case, no window edge inside the run: it is replayed straight from the batch.
   void on_heap_records(std::span<const HeapRecord> records) override {
     if (records.empty()) return;
     uint64_t first = records.front().time_ns, last = records.back().time_ns;
     uint64_t edge = std::min(window_start_ns_, cutoff_ns_);
-    if (first >= edge || last >= edge) return RecordSink::on_heap_records(records);
+    if (first >= edge || last >= edge) {
+      for (const HeapRecord& record : records) take_one(record);
+      return;
+    }
     events_ += records.size();
     last_ns_ = last;
     buffer(records);
+  }
+
+  // Allocated before the recording began (attach): nothing to take back from the heap.
+  void on_unmatched_free(uint64_t time_ns, uint64_t /*address*/) override {
+    ++events_;
+    last_ns_ = time_ns;
   }
 
   void on_rss(uint64_t time_ns, uint64_t bytes) override {
@@ -176,6 +169,15 @@ class AnalysisSink final : public RecordSink {
 
  private:
   bool window_started() const { return window_start_ns_ == kNever; }
+
+  // A record of a run that crosses the window's start or end.
+  void take_one(const HeapRecord& record) {
+    ++events_;
+    last_ns_ = record.time_ns;
+    if (record.time_ns >= cutoff_ns_) return;
+    if (record.time_ns >= window_start_ns_) begin_window();
+    buffer(record);
+  }
 
   void buffer(const HeapRecord& event) {
     buffered_[buffered_count_++] = event;

@@ -1,16 +1,13 @@
 #pragma once
-// Replays a recording's allocations and frees into the heap they describe: which blocks are
-// live, and per stack how many bytes and blocks that is, plus totals, the peak and
-// temporary allocations. Counts are doubles because sampled recordings scale each
-// recorded allocation into an estimate (exact for unsampled ones up to 2^53).
-#include <absl/container/flat_hash_map.h>
-
+// Replays a recording's allocations and frees into the heap they describe: per stack how
+// many bytes and blocks are live, plus totals, the peak and temporary allocations. A free
+// names the size and stack of what it ends, so no table of blocks is needed. Counts are
+// doubles because sampled recordings scale each recorded allocation into an estimate
+// (exact for unsampled ones up to 2^53).
 #include <cstdint>
 #include <span>
 #include <vector>
 
-#include "analyzer/block_table.h"
-#include "analyzer/recent_blocks.h"
 #include "recording/recording_reader.h"  // HeapRecord
 
 namespace leakrank {
@@ -38,12 +35,10 @@ class LiveHeap {
   // bytes and 1 / (1 - exp(-s / sample_bytes)) allocations.
   explicit LiveHeap(uint64_t sample_bytes = 0);
 
-  void alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id);
-  // Frees of addresses never seen are ignored: allocated before recording began, or unsampled.
-  void free(uint64_t address);
-  // Applies events in order, as alloc() and free() would, with their table lookups
-  // prefetched some events ahead: with many live blocks nearly every lookup is a cache miss
-  // otherwise. Returns the batch's highest heap.
+  void alloc(uint64_t time_ns, uint64_t size, uint32_t stack_id);
+  // temporary: it frees the allocation made just before (HeapEvent::temporary_free).
+  void free(uint64_t size, uint32_t stack_id, bool temporary = false);
+  // Applies events in order, as alloc() and free() would. Returns the batch's highest heap.
   HeapMoment replay(std::span<const HeapRecord> events);
 
   // Allocations naming a stack id above this count as stack 0: per-stack tables are indexed
@@ -67,32 +62,19 @@ class LiveHeap {
   double total_allocations() const { return total_allocations_; }
   double total_frees() const { return total_frees_; }
   double temporary_allocations() const { return temporary_allocations_; }
-  uint64_t unmatched_frees() const { return unmatched_frees_; }  // ignored, see free()
-  uint64_t replaced_blocks() const { return replaced_blocks_; }  // freed outside our view
 
  private:
-  static constexpr uint32_t kLargeSize = UINT32_MAX;  // the size is in large_sizes_
-  using Block = BlockTable::Block;
-  using Slot = BlockTable::Slot;
   struct Weight {
     double bytes;
     double count;
   };
 
   Weight weight(uint64_t size) const;
-  void prefetch(const HeapRecord& event) const;
   StackUsage& usage(uint32_t stack_id);
   void note_change(uint32_t stack_id, StackUsage& usage);
-  Block pack(uint64_t address, uint64_t size, uint32_t stack_id);
-  uint64_t size_of(uint64_t address, const Block& block) const;
-  Slot& table_slot(uint64_t address);
-  void release(uint64_t address, const Block& block);
   void record_peak(uint64_t time_ns);
 
   double sample_bytes_;
-  RecentBlocks recent_;
-  BlockTable blocks_;
-  absl::flat_hash_map<uint64_t, uint64_t> large_sizes_;
   std::vector<StackUsage> stacks_;
   std::vector<uint32_t> changed_;
   std::vector<uint32_t> since_peak_;  // stacks changed since the peak: refreshed at the next one
@@ -106,11 +88,7 @@ class LiveHeap {
   double total_allocations_ = 0;
   double total_frees_ = 0;
   double temporary_allocations_ = 0;
-  uint64_t unmatched_frees_ = 0;
-  uint64_t replaced_blocks_ = 0;
   uint32_t highest_stack_id_ = UINT32_MAX;
-  uint64_t last_alloc_address_ = 0;
-  bool last_event_was_alloc_ = false;
 };
 
 }  // namespace leakrank

@@ -66,11 +66,12 @@ struct EverySink : leakrank::RecordSink {
     mix(id);
     for (uint64_t ip : ips) mix(ip);
   }
-  void on_alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id) override {
+  void on_heap_records(std::span<const leakrank::HeapRecord> records) override {
     first(false);
-    mix(time_ns ^ address ^ size ^ stack_id);
+    for (const leakrank::HeapRecord& r : records) mix(r.time_ns ^ r.size ^ r.stack_id ^ uint64_t(r.event));
+    this->records += records.size() - 1;  // first() counted one
   }
-  void on_free(uint64_t time_ns, uint64_t address) override {
+  void on_unmatched_free(uint64_t time_ns, uint64_t address) override {
     first(false);
     mix(time_ns ^ address);
   }

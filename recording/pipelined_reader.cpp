@@ -22,7 +22,7 @@ struct PlainRecord {
   RecordTag tag;
   uint32_t small;  // stack id, module map generation, child pid or wait status
   uint64_t time_ns;
-  uint64_t value;  // address, RSS bytes, or where the record's data starts in its batch
+  uint64_t value;  // unmatched address, RSS bytes, or where the record's data starts in its batch
   uint64_t extra;  // size, or how long the record's data is
 };
 
@@ -157,6 +157,9 @@ class BatchWriter final : public RecordSink {
     into.heap.insert(into.heap.end(), records.begin(), records.end());
     if (into.full()) flush();
   }
+  void on_unmatched_free(uint64_t time_ns, uint64_t address) override {
+    add({RecordTag::free_unmatched, 0, time_ns, address, 0});
+  }
   void on_rss(uint64_t time_ns, uint64_t bytes) override { add({RecordTag::rss, 0, time_ns, bytes, 0}); }
   void on_snapshot(uint64_t time_ns, std::string_view name) override {
     add({RecordTag::snapshot, 0, time_ns, append_text(name), name.size()});
@@ -211,7 +214,9 @@ void deliver(const Batch& batch, RecordSink& sink) {
   for (const PlainRecord& r : batch.records) {
     switch (r.tag) {
       case RecordTag::alloc:
-      case RecordTag::free: sink.on_heap_records(batch.heap_run(r)); break;
+      case RecordTag::free:
+      case RecordTag::free_recent: sink.on_heap_records(batch.heap_run(r)); break;
+      case RecordTag::free_unmatched: sink.on_unmatched_free(r.time_ns, r.value); break;
       case RecordTag::stack: sink.on_stack(r.small, batch.frames_of(r)); break;
       case RecordTag::module_map: sink.on_module_map(r.small, batch.module_maps[r.value]); break;
       case RecordTag::meta: sink.on_meta(batch.metas[r.value]); break;

@@ -6,8 +6,10 @@
 //   payload := record*            (delta state restarts at every block)
 //   record  := u8(RecordTag) fields, integers as LEB128 varints, signed ones zigzag-encoded
 //
-// Time is nanoseconds since the recording started. Times and addresses are delta-encoded
-// against the previous record of the block that carried one. A block is flushed when it
+// Time is nanoseconds since the recording started, delta-encoded against the previous record
+// of the block. A free names the allocation it ends by that allocation's size and stack, or
+// by how many alloc records of the same payload back it came: never by its address, which
+// costs more bytes than all else together and which no analysis needs. A block is flushed when it
 // reaches ~1 MiB of raw records or when the recorder asks (at least every second), so a
 // recording whose writer was killed is readable up to its last whole block.
 #include <cstdint>
@@ -17,21 +19,25 @@
 namespace leakrank {
 
 constexpr char kRecordingMagic[8] = {'L', 'R', 'K', 'R', 'E', 'C', '\r', '\n'};
-constexpr uint32_t kRecordingVersion = 1;
+constexpr uint32_t kRecordingVersion = 2;
 // Limits both sides agree on, so a reader can reject damage without trusting sizes.
 constexpr uint32_t kMaxBlockBytes = 64u << 20;  // raw or compressed size of one block
 constexpr uint32_t kMaxStackDepth = 4096;       // the writer keeps the innermost frames of deeper stacks
+constexpr uint32_t kRecentAllocations = 256;    // how far back a free_recent record may reach
 
 enum class RecordTag : uint8_t {
   meta = 1,        // RecordingMeta, the first record of the first block
   module_map = 2,  // varint generation, varint count, count x ModuleInfo
   stack = 3,       // varint id, varint depth, depth x zigzag(ip - previous ip)
-  alloc = 4,       // varint dt, zigzag(address - previous address), varint size, varint stack id
-  free = 5,        // varint dt, zigzag(address - previous address)
+  alloc = 4,       // varint dt, varint size, varint stack id
+  free = 5,        // varint dt, varint size, varint stack id: those of the block it frees
   rss = 6,         // varint dt, varint bytes
   snapshot = 7,    // varint dt, string name ("" for a periodic mark)
   child = 8,       // varint dt, varint pid, string recording path (a descendant's own recording)
   end = 9,         // varint dt, zigzag(wait status as returned by waitpid; -1 if unknown)
+  free_recent = 10,     // varint dt, varint age: frees what the age-th latest alloc record of this
+                        // payload allocated (1: the latest), age <= kRecentAllocations
+  free_unmatched = 11,  // varint dt, varint address: a free of a block never seen allocated
 };
 
 struct ModuleInfo {       // strings: varint length + bytes

@@ -4,6 +4,7 @@
 #include <zstd_errors.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -105,7 +106,8 @@ class RecordDecoder {
   void decode_block(std::span<const uint8_t> block) {
     BlockCursor c(block);
     last_time_ = 0;  // delta state restarts with every block
-    last_address_ = 0;
+    allocations_ = 0;
+    last_was_alloc_ = false;
     try {
       while (!c.at_end()) {
         decode_record(c);
@@ -128,10 +130,18 @@ class RecordDecoder {
   void decode_record(BlockCursor& c) {
     auto tag = RecordTag(c.byte());
     if ((records_ == 0) != (tag == RecordTag::meta)) throw DamagedBlock{"meta record missing or misplaced"};
-    if (tag != RecordTag::alloc && tag != RecordTag::free) flush_heap_run();  // what came before goes first
+    bool heap_record = tag == RecordTag::alloc || tag == RecordTag::free || tag == RecordTag::free_recent;
+    if (!heap_record) flush_heap_run();  // what came before goes first
     switch (tag) {
       case RecordTag::alloc:
-      case RecordTag::free: return decode_heap_record(tag, c);
+      case RecordTag::free:
+      case RecordTag::free_recent: return decode_heap_record(tag, c);
+      case RecordTag::free_unmatched: {
+        uint64_t time = next_time(c);
+        sink_.on_unmatched_free(time, c.varint());
+        last_was_alloc_ = false;
+        return;
+      }
       case RecordTag::stack: return decode_stack(c);
       case RecordTag::module_map: return decode_module_map(c);
       case RecordTag::meta: return sink_.on_meta(decode_meta(c));
@@ -164,12 +174,22 @@ class RecordDecoder {
   void decode_heap_record(RecordTag tag, BlockCursor& c) {
     HeapRecord record{};  // whole before it joins the run: a damaged field throws first
     record.time_ns = next_time(c);
-    record.address = next_address(c);
-    record.is_free = tag == RecordTag::free;
-    if (!record.is_free) {
+    if (tag == RecordTag::free_recent) {
+      uint64_t age = c.varint();
+      if (age == 0 || age > std::min<uint64_t>(allocations_, kRecentAllocations)) {
+        throw DamagedBlock{"free of an allocation not in the block"};
+      }
+      const Allocation& allocation = recent_[(allocations_ - age) % kRecentAllocations];
+      record.size = allocation.size;
+      record.stack_id = allocation.stack_id;
+      record.event = age == 1 && last_was_alloc_ ? HeapEvent::temporary_free : HeapEvent::free;
+    } else {
       record.size = c.varint();
       record.stack_id = c.u32();
+      record.event = tag == RecordTag::alloc ? HeapEvent::alloc : HeapEvent::free;
     }
+    last_was_alloc_ = tag == RecordTag::alloc;
+    if (last_was_alloc_) recent_[allocations_++ % kRecentAllocations] = {record.size, record.stack_id};
     heap_run_.push_back(record);
     if (heap_run_.size() == kHeapRunRecords) flush_heap_run();
   }
@@ -185,10 +205,6 @@ class RecordDecoder {
     last_time_ += c.varint();
     last_time_seen_ = last_time_;
     return last_time_;
-  }
-  uint64_t next_address(BlockCursor& c) {
-    last_address_ += uint64_t(c.zigzag());
-    return last_address_;
   }
 
   void decode_stack(BlockCursor& c) {
@@ -214,9 +230,17 @@ class RecordDecoder {
     sink_.on_module_map(generation, modules_);
   }
 
+  // The block's latest allocations, which free_recent records name by age.
+  struct Allocation {
+    uint64_t size;
+    uint32_t stack_id;
+  };
+
   RecordSink& sink_;
   uint64_t last_time_ = 0;
-  uint64_t last_address_ = 0;
+  std::array<Allocation, kRecentAllocations> recent_{};
+  uint64_t allocations_ = 0;  // alloc records in the block so far
+  bool last_was_alloc_ = false;
   uint64_t last_time_seen_ = 0;
   uint64_t records_ = 0;
   bool saw_end_ = false;

@@ -129,18 +129,42 @@ void RecordingWriter::stack(uint32_t id, std::span<const uint64_t> ips) {
 }
 
 void RecordingWriter::alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id) {
+  live_blocks_.add(address, size, stack_id, allocations_);
+  if (!live_blocks_.ended_unseen().empty()) [[unlikely]] {
+    for (const LiveBlocks::Block& block : live_blocks_.ended_unseen()) put_free(time_ns, block);
+    live_blocks_.clear_ended_unseen();
+  }
+  maybe_flush();  // before, not after: a payload that ends with an allocation would hide its temporary free
   begin_record(RecordTag::alloc);
   put_time(time_ns);
-  put_address(address);
   put_varint(size);
   put_varint(stack_id);
-  maybe_flush();
+  ++allocations_;
 }
 
 void RecordingWriter::free(uint64_t time_ns, uint64_t address) {
-  begin_record(RecordTag::free);
+  if (std::optional<LiveBlocks::Block> block = live_blocks_.remove(address)) return put_free(time_ns, *block);
+  begin_record(RecordTag::free_unmatched);
   put_time(time_ns);
-  put_address(address);
+  put_varint(address);
+  maybe_flush();
+}
+
+// Most blocks die young: the reader still holds their allocation, and an age of one byte
+// names it. The rest repeat their size and stack.
+void RecordingWriter::put_free(uint64_t time_ns, const LiveBlocks::Block& block) {
+  bool in_payload = block.ordinal != LiveBlocks::kOrdinalUnknown && block.ordinal >= block_first_allocation_;
+  uint64_t age = allocations_ - block.ordinal;
+  if (in_payload && age <= kRecentAllocations) {
+    begin_record(RecordTag::free_recent);
+    put_time(time_ns);
+    put_varint(age);
+  } else {
+    begin_record(RecordTag::free);
+    put_time(time_ns);
+    put_varint(block.size);
+    put_varint(block.stack_id);
+  }
   maybe_flush();
 }
 
@@ -182,7 +206,7 @@ void RecordingWriter::flush() {
   // The next block starts afresh whatever happens below, so each block decodes alone.
   raw_size_ = 0;
   last_time_ = 0;
-  last_address_ = 0;
+  block_first_allocation_ = allocations_;
   if (ZSTD_isError(frame_size)) {
     throw RecordingError("cannot compress recording " + path_ + ": " + ZSTD_getErrorName(frame_size));
   }
@@ -204,11 +228,6 @@ void RecordingWriter::flush() {
 [[gnu::always_inline]] inline void RecordingWriter::put_time(uint64_t time_ns) {
   put_varint(time_ns - last_time_);
   last_time_ = time_ns;
-}
-
-[[gnu::always_inline]] inline void RecordingWriter::put_address(uint64_t address) {
-  put_zigzag(int64_t(address - last_address_));
-  last_address_ = address;
 }
 
 [[gnu::always_inline]] inline void RecordingWriter::put_varint(uint64_t v) {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "recording/live_blocks.h"
 #include "recording/record_format.h"
 
 namespace leakrank {
@@ -26,6 +27,8 @@ class RecordingWriter {
 
   void module_map(uint32_t generation, const std::vector<ModuleInfo>& modules);
   void stack(uint32_t id, std::span<const uint64_t> ips);
+  // The writer keeps the live blocks by address, so that a free record can name its block
+  // without the address (see record_format.h).
   void alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id);
   void free(uint64_t time_ns, uint64_t address);
   void rss(uint64_t time_ns, uint64_t bytes);
@@ -41,7 +44,7 @@ class RecordingWriter {
  private:
   void begin_record(RecordTag tag);
   void put_time(uint64_t time_ns);
-  void put_address(uint64_t address);
+  void put_free(uint64_t time_ns, const LiveBlocks::Block& block);
   void put_varint(uint64_t v);
   void put_zigzag(int64_t v);
   void put_string(std::string_view s);
@@ -55,7 +58,9 @@ class RecordingWriter {
   size_t raw_size_ = 0;
   std::vector<uint8_t> compressed_;
   uint64_t last_time_ = 0;
-  uint64_t last_address_ = 0;
+  LiveBlocks live_blocks_;
+  uint64_t allocations_ = 0;             // alloc records written: the next one's ordinal
+  uint64_t block_first_allocation_ = 0;  // the ordinal of the pending block's first alloc record
   uint64_t file_bytes_ = 0;
   uint64_t records_ = 0;
   void* zstd_ = nullptr;  // ZSTD_CCtx

@@ -14,21 +14,31 @@ struct Totals : leakrank::RecordSink {
   uint64_t allocations = 0, frees = 0, unmatched_frees = 0, bytes = 0, stacks = 0, snapshots = 0, rss = 0;
   uint64_t children = 0, out_of_order = 0, last_time = 0;
   int32_t wait_status = -1;
-  absl::flat_hash_map<uint64_t, uint64_t> live;
+  uint64_t live = 0, live_bytes = 0;
+  absl::flat_hash_map<uint64_t, uint64_t> live_by_size;
 
   void step(uint64_t time_ns) {
     if (time_ns < last_time) ++out_of_order;
     last_time = time_ns;
   }
-  void on_alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t) override {
+  void on_alloc(uint64_t time_ns, uint64_t size, uint32_t) override {
     step(time_ns);
     ++allocations;
     bytes += size;
-    live[address] = size;
+    ++live;
+    live_bytes += size;
+    ++live_by_size[size];
   }
-  void on_free(uint64_t time_ns, uint64_t address) override {
+  void on_free(uint64_t time_ns, uint64_t size, uint32_t) override {
     step(time_ns);
-    if (live.erase(address)) ++frees; else ++unmatched_frees;
+    ++frees;
+    --live;
+    live_bytes -= size;
+    --live_by_size[size];
+  }
+  void on_unmatched_free(uint64_t time_ns, uint64_t) override {
+    step(time_ns);
+    ++unmatched_frees;
   }
   void on_stack(uint32_t, std::span<const uint64_t>) override { ++stacks; }
   void on_snapshot(uint64_t time_ns, std::string_view) override { step(time_ns); ++snapshots; }
@@ -47,15 +57,11 @@ int main(int argc, char** argv) {
   try {
     Totals totals;
     leakrank::ReadSummary summary = leakrank::read_recording(argv[1], totals);
-    uint64_t live_bytes = 0, live_of_size = 0;
     uint64_t marked_size = argc == 3 ? strtoull(argv[2], nullptr, 10) : 0;
-    for (const auto& [address, size] : totals.live) {
-      live_bytes += size;
-      live_of_size += size == marked_size;
-    }
-    printf("allocations=%lu frees=%lu unmatched_frees=%lu bytes=%lu live=%zu live_bytes=%lu stacks=%lu snapshots=%lu "
+    uint64_t live_of_size = argc == 3 ? totals.live_by_size[marked_size] : 0;
+    printf("allocations=%lu frees=%lu unmatched_frees=%lu bytes=%lu live=%lu live_bytes=%lu stacks=%lu snapshots=%lu "
            "rss=%lu children=%lu out_of_order=%lu wait_status=%d live_of_size=%lu complete=%d warning=%s\n",
-           totals.allocations, totals.frees, totals.unmatched_frees, totals.bytes, totals.live.size(), live_bytes,
+           totals.allocations, totals.frees, totals.unmatched_frees, totals.bytes, totals.live, totals.live_bytes,
            totals.stacks, totals.snapshots, totals.rss, totals.children, totals.out_of_order, totals.wait_status,
            live_of_size, summary.complete ? 1 : 0, summary.warning.empty() ? "none" : summary.warning.c_str());
     return 0;

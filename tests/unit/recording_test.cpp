@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -83,12 +84,15 @@ struct RecordLog : RecordSink {
     for (uint64_t ip : ips) line.append(" ").append(std::to_string(ip));
     add(line);
   }
-  void on_alloc(uint64_t t, uint64_t address, uint64_t size, uint32_t stack_id) override {
-    add("alloc " + std::to_string(t) + " " + std::to_string(address) + " " + std::to_string(size) + " " +
-        std::to_string(stack_id));
+  void on_heap_records(std::span<const HeapRecord> records) override {
+    for (const HeapRecord& r : records) heap_record(r.event, r.time_ns, r.size, r.stack_id);
   }
-  void on_free(uint64_t t, uint64_t address) override {
-    add("free " + std::to_string(t) + " " + std::to_string(address));
+  void heap_record(HeapEvent event, uint64_t t, uint64_t size, uint32_t stack_id) {
+    const char* name = event == HeapEvent::alloc ? "alloc " : event == HeapEvent::free ? "free " : "temporary_free ";
+    add(name + std::to_string(t) + " " + std::to_string(size) + " " + std::to_string(stack_id));
+  }
+  void on_unmatched_free(uint64_t t, uint64_t address) override {
+    add("unmatched_free " + std::to_string(t) + " " + std::to_string(address));
   }
   void on_rss(uint64_t t, uint64_t bytes) override { add("rss " + std::to_string(t) + " " + std::to_string(bytes)); }
   void on_snapshot(uint64_t t, std::string_view name) override {
@@ -103,10 +107,17 @@ struct RecordLog : RecordSink {
   void add(std::string line) { lines.push_back(std::move(line)); }
 };
 
-// Writes each record and remembers what the reader must give back for it.
+// Writes each record and remembers what the reader must give back for it: a free gives
+// back the size and stack of the block it ends, and whether that was the latest record.
 struct Script {
+  struct Block {
+    uint64_t size;
+    uint32_t stack_id;
+  };
   RecordingWriter& writer;
   RecordLog expected;
+  std::map<uint64_t, Block> live;
+  std::optional<uint64_t> just_allocated;  // the address of the latest record, if an alloc
 
   Script(RecordingWriter& w, const RecordingMeta& meta) : writer(w) { expected.on_meta(meta); }
   void module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) {
@@ -119,11 +130,22 @@ struct Script {
   }
   void alloc(uint64_t t, uint64_t address, uint64_t size, uint32_t stack_id) {
     writer.alloc(t, address, size, stack_id);
-    expected.on_alloc(t, address, size, stack_id);
+    if (live.count(address)) expect_free(t, address);  // it was freed where the writer could not see
+    expected.heap_record(HeapEvent::alloc, t, size, stack_id);
+    live[address] = {size, stack_id};
+    just_allocated = address;
   }
   void free(uint64_t t, uint64_t address) {
     writer.free(t, address);
-    expected.on_free(t, address);
+    if (live.count(address)) expect_free(t, address);
+    else expected.on_unmatched_free(t, address);
+    just_allocated.reset();
+  }
+  void expect_free(uint64_t t, uint64_t address) {
+    Block block = live[address];
+    live.erase(address);
+    HeapEvent event = just_allocated == address ? HeapEvent::temporary_free : HeapEvent::free;
+    expected.heap_record(event, t, block.size, block.stack_id);
   }
   void rss(uint64_t t, uint64_t bytes) {
     writer.rss(t, bytes);
@@ -335,6 +357,8 @@ TEST_CASE("every record type round-trips with edge values") {
     script.free(5, 0);                  // time and address both step backwards
     script.free(5, kMaxU64);
     script.alloc(4, 1ull << 63, 1, 3);  // time backwards again
+    script.free(6, kMaxU64 - 1);        // never allocated
+    script.alloc(7, 1ull << 63, 2, 4);  // still live there: the block before was freed unseen
     script.rss(0, kMaxU64);
     script.snapshot(kMaxU64, "");
     script.snapshot(1, std::string(10000, 's'));
@@ -386,7 +410,7 @@ TEST_CASE("a long stream spans many blocks and reads back whole") {
       uint64_t address = 0x10000000 + (i * 4099) % (1 << 22);
       writer.alloc(i * 50, address, 16 + i % 4000, uint32_t(i % 3000));
       writer.free(i * 50 + 25, address);
-      checksum += address + i * 50 + 16 + i % 4000 + i % 3000;
+      checksum += i * 50 + 16 + i % 4000 + i % 3000;
     }
     writer.end(600'000 * 50, 0);
     written = writer.records();
@@ -395,13 +419,16 @@ TEST_CASE("a long stream spans many blocks and reads back whole") {
   }
   struct Totals : RecordSink {
     uint64_t sum = 0;
+    int64_t live_bytes = 0;
     uint64_t last_time = 0;
     bool ordered = true;
-    void on_alloc(uint64_t t, uint64_t a, uint64_t s, uint32_t id) override {
+    void on_alloc(uint64_t t, uint64_t s, uint32_t id) override {
       ordered &= t >= last_time;
       last_time = t;
-      sum += a + t + s + id;
+      sum += t + s + id;
+      live_bytes += int64_t(s);
     }
+    void on_free(uint64_t, uint64_t s, uint32_t) override { live_bytes -= int64_t(s); }
   } totals;
   ReadSummary summary = read_recording(path, totals);
   CHECK(summary.blocks > 4);
@@ -409,6 +436,7 @@ TEST_CASE("a long stream spans many blocks and reads back whole") {
   CHECK(summary.warning.empty());
   CHECK(summary.records == written);
   CHECK(totals.sum == checksum);
+  CHECK(totals.live_bytes == 0);
   CHECK(totals.ordered);
   CHECK(fs::file_size(path) == file_bytes);
 }
@@ -449,7 +477,7 @@ TEST_CASE("a reader that follows a recording gets every block its writer adds, u
     auto writer = std::make_unique<RecordingWriter>(path, sample_meta());
     std::thread reader([&] { summary = read_recording(path, log, &writer_done); });
     for (int block = 0; block < kBlocks; ++block) {
-      writer->alloc(uint64_t(block), 0x1000 + uint64_t(block) * 16, 8, 1);
+      writer->alloc(uint64_t(block), 0x1000 + uint64_t(block) * 16, 8 + uint64_t(block), 1);
       writer->flush();
       ++blocks_written;
       std::this_thread::sleep_for(std::chrono::milliseconds(3));  // the reader catches up and waits
@@ -460,9 +488,8 @@ TEST_CASE("a reader that follows a recording gets every block its writer adds, u
     reader.join();
   }
   REQUIRE(log.lines.size() == 1 + kBlocks + 1);  // meta, one alloc per block, end
-  CHECK(log.lines[1] == "alloc 0 4096 8 1");
-  CHECK(log.lines[kBlocks] == "alloc " + std::to_string(kBlocks - 1) + " " + std::to_string(0x1000 + (kBlocks - 1) * 16) +
-                                  " 8 1");
+  CHECK(log.lines[1] == "alloc 0 8 1");
+  CHECK(log.lines[kBlocks] == "alloc " + std::to_string(kBlocks - 1) + " " + std::to_string(8 + kBlocks - 1) + " 1");
   CHECK(summary.complete);
   CHECK(summary.warning.empty());
   CHECK(summary.blocks == size_t(blocks_written) + 2);  // the meta's block, then the end's
@@ -558,7 +585,7 @@ TEST_CASE("damage in the first block is an error") {
 
 TEST_CASE("records a writer never makes are reported as damage, not undefined behaviour") {
   TempDir dir;
-  Bytes alloc = record(RecordTag::alloc, {varint_bytes(1), varint_bytes(2), varint_bytes(3), varint_bytes(4)});
+  Bytes alloc = record(RecordTag::alloc, {varint_bytes(1), varint_bytes(3), varint_bytes(4)});
   Bytes overrun = alloc;
   overrun.insert(overrun.end(), {uint8_t(RecordTag::alloc), 0x80, 0x80});
   Bytes too_deep = record(RecordTag::stack, {varint_bytes(1), varint_bytes(kMaxStackDepth + 1)});
@@ -584,13 +611,17 @@ TEST_CASE("records a writer never makes are reported as damage, not undefined be
             "value out of range"},
            {"a second meta", record(RecordTag::meta, {}), "meta record missing or misplaced"},
            {"field missing at the block end", record(RecordTag::free, {varint_bytes(1)}), "bad varint"},
+           {"free of an allocation before the block", record(RecordTag::free_recent, {varint_bytes(1), varint_bytes(1)}),
+            "free of an allocation not in the block"},
+           {"free of an age of zero", record(RecordTag::free_recent, {varint_bytes(1), varint_bytes(0)}),
+            "free of an allocation not in the block"},
        }) {
     CAPTURE(c.name);
     ReadResult result = read_all(recording_with_payloads(dir, {alloc, c.payload, alloc}));
     // The meta, the good block, and what the damaged block held before its damage.
     REQUIRE(result.log.lines.size() == (c.payload == overrun ? 3 : 2));
-    CHECK(result.log.lines[1] == "alloc 1 1 3 4");
-    if (c.payload == overrun) CHECK(result.log.lines[2] == "alloc 1 1 3 4");
+    CHECK(result.log.lines[1] == "alloc 1 3 4");
+    if (c.payload == overrun) CHECK(result.log.lines[2] == "alloc 1 3 4");
     CHECK(result.summary.warning == std::string("block 3 is damaged (") + c.reason + "): analysis stops there");
   }
 }
@@ -624,10 +655,10 @@ TEST_CASE("files that are not readable recordings throw a one-line RecordingErro
   write_bytes(dir.file("magic.lrk"), bad_magic);
   expect_error(dir.file("magic.lrk"), dir.file("magic.lrk") + " is not a leakrank recording");
 
-  Bytes version_2 = bytes;
-  version_2[8] = 2;
-  write_bytes(dir.file("v2.lrk"), version_2);
-  expect_error(dir.file("v2.lrk"), dir.file("v2.lrk") + " was written by recording format v2; this leakrank reads v1");
+  Bytes version_1 = bytes;
+  version_1[8] = 1;
+  write_bytes(dir.file("v1.lrk"), version_1);
+  expect_error(dir.file("v1.lrk"), dir.file("v1.lrk") + " was written by recording format v1; this leakrank reads v2");
 
   write_bytes(dir.file("empty.lrk"), {});
   expect_error(dir.file("empty.lrk"), dir.file("empty.lrk") + " is not a leakrank recording");
@@ -726,7 +757,7 @@ TEST_CASE("the pipelined reader stops where the plain one stops, with the same w
     write_bytes(changed, bytes);
     check_pipelined_reads_alike(changed);
   }
-  Bytes alloc = record(RecordTag::alloc, {varint_bytes(1), varint_bytes(2), varint_bytes(3), varint_bytes(4)});
+  Bytes alloc = record(RecordTag::alloc, {varint_bytes(1), varint_bytes(3), varint_bytes(4)});
   Bytes overrun = alloc;  // the damage comes after a whole record of the same block
   overrun.insert(overrun.end(), {uint8_t(RecordTag::alloc), 0x80, 0x80});
   check_pipelined_reads_alike(recording_with_payloads(dir, {alloc, overrun, alloc}));
@@ -745,7 +776,7 @@ TEST_CASE("a sink that throws stops the pipelined reading and its exception reac
   }
   struct Refusing : RecordSink {
     uint64_t seen = 0;
-    void on_alloc(uint64_t, uint64_t, uint64_t, uint32_t) override {
+    void on_alloc(uint64_t, uint64_t, uint32_t) override {
       if (++seen == 20'000) throw std::runtime_error("sink refused");
     }
   } sink;

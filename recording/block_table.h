@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <utility>
 
-#include "analyzer/growable_region.h"
+#include "recording/growable_region.h"
 
 namespace leakrank {
 

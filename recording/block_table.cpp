@@ -1,4 +1,4 @@
-#include "analyzer/block_table.h"
+#include "recording/block_table.h"
 
 #include <bit>
 #include <vector>
