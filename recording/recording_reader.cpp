@@ -129,13 +129,15 @@ class RecordDecoder {
 
   void decode_record(BlockCursor& c) {
     auto tag = RecordTag(c.byte());
-    if ((records_ == 0) != (tag == RecordTag::meta)) throw DamagedBlock{"meta record missing or misplaced"};
+    // Allocations and frees are nearly all records: they skip the switch's indirect jump.
     bool heap_record = tag == RecordTag::alloc || tag == RecordTag::free || tag == RecordTag::free_recent;
-    if (!heap_record) flush_heap_run();  // what came before goes first
+    if (heap_record && records_ != 0) [[likely]] return decode_heap_record(tag, c);
+    if ((records_ == 0) != (tag == RecordTag::meta)) throw DamagedBlock{"meta record missing or misplaced"};
+    flush_heap_run();  // what came before goes first
     switch (tag) {
       case RecordTag::alloc:
       case RecordTag::free:
-      case RecordTag::free_recent: return decode_heap_record(tag, c);
+      case RecordTag::free_recent: break;  // handled above
       case RecordTag::free_unmatched: {
         uint64_t time = next_time(c);
         sink_.on_unmatched_free(time, c.varint());
