@@ -32,7 +32,7 @@ LiveHeap::LiveHeap(uint64_t sample_bytes) : sample_bytes_(double(sample_bytes)) 
 
 // Ids above the limit count as stack 0. A damaged file may free what it never allocated:
 // that only makes the stack's counts negative.
-void LiveHeap::alloc(uint64_t time_ns, uint64_t size, uint32_t stack_id) {
+[[gnu::always_inline]] inline void LiveHeap::add(uint64_t time_ns, uint64_t size, uint32_t stack_id) {
   if (stack_id > highest_stack_id_) [[unlikely]] stack_id = 0;
   Weight w = weight(size);
   StackUsage& stack = usage(stack_id);
@@ -48,7 +48,7 @@ void LiveHeap::alloc(uint64_t time_ns, uint64_t size, uint32_t stack_id) {
   if (live_bytes_ > peak_bytes_) record_peak(time_ns);
 }
 
-void LiveHeap::free(uint64_t size, uint32_t stack_id, bool temporary) {
+[[gnu::always_inline]] inline void LiveHeap::remove(uint64_t size, uint32_t stack_id, bool temporary) {
   if (stack_id > highest_stack_id_) [[unlikely]] stack_id = 0;
   Weight w = weight(size);
   StackUsage& stack = usage(stack_id);
@@ -64,13 +64,17 @@ void LiveHeap::free(uint64_t size, uint32_t stack_id, bool temporary) {
   }
 }
 
+void LiveHeap::alloc(uint64_t time_ns, uint64_t size, uint32_t stack_id) { add(time_ns, size, stack_id); }
+
+void LiveHeap::free(uint64_t size, uint32_t stack_id, bool temporary) { remove(size, stack_id, temporary); }
+
 HeapMoment LiveHeap::replay(std::span<const HeapRecord> events) {
   HeapMoment highest{events.empty() ? 0 : events.front().time_ns, live_bytes_};
   for (const HeapRecord& event : events) {
     if (event.is_free()) {
-      free(event.size, event.stack_id, event.event == HeapEvent::temporary_free);
+      remove(event.size, event.stack_id, event.event == HeapEvent::temporary_free);
     } else {
-      alloc(event.time_ns, event.size, event.stack_id);
+      add(event.time_ns, event.size, event.stack_id);
       if (live_bytes_ > highest.bytes) highest = {event.time_ns, live_bytes_};
     }
   }

@@ -70,6 +70,8 @@ class LiveHeap {
   };
 
   Weight weight(uint64_t size) const;
+  void add(uint64_t time_ns, uint64_t size, uint32_t stack_id);  // alloc() and free(), inlined into replay()
+  void remove(uint64_t size, uint32_t stack_id, bool temporary);
   StackUsage& usage(uint32_t stack_id);
   void note_change(uint32_t stack_id, StackUsage& usage);
   void record_peak(uint64_t time_ns);
