@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "transport/monotonic_clock.h"
-#include "transport/ordering.h"
 
 namespace leakrank {
 namespace {
@@ -40,26 +39,6 @@ uint64_t RingDrain::collect(uint32_t index) {
   return count;
 }
 
-// Emits, ring by ring, every run of messages whose turn it is; returns whether any went out.
-bool RingDrain::emit_ready(const Emit& emit, const Ready& ready, bool force) {
-  bool progress = false;
-  for (uint32_t index = 0; index < staging_.size(); ++index) {
-    Staging& stage = staging_[index];
-    while (stage.read < stage.slots.size()) {
-      const wire::Event& header = stage.slots[stage.read];
-      uint64_t& expected = expected_[order_stripe(header.kind, header.address)];
-      if (!force && (header.sequence > expected || !ready(index, header))) break;
-      if (header.sequence >= expected) expected = header.sequence + 1;
-      size_t size = wire::message_slots(header);
-      if (stage.read + size > stage.slots.size()) break;  // cannot happen: groups are published whole
-      emit(index, std::span<const wire::Event>(stage.slots.data() + stage.read, size));
-      stage.read += size;
-      progress = true;
-    }
-  }
-  return progress;
-}
-
 // Gives up on the smallest missing number that blocks a ring, so the rest can flow.
 bool RingDrain::skip_oldest_gap() {
   uint64_t* stuck = nullptr;
@@ -78,27 +57,25 @@ bool RingDrain::skip_oldest_gap() {
   return stuck != nullptr;
 }
 
-uint64_t RingDrain::drain(const Emit& emit, const Ready& ready, bool final) {
+uint64_t RingDrain::collect_all() {
   uint64_t taken = 0;
   for (uint32_t i = 0; i < staging_.size(); ++i) taken += collect(i);
-  while (emit_ready(emit, ready, false)) {
-  }
+  return taken;
+}
+
+// Whether messages have waited long enough for a missing number to give up on it.
+bool RingDrain::time_to_skip_gaps(bool final) {
   bool pending = false;
   for (const Staging& stage : staging_) pending |= stage.read < stage.slots.size();
   if (!pending) {
     stuck_since_ns_ = 0;
-    return taken;
+    return false;
   }
   uint64_t now = monotonic_ns();
   if (!stuck_since_ns_) stuck_since_ns_ = now;
-  if (final || now - stuck_since_ns_ > kGapPatienceNs) {
-    while (skip_oldest_gap())
-      while (emit_ready(emit, ready, false)) {
-      }
-    if (final) emit_ready(emit, ready, true);  // e.g. a stack whose definition never came
-    stuck_since_ns_ = 0;
-  }
-  return taken;
+  if (!final && now - stuck_since_ns_ <= kGapPatienceNs) return false;
+  stuck_since_ns_ = 0;
+  return true;
 }
 
 }  // namespace leakrank
