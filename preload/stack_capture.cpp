@@ -12,7 +12,7 @@
 
 namespace leakrank::preload {
 
-constexpr int kCacheEntries = 32;
+constexpr int kCacheEntries = 256;
 constexpr int kCachedDepth = 64;
 constexpr int kRepeatsBeforeCaching = 16;
 
@@ -75,7 +75,7 @@ ThreadCache* thread_cache() {
 
 CachedFrames& entry_for(ThreadCache& cache, const CallSite& site) {
   uint64_t h = (site.return_address ^ (site.frame_end << 7)) * 0x9e3779b97f4a7c15ULL;
-  return cache.entries[h >> 59];  // 32 entries
+  return cache.entries[h >> 56];  // 256 entries
 }
 
 bool still_current(const CachedFrames& entry) {
