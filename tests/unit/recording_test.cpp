@@ -381,6 +381,40 @@ TEST_CASE("every record type round-trips with edge values") {
   CHECK(meta_only.max_depth == kMaxU32);
 }
 
+// A free names its block by age while the block's allocation is among the payload's last
+// 256, and by size and stack otherwise: older, in an earlier payload, or gone from the
+// writer's young-block cache into its table. Every way must give back the same block.
+TEST_CASE("frees name the block they end, young or old, in this payload or an earlier one") {
+  TempDir dir;
+  std::string path = dir.file("frees.lrk");
+  std::vector<std::string> expected;
+  {
+    RecordingWriter writer(path, sample_meta());
+    Script script(writer, sample_meta());
+    std::mt19937_64 random(11);
+    std::vector<uint64_t> live;
+    uint64_t t = 0;
+    for (uint64_t i = 0; i < 20'000; ++i) {
+      uint64_t address = 0x100000 + i * 48;
+      script.alloc(++t, address, 16 + random() % 2000, uint32_t(random() % 50));
+      live.push_back(address);
+      if (random() % 3 == 0) {  // a young block, or one from long ago
+        size_t victim = random() % 2 ? live.size() - 1 - random() % std::min<size_t>(live.size(), 300)
+                                     : random() % live.size();
+        script.free(++t, live[victim]);
+        live.erase(live.begin() + long(victim));
+      }
+      if (i % 7000 == 6999) writer.flush();  // later frees reach back into earlier payloads
+    }
+    std::shuffle(live.begin(), live.end(), random);
+    for (uint64_t address : live) script.free(++t, address);
+    expected = script.expected.lines;
+  }
+  ReadResult result = read_all(path);
+  CHECK(result.log.lines == expected);
+  CHECK(result.summary.warning.empty());
+}
+
 TEST_CASE("a stack deeper than the format allows keeps its innermost frames") {
   TempDir dir;
   std::string path = dir.file("deep.lrk");
