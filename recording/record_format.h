@@ -8,8 +8,9 @@
 //
 // Time is nanoseconds since the recording started, delta-encoded against the previous record
 // of the block. A free names the allocation it ends by that allocation's size and stack, or
-// by how many alloc records of the same payload back it came: never by its address, which
-// costs more bytes than all else together and which no analysis needs. A block is flushed when it
+// by how many alloc records of the same payload back it came, not by its address: addresses
+// cost more bytes than all else together, and no analysis needs them. Only a free of a
+// block never seen allocated keeps its address. A block is flushed when it
 // reaches ~1 MiB of raw records or when the recorder asks (at least every second), so a
 // recording whose writer was killed is readable up to its last whole block.
 #include <cstdint>
