@@ -36,9 +36,7 @@ class HookScope {
 };
 
 // The first hook call starts recording: other libraries' constructors may allocate before ours runs.
-bool should_record() {
-  if (t_in_hook) return false;
-  if (__builtin_expect(g_recording.load(std::memory_order_relaxed), true)) return true;
+[[gnu::noinline]] bool start_once() {
   // Read before the exchange: a process not recorded asks on every call, from every thread.
   if (g_start_tried.load(std::memory_order_relaxed) || g_start_tried.exchange(true)) return false;
   HookScope scope;
@@ -46,29 +44,42 @@ bool should_record() {
   return g_recording.load(std::memory_order_relaxed);
 }
 
-[[gnu::noinline]] void record_allocation(void* p, size_t size, const CallSite& site) {
+bool should_record() {
+  if (t_in_hook) return false;
+  if (__builtin_expect(g_recording.load(std::memory_order_relaxed), true)) return true;
+  return start_once();
+}
+
+// A hook's call site, for the per-thread stack cache, from the hook's own frame. This file
+// is built with frame pointers: the frame holds the caller's frame pointer, then the return
+// address, and the hook's frame ends above them.
+[[gnu::noinline]] void* record_allocation(void* p, size_t size, const void* hook_frame) {
+  if (!should_record()) return p;
   HookScope scope;
-  record_alloc(p, size, site);
+  auto words = static_cast<const uintptr_t*>(hook_frame);
+  record_alloc(p, size, CallSite{words[1], reinterpret_cast<uintptr_t>(words + 2)});
+  return p;
 }
 
-// Inline up to the decision: in sampling mode most allocations stop at it.
-[[gnu::always_inline]] inline void after_alloc(void* p, size_t size, const CallSite& site) {
-  if (!p || !should_record() || !wants_allocation(size)) return;
-  record_allocation(p, size, site);
+// Inline up to the sampling decision, where most allocations stop in sampling mode; the
+// rest is a tail call, so a hook keeps no more registers than the real call needs.
+[[gnu::always_inline]] inline void* after_alloc(void* p, size_t size, const void* hook_frame) {
+  if (!p || t_in_hook) return p;
+  if (!wants_allocation(size)) return p;
+  return record_allocation(p, size, hook_frame);
 }
 
-// The hook's call site, for the per-thread stack cache. This file is built with frame
-// pointers, so a hook's frame ends two words above its frame pointer.
-#define CALL_SITE()                                                    \
-  CallSite {                                                           \
-    reinterpret_cast<uintptr_t>(__builtin_return_address(0)),          \
-        reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) + 2 * sizeof(void*) \
-  }
+#define HOOK_FRAME() __builtin_frame_address(0)
 
-void before_free(void* p) {
-  if (!p || !should_record() || !wants_free(p)) return;
+[[gnu::noinline]] void record_release(void* p) {
   HookScope scope;
   record_free(p);
+}
+
+// Inline up to the decision, out of line after it: see after_alloc.
+[[gnu::always_inline]] inline void before_free(void* p) {
+  if (!p || !should_record() || !wants_free(p)) return;
+  record_release(p);
 }
 
 void on_fork_child() {
@@ -89,10 +100,9 @@ bool resolving() { return real_allocator() == nullptr; }
 extern "C" {
 
 __attribute__((visibility("default"))) void* malloc(size_t size) {
-  if (__builtin_expect(resolving(), false)) return bootstrap::allocate(size);
-  void* p = real().malloc(size);
-  after_alloc(p, size, CALL_SITE());
-  return p;
+  const RealAllocator* allocator = real_allocator();
+  if (__builtin_expect(!allocator, false)) return bootstrap::allocate(size);
+  return after_alloc(allocator->malloc(size), size, HOOK_FRAME());
 }
 
 __attribute__((visibility("default"))) void free(void* p) {
@@ -106,9 +116,7 @@ __attribute__((visibility("default"))) void* calloc(size_t count, size_t size) {
     size_t bytes;
     return __builtin_mul_overflow(count, size, &bytes) ? nullptr : bootstrap::allocate(bytes);
   }
-  void* p = real().calloc(count, size);
-  after_alloc(p, count * size, CALL_SITE());
-  return p;
+  return after_alloc(real().calloc(count, size), count * size, HOOK_FRAME());
 }
 
 __attribute__((visibility("default"))) void* realloc(void* old, size_t size) {
@@ -126,9 +134,9 @@ __attribute__((visibility("default"))) void* realloc(void* old, size_t size) {
   before_free(old);  // before: once realloc returns, another thread may receive this address
   void* p = real().realloc(old, size);
   if (p) {
-    after_alloc(p, size, CALL_SITE());
+    after_alloc(p, size, HOOK_FRAME());
   } else if (size != 0) {
-    after_alloc(old, real().malloc_usable_size(old), CALL_SITE());  // failed: the old block is still live
+    after_alloc(old, real().malloc_usable_size(old), HOOK_FRAME());  // failed: the old block is still live
   }
   return p;
 }
@@ -144,33 +152,25 @@ __attribute__((visibility("default"))) void* reallocarray(void* old, size_t coun
 
 __attribute__((visibility("default"))) int posix_memalign(void** out, size_t alignment, size_t size) {
   int result = real().posix_memalign(out, alignment, size);
-  if (result == 0) after_alloc(*out, size, CALL_SITE());
+  if (result == 0) after_alloc(*out, size, HOOK_FRAME());
   return result;
 }
 
 __attribute__((visibility("default"))) void* aligned_alloc(size_t alignment, size_t size) {
-  void* p = real().aligned_alloc(alignment, size);
-  after_alloc(p, size, CALL_SITE());
-  return p;
+  return after_alloc(real().aligned_alloc(alignment, size), size, HOOK_FRAME());
 }
 
 __attribute__((visibility("default"))) void* memalign(size_t alignment, size_t size) {
   if (__builtin_expect(resolving(), false)) return bootstrap::allocate(size, alignment);
-  void* p = real().memalign(alignment, size);
-  after_alloc(p, size, CALL_SITE());
-  return p;
+  return after_alloc(real().memalign(alignment, size), size, HOOK_FRAME());
 }
 
 __attribute__((visibility("default"))) void* valloc(size_t size) {
-  void* p = real().valloc(size);
-  after_alloc(p, size, CALL_SITE());
-  return p;
+  return after_alloc(real().valloc(size), size, HOOK_FRAME());
 }
 
 __attribute__((visibility("default"))) void* pvalloc(size_t size) {
-  void* p = real().pvalloc(size);
-  after_alloc(p, size, CALL_SITE());
-  return p;
+  return after_alloc(real().pvalloc(size), size, HOOK_FRAME());
 }
 
 __attribute__((visibility("default"))) size_t malloc_usable_size(void* p) {
