@@ -41,7 +41,7 @@ class LiveHeap {
   // Applies events in order, as alloc() and free() would. Returns the batch's highest heap.
   HeapMoment replay(std::span<const HeapRecord> events);
 
-  // Allocations naming a stack id above this count as stack 0: per-stack tables are indexed
+  // Allocations and frees naming a stack id above this count as stack 0: per-stack tables are indexed
   // by id, and a damaged file must not size them.
   void limit_stack_ids(uint32_t highest) { highest_stack_id_ = highest; }
 

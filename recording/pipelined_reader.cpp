@@ -23,7 +23,7 @@ struct PlainRecord {
   uint32_t small;  // stack id, module map generation, child pid or wait status
   uint64_t time_ns;
   uint64_t value;  // unmatched address, RSS bytes, or where the record's data starts in its batch
-  uint64_t extra;  // size, or how long the record's data is
+  uint64_t extra;  // how long the record's data is (for a run: how many allocations and frees)
 };
 
 // Records in file order. Cleared, not freed, between uses: decoding allocs and frees,
