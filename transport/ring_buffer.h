@@ -42,9 +42,16 @@ struct Ring {
   void publish(uint64_t n) {
     uint64_t next = head.load(std::memory_order_relaxed) + n;
     head.store(next, std::memory_order_release);
-    __builtin_prefetch(&slot(next + kWriteAheadSlots), 1);
+    prefetch_for_writing(&slot(next + kWriteAheadSlots));
   }
   static constexpr uint64_t kWriteAheadSlots = 16;
+  static void prefetch_for_writing(const void* line) {
+#if defined(__x86_64__)
+    asm volatile("prefetchw %0" : : "m"(*static_cast<const char*>(line)));
+#else
+    __builtin_prefetch(line, 1);
+#endif
+  }
 
   // --- consumer side ---
   uint64_t readable() const {
