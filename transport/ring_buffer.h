@@ -9,6 +9,13 @@
 
 namespace leakrank {
 
+#if defined(__x86_64__)
+inline const bool kCpuHasPrefetchW = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("prfchw") != 0;
+}();
+#endif
+
 enum class RingState : uint32_t { free = 0, owned = 1, retired = 2 };
 
 struct Ring {
@@ -45,12 +52,16 @@ struct Ring {
     prefetch_for_writing(&slot(next + kWriteAheadSlots));
   }
   static constexpr uint64_t kWriteAheadSlots = 16;
+  // prefetchw brings the line in already owned. Not every x86-64 CPU has it, and the
+  // compiler only emits it when the whole build targets one that does: ask the CPU.
   static void prefetch_for_writing(const void* line) {
 #if defined(__x86_64__)
-    asm volatile("prefetchw %0" : : "m"(*static_cast<const char*>(line)));
-#else
-    __builtin_prefetch(line, 1);
+    if (kCpuHasPrefetchW) {
+      asm volatile("prefetchw %0" : : "m"(*static_cast<const char*>(line)));
+      return;
+    }
 #endif
+    __builtin_prefetch(line, 1);
   }
 
   // --- consumer side ---
