@@ -1,13 +1,8 @@
 #include "recording/recording_writer.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <zstd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "recording/varint.h"
 
@@ -16,79 +11,32 @@ namespace {
 
 // Big enough to amortize zstd's per-frame cost, small enough that a killed writer loses little.
 constexpr size_t kBlockTargetBytes = 1 << 20;
-// Level 1: at ~6 raw bytes per record it compresses >60 M records/s on one core.
-constexpr int kCompressionLevel = 1;
-constexpr size_t kBlockHeaderBytes = 8;
 
 [[gnu::noinline]] void grow(std::vector<uint8_t>& buffer, size_t size) { buffer.resize(size); }
 
-ZSTD_CCtx* as_cctx(void* p) { return static_cast<ZSTD_CCtx*>(p); }
-
-void store_u32le(uint8_t* out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out[i] = uint8_t(v >> (8 * i));
-}
-
-[[noreturn]] void fail(const char* what, const std::string& path, int error) {
-  throw RecordingError(std::string("cannot ") + what + " recording " + path + ": " + std::strerror(error));
-}
-
-// O_TRUNC keeps an old file's mode, hence the fchmod: recordings expose command lines and memory
-// layout. Only regular files: a device such as /dev/null must keep its mode.
-bool make_private(int fd) {
-  struct stat st;
-  if (::fstat(fd, &st) != 0) return false;
-  return !S_ISREG(st.st_mode) || (st.st_mode & 07777) == 0600 || ::fchmod(fd, 0600) == 0;
-}
-
-FILE* create_private_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) fail("create", path, errno);
-  FILE* file = make_private(fd) ? ::fdopen(fd, "wb") : nullptr;
-  if (!file) {
-    int error = errno;
-    ::close(fd);
-    fail("create", path, error);
-  }
-  std::setvbuf(file, nullptr, _IONBF, 0);  // blocks are already buffered: write them straight through
-  return file;
-}
-
-ZSTD_CCtx* create_compressor(const std::string& path) {
-  ZSTD_CCtx* cctx = ZSTD_createCCtx();
-  if (!cctx) fail("compress", path, ENOMEM);
-  ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, kCompressionLevel);
-  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);  // so the reader detects damage
-  return cctx;
+std::vector<uint8_t> file_header() {
+  std::vector<uint8_t> header(sizeof(kRecordingMagic) + 4);
+  std::memcpy(header.data(), kRecordingMagic, sizeof(kRecordingMagic));
+  for (int i = 0; i < 4; ++i) header[sizeof(kRecordingMagic) + size_t(i)] = uint8_t(kRecordingVersion >> (8 * i));
+  return header;
 }
 
 }  // namespace
 
-RecordingWriter::RecordingWriter(const std::string& path, const RecordingMeta& meta) : path_(path) {
-  file_ = create_private_file(path_);
-  try {
-    zstd_ = create_compressor(path_);
-    raw_.resize(kBlockTargetBytes + 64 * 1024);
-    uint8_t header[sizeof(kRecordingMagic) + 4];
-    std::memcpy(header, kRecordingMagic, sizeof(kRecordingMagic));
-    store_u32le(header + sizeof(kRecordingMagic), kRecordingVersion);
-    write_all(header, sizeof(header));
-
-    begin_record(RecordTag::meta);
-    put_varint(meta.command.size());
-    for (const std::string& arg : meta.command) put_string(arg);
-    put_varint(uint32_t(meta.pid));
-    put_varint(uint32_t(meta.parent_pid));
-    put_zigzag(meta.start_unix_ns);
-    put_varint(meta.sample_bytes);
-    put_varint(meta.max_depth);
-    put_varint(meta.attached);
-    put_string(meta.tool_version);
-    flush();  // even a recording that gets no further is valid
-  } catch (...) {
-    ZSTD_freeCCtx(as_cctx(zstd_));
-    std::fclose(file_);
-    throw;
-  }
+RecordingWriter::RecordingWriter(const std::string& path, const RecordingMeta& meta)
+    : path_(path), file_(path, file_header()) {
+  raw_.resize(kBlockTargetBytes + 64 * 1024);
+  begin_record(RecordTag::meta);
+  put_varint(meta.command.size());
+  for (const std::string& arg : meta.command) put_string(arg);
+  put_varint(uint32_t(meta.pid));
+  put_varint(uint32_t(meta.parent_pid));
+  put_zigzag(meta.start_unix_ns);
+  put_varint(meta.sample_bytes);
+  put_varint(meta.max_depth);
+  put_varint(meta.attached);
+  put_string(meta.tool_version);
+  flush();  // even a recording that gets no further is valid
 }
 
 RecordingWriter::~RecordingWriter() {
@@ -97,8 +45,6 @@ RecordingWriter::~RecordingWriter() {
   } catch (...) {
     // Nowhere to report it from a destructor; the writer's user saw earlier failures as exceptions.
   }
-  std::fclose(file_);
-  ZSTD_freeCCtx(as_cctx(zstd_));
 }
 
 void RecordingWriter::module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) {
@@ -198,24 +144,21 @@ void RecordingWriter::end(uint64_t time_ns, int32_t wait_status) {
 }
 
 void RecordingWriter::flush() {
+  hand_over_block();
+  file_.wait_written();
+}
+
+// The next block starts afresh whatever happens, so each block decodes alone.
+void RecordingWriter::hand_over_block() {
   if (raw_size_ == 0) return;
-  size_t raw_size = raw_size_;
-  compressed_.resize(kBlockHeaderBytes + ZSTD_compressBound(raw_size));
-  size_t frame_size = ZSTD_compress2(as_cctx(zstd_), compressed_.data() + kBlockHeaderBytes,
-                                     compressed_.size() - kBlockHeaderBytes, raw_.data(), raw_size);
-  // The next block starts afresh whatever happens below, so each block decodes alone.
-  raw_size_ = 0;
+  size_t raw_size = std::exchange(raw_size_, 0);
   last_time_ = 0;
   block_first_allocation_ = allocations_;
-  if (ZSTD_isError(frame_size)) {
-    throw RecordingError("cannot compress recording " + path_ + ": " + ZSTD_getErrorName(frame_size));
-  }
-  if (raw_size > kMaxBlockBytes || frame_size > kMaxBlockBytes) {
+  if (raw_size > kMaxBlockBytes) {
     throw RecordingError("cannot write recording " + path_ + ": a record exceeds the block size limit");
   }
-  store_u32le(compressed_.data(), uint32_t(frame_size));
-  store_u32le(compressed_.data() + 4, uint32_t(raw_size));
-  write_all(compressed_.data(), kBlockHeaderBytes + frame_size);
+  file_.write_block(raw_, raw_size);
+  if (raw_.size() < kBlockTargetBytes) raw_.resize(kBlockTargetBytes + 64 * 1024);  // the first swap gives back an empty buffer
 }
 
 [[gnu::always_inline]] inline void RecordingWriter::begin_record(RecordTag tag) {
@@ -252,14 +195,8 @@ void RecordingWriter::put_string(std::string_view s) {
   if (raw_.size() - raw_size_ < bytes) grow(raw_, raw_size_ + bytes + kBlockTargetBytes / 4);
 }
 
-void RecordingWriter::write_all(const void* data, size_t size) {
-  errno = 0;
-  if (std::fwrite(data, 1, size, file_) != size) fail("write", path_, errno ? errno : EIO);
-  file_bytes_ += size;
-}
-
 [[gnu::always_inline]] inline void RecordingWriter::maybe_flush() {
-  if (raw_size_ >= kBlockTargetBytes) flush();
+  if (raw_size_ >= kBlockTargetBytes) hand_over_block();
 }
 
 }  // namespace leakrank

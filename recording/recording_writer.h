@@ -1,5 +1,5 @@
 #pragma once
-// Persistence, write side: encodes records into zstd-compressed blocks of a recording file.
+// Persistence, write side: encodes records into the blocks of a recording file.
 #include <cstdint>
 #include <cstdio>
 #include <span>
@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "recording/block_file.h"
 #include "recording/live_blocks.h"
 #include "recording/record_format.h"
 
@@ -36,9 +37,9 @@ class RecordingWriter {
   void child(uint64_t time_ns, int32_t pid, std::string_view recording_path);
   void end(uint64_t time_ns, int32_t wait_status);
 
-  void flush();  // compresses and writes the pending block, if any
+  void flush();  // compresses and writes the pending block, if any, and waits until it is in the file
   const std::string& path() const { return path_; }
-  uint64_t file_bytes() const { return file_bytes_; }
+  uint64_t file_bytes() const { return file_.bytes(); }
   uint64_t records() const { return records_; }
 
  private:
@@ -49,21 +50,18 @@ class RecordingWriter {
   void put_zigzag(int64_t v);
   void put_string(std::string_view s);
   void make_room(size_t bytes);
-  void write_all(const void* data, size_t size);
   void maybe_flush();
+  void hand_over_block();
 
   std::string path_;
-  FILE* file_ = nullptr;
+  BlockFile file_;
   std::vector<uint8_t> raw_;  // the pending block: its first raw_size_ bytes
   size_t raw_size_ = 0;
-  std::vector<uint8_t> compressed_;
   uint64_t last_time_ = 0;
   LiveBlocks live_blocks_;
   uint64_t allocations_ = 0;             // alloc records written: the next one's ordinal
   uint64_t block_first_allocation_ = 0;  // the ordinal of the pending block's first alloc record
-  uint64_t file_bytes_ = 0;
   uint64_t records_ = 0;
-  void* zstd_ = nullptr;  // ZSTD_CCtx
 };
 
 }  // namespace leakrank
