@@ -1,7 +1,7 @@
 #pragma once
-// The live blocks of a replayed heap, by address: open addressing with linear probing and
-// the block stored inline next to its address, so a lookup usually costs one cache line
-// (a map with separate control bytes costs two, and replay is bound by these misses).
+// Live blocks by address (the writer's, see live_blocks.h): open addressing with linear
+// probing and the block stored inline next to its address, so a lookup usually costs one
+// cache line (a map with separate control bytes costs two, and the recorder is bound by these misses).
 #include <cstdint>
 #include <utility>
 
@@ -72,7 +72,12 @@ class BlockTable {
  private:
   static constexpr size_t kInitialCapacity = 1024;
 
-  size_t home(uint64_t address) const { return size_t(address_hash(address) >> shift_); }
+  // Blocks of one 4 KiB page keep their order in a run of 256 slots placed by the page's hash:
+  // blocks allocated together usually lie together, so their lookups share cache lines.
+  size_t home(uint64_t address) const {
+    size_t page_home = size_t(address_hash(address & ~uint64_t(4095)) >> shift_);
+    return (page_home + ((address >> 4) & 255)) & mask_;
+  }
   Slot* zero_slot() { return &slots()[mask_ + 1]; }
 
   // Backward-shift deletion: no tombstones, so probe runs stay as short as the load allows.
@@ -91,7 +96,6 @@ class BlockTable {
 
   size_t capacity() const { return mask_ + 1; }
   void grow();
-  bool place_without_wrapping(const Slot& moved);
 
   // capacity + the slot of address 0
   Slot* slots() const { return reinterpret_cast<Slot*>(region_.data()); }
