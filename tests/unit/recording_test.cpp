@@ -1,9 +1,11 @@
 #include <doctest/doctest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -745,6 +747,39 @@ TEST_CASE("a full disk throws RecordingError") {
   struct stat after {};
   ::stat("/dev/full", &after);
   CHECK(after.st_mode == before.st_mode);  // a device keeps its mode
+}
+
+// Blocks are written on the writer's own thread: a write that fails there must still reach
+// the caller, from a later call, and the file keeps the blocks written before it.
+TEST_CASE("a disk that fills up during the recording throws from a later call") {
+  TempDir dir;
+  std::string path = dir.file("limited.lrk");
+  constexpr rlim_t kLimitBytes = 4 << 20;  // a few blocks
+  rlimit saved{};
+  REQUIRE(::getrlimit(RLIMIT_FSIZE, &saved) == 0);
+  rlimit limited{kLimitBytes, saved.rlim_max};
+  auto old_handler = ::signal(SIGXFSZ, SIG_IGN);  // the write fails with EFBIG instead
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &limited) == 0);
+  std::string error;
+  {
+    RecordingWriter writer(path, sample_meta());
+    std::mt19937_64 random(7);
+    try {
+      for (uint64_t i = 0; i < 20'000'000 && error.empty(); ++i)
+        writer.alloc(i, 16 * (i + 1), random() % 100'000, uint32_t(random() % 50'000));  // hard to compress
+      writer.flush();
+    } catch (const RecordingError& e) {
+      error = e.what();
+    }
+  }
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  ::signal(SIGXFSZ, old_handler);
+  CHECK(error == "cannot write recording " + path + ": File too large");
+  CHECK(fs::file_size(path) <= kLimitBytes);
+  RecordSink ignored;
+  ReadSummary summary = read_recording(path, ignored);  // what was written before still reads
+  CHECK_FALSE(summary.complete);
+  CHECK(summary.records > 1);
 }
 
 
