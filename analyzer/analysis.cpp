@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <exception>
 #include <limits>
+#include <mutex>
 #include <utility>
 
 #include "analyzer/frames_ahead.h"
@@ -364,13 +366,73 @@ Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summar
   return analysis;
 }
 
+// Stacks and module maps go to the symbolizing thread first, as the pipelined reader sends them.
+class AheadThenSink final : public RecordSink {
+ public:
+  AheadThenSink(RecordSink& ahead, RecordSink& sink) : ahead_(ahead), sink_(sink) {}
+
+  void on_meta(const RecordingMeta& meta) override { sink_.on_meta(meta); }
+  void on_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) override {
+    ahead_.on_module_map(generation, modules);
+    sink_.on_module_map(generation, modules);
+  }
+  void on_stack(uint32_t id, std::span<const uint64_t> ips) override {
+    ahead_.on_stack(id, ips);
+    sink_.on_stack(id, ips);
+  }
+  void on_heap_records(std::span<const HeapRecord> records) override { sink_.on_heap_records(records); }
+  void on_unmatched_free(uint64_t time_ns, uint64_t address) override { sink_.on_unmatched_free(time_ns, address); }
+  void on_rss(uint64_t time_ns, uint64_t bytes) override { sink_.on_rss(time_ns, bytes); }
+  void on_snapshot(uint64_t time_ns, std::string_view name) override { sink_.on_snapshot(time_ns, name); }
+  void on_child(uint64_t time_ns, int32_t pid, std::string_view path) override { sink_.on_child(time_ns, pid, path); }
+  void on_end(uint64_t time_ns, int32_t wait_status) override { sink_.on_end(time_ns, wait_status); }
+
+ private:
+  RecordSink& ahead_;
+  RecordSink& sink_;
+};
+
 }  // namespace
+
+struct FollowingAnalysis::Following {
+  explicit Following(const AnalysisOptions& analysis_options)
+      : options(analysis_options), frames_ahead(options.symbolizer), sink(options, frames_ahead),
+        ahead_then_sink(frames_ahead, sink), decoder(ahead_then_sink) {}
+
+  AnalysisOptions options;  // the sink keeps a reference
+  FramesAhead frames_ahead;
+  AnalysisSink sink;
+  AheadThenSink ahead_then_sink;
+  BlockDecoder decoder;
+  std::mutex mutex;  // blocks arrive on the writer's thread, finish() comes from another
+  std::exception_ptr failure;
+};
+
+FollowingAnalysis::FollowingAnalysis(const AnalysisOptions& options)
+    : following_(std::make_unique<Following>(options)) {}
+FollowingAnalysis::~FollowingAnalysis() = default;
+
+void FollowingAnalysis::on_block(std::span<const uint8_t> block) {
+  std::lock_guard lock(following_->mutex);
+  if (following_->failure) return;
+  try {
+    following_->decoder.decode(block);
+  } catch (...) {
+    following_->failure = std::current_exception();
+  }
+}
+
+Analysis FollowingAnalysis::finish(const std::string& path) {
+  std::lock_guard lock(following_->mutex);
+  if (following_->failure) std::rethrow_exception(following_->failure);
+  return following_->sink.finish(path, following_->decoder.summary());
+}
 
 Analysis analyze_recording(const std::string& path, const AnalysisOptions& options) {
   FramesAhead frames_ahead(options.symbolizer);
   AnalysisSink sink(options, frames_ahead);
   // Decoding and symbolization run on a second core.
-  ReadSummary summary = read_recording_pipelined(path, sink, frames_ahead, options.writer_done);
+  ReadSummary summary = read_recording_pipelined(path, sink, frames_ahead);
   return sink.finish(path, summary);
 }
 

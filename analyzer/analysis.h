@@ -1,8 +1,9 @@
 #pragma once
 // The analyzer's answer for one recording: totals, memory over time, and the allocation
 // sites ranked by how they grow. Built in one streaming pass by analyze_recording().
-#include <atomic>
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,7 +26,6 @@ struct AnalysisOptions {
   GrowthOptions growth;
   size_t max_snapshots = 64;                  // series are thinned evenly to at most this many points
   bool collect_stacks = false;                // fill Analysis::stacks (export needs every stack, not one per site)
-  const std::atomic<bool>* writer_done = nullptr;  // set: the file is still being written (see read_recording)
 };
 
 struct TimePoint {
@@ -99,5 +99,24 @@ struct Analysis {
 
 // Throws RecordingError (one line) when the file cannot be read at all.
 Analysis analyze_recording(const std::string& path, const AnalysisOptions& options = {});
+
+// The same analysis fed the blocks of a recording as they are written (a BlockObserver),
+// as `run` does for its summary: the file is not read back and decompressed again.
+class FollowingAnalysis {
+ public:
+  explicit FollowingAnalysis(const AnalysisOptions& options);
+  ~FollowingAnalysis();
+  FollowingAnalysis(const FollowingAnalysis&) = delete;
+  FollowingAnalysis& operator=(const FollowingAnalysis&) = delete;
+
+  // The recording's next block, uncompressed. Never throws: a failure waits for finish().
+  void on_block(std::span<const uint8_t> block);
+  // Once the last block was handed over; throws RecordingError when one could not be read.
+  Analysis finish(const std::string& path);
+
+ private:
+  struct Following;
+  std::unique_ptr<Following> following_;
+};
 
 }  // namespace leakrank

@@ -27,7 +27,7 @@ int run_verb(RunArguments& args) {
   if (args.snapshot_every > 0) options.snapshot_every_s = args.snapshot_every;
   options.on_threshold = args.on_threshold == "stop" ? ThresholdAction::stop : ThresholdAction::snapshot;
   SummaryAnalysis summary;
-  options.on_recording_created = [&summary](const std::string& path) { summary.follow(path); };
+  options.follow_target = summary.follow();
   RunOutcome outcome = run_and_record(options);
   print_run_summary(outcome, summary);
   return outcome.exit_code;

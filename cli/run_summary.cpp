@@ -3,7 +3,7 @@
 #include <fmt/core.h>
 #include <sys/resource.h>
 
-#include <exception>
+#include <utility>
 
 #include "analyzer/byte_size.h"
 
@@ -11,7 +11,10 @@ namespace leakrank::cli {
 namespace {
 
 constexpr size_t kSitesShown = 3;
-constexpr int kFollowerNice = 19;  // threads it starts inherit it
+// The summary is made on the recording's block thread, which also compresses: behind the
+// target, so it takes the CPU the target leaves, yet not so far behind that compression
+// stalls the recorder when the target keeps every core busy (nice 19 did, measured).
+constexpr int kBlockThreadNice = 10;
 
 AnalysisOptions summary_options() {
   AnalysisOptions options;
@@ -38,36 +41,18 @@ void print_top_sites(const Analysis& analysis) {
 
 }  // namespace
 
-SummaryAnalysis::~SummaryAnalysis() { stop_following(); }
-
-void SummaryAnalysis::follow(const std::string& path) {
-  followed_path_ = path;
-  try {
-    follower_ = std::thread([this] {
-      setpriority(PRIO_PROCESS, 0, kFollowerNice);  // Linux: 0 is the calling thread
-      try {
-        AnalysisOptions options = summary_options();
-        options.writer_done = &writer_done_;
-        analysis_ = analyze_recording(followed_path_, options);
-      } catch (...) {
-        error_ = std::current_exception();
-      }
-    });
-  } catch (const std::exception&) {
-    followed_path_.clear();  // no thread: finish() analyses the file afterwards
-  }
+BlockObserver SummaryAnalysis::follow() {
+  following_.emplace(summary_options());
+  return [this, lowered = false](std::span<const uint8_t> block) mutable {
+    if (!std::exchange(lowered, true)) setpriority(PRIO_PROCESS, 0, kBlockThreadNice);  // Linux: 0 is this thread
+    following_->on_block(block);
+  };
 }
 
-void SummaryAnalysis::stop_following() {
-  writer_done_.store(true, std::memory_order_release);
-  if (follower_.joinable()) follower_.join();
-}
-
+// A recording that stopped early (disk full) was followed as far as it was written.
 Analysis SummaryAnalysis::finish(const std::string& path) {
-  stop_following();
-  if (path != followed_path_) return analyze_recording(path, summary_options());
-  if (error_) std::rethrow_exception(error_);
-  return std::move(*analysis_);
+  if (!following_) return analyze_recording(path, summary_options());
+  return following_->finish(path);
 }
 
 void print_run_summary(const RunOutcome& outcome, SummaryAnalysis& summary) {

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "transport/monotonic_clock.h"
 
@@ -41,10 +42,10 @@ uint64_t resident_set_bytes(pid_t pid) {
 }
 
 ProcessRecorder::ProcessRecorder(SessionHeader* session, const std::string& path, const RecordingMeta& meta,
-                                 uint64_t time_zero_ns)
+                                 uint64_t time_zero_ns, BlockObserver observer)
     : session_(session),
       pid_(meta.pid),
-      writer_(path, meta),
+      writer_(path, meta, std::move(observer)),
       drain_(session),
       time_zero_ns_(time_zero_ns),
       anonymous_stack_of_ring_(session->config.ring_count, 0) {}

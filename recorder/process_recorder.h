@@ -26,7 +26,8 @@ struct ProcessStats {
 class ProcessRecorder {
  public:
   // time_zero_ns: CLOCK_MONOTONIC at which the recording's time starts.
-  ProcessRecorder(SessionHeader* session, const std::string& path, const RecordingMeta& meta, uint64_t time_zero_ns);
+  ProcessRecorder(SessionHeader* session, const std::string& path, const RecordingMeta& meta, uint64_t time_zero_ns,
+                  BlockObserver observer = {});
   ~ProcessRecorder();
 
   uint64_t drain();                    // returns slots moved; cheap when idle

@@ -123,13 +123,13 @@ void Recording::start() {
   if (target_ < 0) throw std::runtime_error(std::string("cannot start the command: ") + strerror(errno));
   std::string path = recording_path_for(options_.output, program_name(options_.command), target_, false);
   try {
-    root_ = std::make_unique<ProcessRecorder>(session_, path, meta_for(target_, 0, options_.command), time_zero_);
+    root_ = std::make_unique<ProcessRecorder>(session_, path, meta_for(target_, 0, options_.command), time_zero_,
+                                              options_.follow_target);
   } catch (...) {
     kill(target_, SIGKILL);  // nothing could be recorded: do not leave it running unobserved
     waitpid(target_, nullptr, 0);
     throw;
   }
-  if (options_.on_recording_created) options_.on_recording_created(path);
 }
 
 bool Recording::poll_target() {

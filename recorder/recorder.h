@@ -23,9 +23,9 @@ struct RunOptions {
   uint32_t max_depth = 64;
   std::optional<uint64_t> rss_threshold;
   ThresholdAction on_threshold = ThresholdAction::snapshot;
-  // Called once the target's recording exists, holding its meta record: it can be read
-  // while it is written (an analysis that follows it).
-  std::function<void(const std::string& path)> on_recording_created;
+  // Sees each block of the target's recording as it is written (an analysis that follows
+  // it), on the writer's thread: see BlockObserver.
+  BlockObserver follow_target;
 };
 
 struct RecordedProcess {

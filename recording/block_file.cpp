@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "recording/record_format.h"
 #include "recording/recording_writer.h"
@@ -59,7 +60,8 @@ ZSTD_CCtx* create_compressor(const std::string& path) {
 
 }  // namespace
 
-BlockFile::BlockFile(const std::string& path, std::span<const uint8_t> header) : path_(path) {
+BlockFile::BlockFile(const std::string& path, std::span<const uint8_t> header, BlockObserver observer)
+    : path_(path), observer_(std::move(observer)) {
   file_ = create_private_file(path_);
   try {
     zstd_ = create_compressor(path_);
@@ -121,6 +123,7 @@ void BlockFile::run() {
       } catch (...) {
         failure = std::current_exception();
       }
+      if (!failure && observer_) observer_(std::span(pending_.data(), pending_size_));
     }
     lock.lock();
     if (failure) failure_ = failure;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <span>
 #include <string>
@@ -15,10 +16,14 @@
 
 namespace leakrank {
 
+// Sees every block once it is in the file, uncompressed, on the file's thread; must not throw.
+// An analysis that follows the recording takes its records from here instead of the file.
+using BlockObserver = std::function<void(std::span<const uint8_t> block)>;
+
 class BlockFile {
  public:
   // Creates the file (0600) and writes the header; throws RecordingError.
-  BlockFile(const std::string& path, std::span<const uint8_t> header);
+  BlockFile(const std::string& path, std::span<const uint8_t> header, BlockObserver observer = {});
   ~BlockFile();  // writes what was handed over; never throws
   BlockFile(const BlockFile&) = delete;
   BlockFile& operator=(const BlockFile&) = delete;
@@ -38,6 +43,7 @@ class BlockFile {
   void wait_idle(std::unique_lock<std::mutex>& lock);
 
   std::string path_;
+  BlockObserver observer_;
   FILE* file_ = nullptr;
   void* zstd_ = nullptr;  // ZSTD_CCtx, used by the thread alone
   std::vector<uint8_t> compressed_;

@@ -197,12 +197,12 @@ class BatchWriter final : public RecordSink {
   Batch* batch_ = nullptr;
 };
 
-void decode_into(const std::string& path, BatchQueue& queue, RecordSink* ahead, const std::atomic<bool>* writer_done) {
+void decode_into(const std::string& path, BatchQueue& queue, RecordSink* ahead) {
   BatchWriter writer(queue, ahead);
   ReadSummary summary;
   std::exception_ptr error;
   try {
-    summary = read_recording(path, writer, writer_done);
+    summary = read_recording(path, writer);
   } catch (...) {  // Cancelled too: then nobody looks
     error = std::current_exception();
   }
@@ -228,10 +228,9 @@ void deliver(const Batch& batch, RecordSink& sink) {
   }
 }
 
-ReadSummary read_pipelined(const std::string& path, RecordSink& sink, RecordSink* ahead,
-                           const std::atomic<bool>* writer_done) {
+ReadSummary read_pipelined(const std::string& path, RecordSink& sink, RecordSink* ahead) {
   BatchQueue queue;
-  std::jthread decoder(decode_into, std::cref(path), std::ref(queue), ahead, writer_done);
+  std::jthread decoder(decode_into, std::cref(path), std::ref(queue), ahead);
   try {
     while (Batch* batch = queue.take_filled()) {
       deliver(*batch, sink);
@@ -248,12 +247,11 @@ ReadSummary read_pipelined(const std::string& path, RecordSink& sink, RecordSink
 }  // namespace
 
 ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink) {
-  return read_pipelined(path, sink, nullptr, nullptr);
+  return read_pipelined(path, sink, nullptr);
 }
 
-ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink, RecordSink& ahead,
-                                     const std::atomic<bool>* writer_done) {
-  return read_pipelined(path, sink, &ahead, writer_done);
+ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink, RecordSink& ahead) {
+  return read_pipelined(path, sink, &ahead);
 }
 
 }  // namespace leakrank

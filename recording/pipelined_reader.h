@@ -15,8 +15,6 @@ ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink);
 // The same, and `ahead` also sees every module map and stack record, on the decoding thread
 // and before the sink sees it: slow per-stack work (symbolization) done there overlaps the
 // sink's work instead of stalling it.
-// writer_done: the file is still being written (see read_recording).
-ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink, RecordSink& ahead,
-                                     const std::atomic<bool>* writer_done = nullptr);
+ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink, RecordSink& ahead);
 
 }  // namespace leakrank

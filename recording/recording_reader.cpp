@@ -6,12 +6,10 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <limits>
 #include <memory>
-#include <thread>
 
 #include "recording/varint.h"
 
@@ -260,22 +258,15 @@ struct Block {
 // The file side: checks the header, then hands out decompressed blocks one at a time.
 class RecordingFile {
  public:
-  // writer_done: the file is still being written until this is set (null: it is not).
-  explicit RecordingFile(const std::string& path, const std::atomic<bool>* writer_done = nullptr)
-      : path_(path), writer_done_(writer_done), file_(std::fopen(path.c_str(), "rb")) {
+  explicit RecordingFile(const std::string& path) : path_(path), file_(std::fopen(path.c_str(), "rb")) {
     if (!file_) fail("open", errno);
     check_header();
     if (!dctx_) throw RecordingError("cannot read recording " + path_ + ": out of memory");
   }
 
-  Block next_block() { return writer_done_ ? next_block_following() : read_block(); }
-
   const std::string& path() const { return path_; }
 
- private:
-  static constexpr std::chrono::milliseconds kFollowPoll{10};
-
-  Block read_block() {
+  Block next_block() {
     uint8_t header[kBlockHeaderBytes];
     size_t got = read_up_to(header, sizeof(header));
     if (got == 0) return {Block::end_of_file};
@@ -300,21 +291,7 @@ class RecordingFile {
     return {Block::ok, raw_};
   }
 
-  // The next block of a file still being written: at its end, waits and tries again
-  // until the writer is done. What was on disk when the writer was done is final.
-  Block next_block_following() {
-    long start = std::ftell(file_.get());
-    for (;;) {
-      bool finished = writer_done_->load(std::memory_order_acquire);  // before the attempt
-      Block block = read_block();
-      bool at_end = block.status == Block::end_of_file || block.status == Block::truncated;
-      if (finished || !at_end || start < 0) return block;
-      std::clearerr(file_.get());
-      std::fseek(file_.get(), start, SEEK_SET);
-      std::this_thread::sleep_for(kFollowPoll);
-    }
-  }
-
+ private:
   void check_header() {
     uint8_t header[kFileHeaderBytes];
     size_t got = read_up_to(header, sizeof(header));
@@ -360,7 +337,6 @@ class RecordingFile {
   };
 
   std::string path_;
-  const std::atomic<bool>* writer_done_;
   std::unique_ptr<FILE, CloseFile> file_;
   std::unique_ptr<ZSTD_DCtx, FreeDctx> dctx_{ZSTD_createDCtx()};
   std::vector<uint8_t> compressed_;
@@ -393,8 +369,8 @@ Block first_block(RecordingFile& file) {
 
 }  // namespace
 
-ReadSummary read_recording(const std::string& path, RecordSink& sink, const std::atomic<bool>* writer_done) {
-  RecordingFile file(path, writer_done);
+ReadSummary read_recording(const std::string& path, RecordSink& sink) {
+  RecordingFile file(path);
   RecordDecoder decoder(sink);
   ReadSummary summary;
   for (Block block = first_block(file); block.status != Block::end_of_file; block = file.next_block()) {
@@ -416,7 +392,28 @@ ReadSummary read_recording(const std::string& path, RecordSink& sink, const std:
   return summary;
 }
 
-ReadSummary read_recording(const std::string& path, RecordSink& sink) { return read_recording(path, sink, nullptr); }
+
+struct BlockDecoder::Decoding {
+  explicit Decoding(RecordSink& sink) : decoder(sink) {}
+  RecordDecoder decoder;
+  uint64_t blocks = 0;
+};
+
+BlockDecoder::BlockDecoder(RecordSink& sink) : decoding_(std::make_unique<Decoding>(sink)) {}
+BlockDecoder::~BlockDecoder() = default;
+
+void BlockDecoder::decode(std::span<const uint8_t> block) {
+  try {
+    decoding_->decoder.decode_block(block);
+    ++decoding_->blocks;
+  } catch (const DamagedBlock& damage) {
+    throw RecordingError("block " + std::to_string(decoding_->blocks + 1) + " is damaged (" + damage.reason + ")");
+  }
+}
+
+ReadSummary BlockDecoder::summary() const {
+  return {decoding_->decoder.records(), decoding_->blocks, decoding_->decoder.saw_end(), ""};
+}
 
 RecordingMeta read_recording_meta(const std::string& path) {
   RecordingFile file(path);

@@ -1,8 +1,8 @@
 #pragma once
 // Persistence, read side: streams a recording block by block into a RecordSink.
 // Memory stays bounded by one block, whatever the file size.
-#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -67,9 +67,25 @@ struct ReadSummary {
 // (missing, not a recording, unsupported version, damaged first block). A damaged or
 // truncated later block ends the stream with ReadSummary::warning set instead.
 ReadSummary read_recording(const std::string& path, RecordSink& sink);
-// The same on a file still being written: at its end the reading waits for more blocks
-// until writer_done is set (null: it is not being written), then reads what is left.
-ReadSummary read_recording(const std::string& path, RecordSink& sink, const std::atomic<bool>* writer_done);
+
+// Decodes the blocks of a recording handed over one by one as they are written (see
+// RecordingWriter's block observer): the sink gets what read_recording would give it,
+// without the file being read back and decompressed.
+class BlockDecoder {
+ public:
+  explicit BlockDecoder(RecordSink& sink);
+  ~BlockDecoder();
+  BlockDecoder(const BlockDecoder&) = delete;
+  BlockDecoder& operator=(const BlockDecoder&) = delete;
+
+  // An uncompressed block, in file order. Throws RecordingError when it is damaged.
+  void decode(std::span<const uint8_t> block);
+  ReadSummary summary() const;
+
+ private:
+  struct Decoding;
+  std::unique_ptr<Decoding> decoding_;
+};
 
 // Reads only the meta record (cheap: first block only).
 RecordingMeta read_recording_meta(const std::string& path);

@@ -23,8 +23,8 @@ std::vector<uint8_t> file_header() {
 
 }  // namespace
 
-RecordingWriter::RecordingWriter(const std::string& path, const RecordingMeta& meta)
-    : path_(path), file_(path, file_header()) {
+RecordingWriter::RecordingWriter(const std::string& path, const RecordingMeta& meta, BlockObserver observer)
+    : path_(path), file_(path, file_header(), std::move(observer)) {
   raw_.resize(kBlockTargetBytes + 64 * 1024);
   begin_record(RecordTag::meta);
   put_varint(meta.command.size());

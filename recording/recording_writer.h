@@ -21,7 +21,8 @@ struct RecordingError : std::runtime_error {
 
 class RecordingWriter {
  public:
-  RecordingWriter(const std::string& path, const RecordingMeta& meta);  // creates the file 0600
+  // Creates the file 0600. The observer sees each block as it is written (see BlockFile).
+  RecordingWriter(const std::string& path, const RecordingMeta& meta, BlockObserver observer = {});
   ~RecordingWriter();                                                   // flushes; never throws
   RecordingWriter(const RecordingWriter&) = delete;
   RecordingWriter& operator=(const RecordingWriter&) = delete;

@@ -10,7 +10,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analyzer/report.h"
@@ -61,18 +63,18 @@ uint64_t malloc_address() { return testing::libc_malloc_address() + 8; }
 
 struct Scenario {
   fs::path path;
-  explicit Scenario(std::string name, uint64_t sample_bytes = 0)
+  explicit Scenario(std::string name, uint64_t sample_bytes = 0, BlockObserver observer = {})
       : path(fs::temp_directory_path() / (name + "." + std::to_string(::getpid()) + ".lrk")) {
-    write(sample_bytes);
+    write(sample_bytes, std::move(observer));
   }
   ~Scenario() { fs::remove(path); }
 
-  void write(uint64_t sample_bytes) {
+  void write(uint64_t sample_bytes, BlockObserver observer) {
     RecordingMeta meta;
     meta.command = {"./leaky", "--docs", "20000"};
     meta.pid = 4242;
     meta.sample_bytes = sample_bytes;
-    RecordingWriter writer(path.string(), meta);
+    RecordingWriter writer(path.string(), meta, std::move(observer));
     writer.module_map(1, own_module_map());
     uint64_t outer = outer_function();
     writer.stack(kLeakStack, std::vector<uint64_t>{malloc_address(), leaking_function(), outer});
@@ -194,6 +196,27 @@ TEST_CASE("a run with a leak, a cache, temporaries and a freed buffer") {
     CHECK(highest->bytes == analysis.peak_heap_bytes);
     CHECK(analysis.rss_series.size() == kTicks);
   }
+}
+
+TEST_CASE("following the blocks as they are written gives the analysis of the file") {
+  FollowingAnalysis following(AnalysisOptions{});
+  size_t blocks = 0;
+  Scenario scenario("analysis_followed", 0, [&](std::span<const uint8_t> block) {
+    ++blocks;
+    following.on_block(block);
+  });
+  Analysis followed = following.finish(scenario.path.string());
+  CHECK(blocks > size_t(kTicks));  // the meta block, one a tick, the end
+  CHECK(followed.complete);
+  CHECK(rank_of(followed, "leaking_function") == 1);
+  CHECK(render_report_json(followed) == render_report_json(analyze_recording(scenario.path.string())));
+}
+
+TEST_CASE("a followed block that cannot be decoded fails the analysis at its end") {
+  FollowingAnalysis following(AnalysisOptions{});
+  std::vector<uint8_t> garbage = {0xff, 0x01, 0x02};
+  following.on_block(garbage);  // keeps the failure instead of throwing on the writer's thread
+  CHECK_THROWS_AS(following.finish("x.lrk"), RecordingError);
 }
 
 TEST_CASE("series are thinned evenly to the requested number of points") {

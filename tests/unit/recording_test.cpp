@@ -385,13 +385,16 @@ TEST_CASE("every record type round-trips with edge values") {
 
 // A free names its block by age while the block's allocation is among the payload's last
 // 256, and by size and stack otherwise: older, in an earlier payload, or gone from the
-// writer's young-block cache into its table. Every way must give back the same block.
+// writer's young-block cache into its table. Every way must give back the same block,
+// from the file and from the blocks as the writer's observer saw them.
 TEST_CASE("frees name the block they end, young or old, in this payload or an earlier one") {
   TempDir dir;
   std::string path = dir.file("frees.lrk");
   std::vector<std::string> expected;
+  std::vector<std::vector<uint8_t>> observed;
   {
-    RecordingWriter writer(path, sample_meta());
+    RecordingWriter writer(path, sample_meta(),
+                           [&](std::span<const uint8_t> block) { observed.emplace_back(block.begin(), block.end()); });
     Script script(writer, sample_meta());
     std::mt19937_64 random(11);
     std::vector<uint64_t> live;
@@ -415,6 +418,12 @@ TEST_CASE("frees name the block they end, young or old, in this payload or an ea
   ReadResult result = read_all(path);
   CHECK(result.log.lines == expected);
   CHECK(result.summary.warning.empty());
+  RecordLog followed;
+  BlockDecoder decoder(followed);
+  for (const std::vector<uint8_t>& block : observed) decoder.decode(block);
+  CHECK(followed.lines == expected);
+  CHECK(decoder.summary().blocks == result.summary.blocks);
+  CHECK(decoder.summary().records == result.summary.records);
 }
 
 TEST_CASE("a stack deeper than the format allows keeps its innermost frames") {
@@ -499,54 +508,6 @@ TEST_CASE("a recording is readable while its writer is still running") {
   ReadResult result = read_all(path);
   CHECK(result.log.lines.size() == 2);
   CHECK_FALSE(result.summary.complete);
-}
-
-TEST_CASE("a reader that follows a recording gets every block its writer adds, until told it is done") {
-  TempDir dir;
-  std::string path = dir.file("followed.lrk");
-  constexpr int kBlocks = 20;
-  std::atomic<bool> writer_done{false};
-  std::atomic<int> blocks_written{0};
-  RecordLog log;
-  ReadSummary summary;
-  {
-    auto writer = std::make_unique<RecordingWriter>(path, sample_meta());
-    std::thread reader([&] { summary = read_recording(path, log, &writer_done); });
-    for (int block = 0; block < kBlocks; ++block) {
-      writer->alloc(uint64_t(block), 0x1000 + uint64_t(block) * 16, 8 + uint64_t(block), 1);
-      writer->flush();
-      ++blocks_written;
-      std::this_thread::sleep_for(std::chrono::milliseconds(3));  // the reader catches up and waits
-    }
-    writer->end(kBlocks, 0);
-    writer.reset();  // flushed and closed: what is on disk is final
-    writer_done = true;
-    reader.join();
-  }
-  REQUIRE(log.lines.size() == 1 + kBlocks + 1);  // meta, one alloc per block, end
-  CHECK(log.lines[1] == "alloc 0 8 1");
-  CHECK(log.lines[kBlocks] == "alloc " + std::to_string(kBlocks - 1) + " " + std::to_string(8 + kBlocks - 1) + " 1");
-  CHECK(summary.complete);
-  CHECK(summary.warning.empty());
-  CHECK(summary.blocks == size_t(blocks_written) + 2);  // the meta's block, then the end's
-}
-
-TEST_CASE("following a recording whose writer was killed ends at its last whole block") {
-  TempDir dir;
-  std::string path = dir.file("cut.lrk");
-  {
-    RecordingWriter writer(path, sample_meta());
-    writer.alloc(1, 0x2000, 8, 1);
-  }
-  Bytes bytes = read_bytes(path);
-  bytes.resize(bytes.size() - 3);  // a block cut short, as a killed writer leaves it
-  write_bytes(path, bytes);
-  std::atomic<bool> writer_done{true};
-  RecordLog log;
-  ReadSummary summary = read_recording(path, log, &writer_done);
-  CHECK(log.lines.size() == 1);
-  CHECK_FALSE(summary.complete);
-  CHECK(summary.warning.find("truncated") != std::string::npos);
 }
 
 TEST_CASE("a recording cut at any byte reads back the whole blocks before the cut") {
