@@ -13,6 +13,7 @@
 namespace leakrank::preload {
 
 constexpr int kCacheEntries = 256;
+constexpr int kWays = 4;  // a call site may keep this many chains at once
 constexpr int kCachedDepth = 64;
 constexpr int kRepeatsBeforeCaching = 16;
 
@@ -22,8 +23,9 @@ struct CachedFrames {
   int max_depth;
   int depth;       // -1: not cached yet; the stack last unwound the fast way is in ips
   int fast_depth;  // depth of that stack
-  int repeats;     // how often in a row the fast way gave that same stack
+  int repeats;     // how often the fast way gave that same stack
   uint32_t stack_id;
+  uint32_t last_used;
   uint64_t id_epoch;
   uintptr_t ips[kCachedDepth];
   uintptr_t slots[kCachedDepth];  // where each return address is stored on the stack
@@ -36,6 +38,7 @@ uintptr_t g_own_end = 0;
 
 struct ThreadCache {
   CachedFrames* entries;
+  uint32_t clock;  // for least recently used; wrapping only misjudges an eviction
   uintptr_t stack_low, stack_high;  // this thread's stack: the only memory a hit reads
   bool unavailable;
 };
@@ -73,9 +76,22 @@ ThreadCache* thread_cache() {
   return &cache;
 }
 
-CachedFrames& entry_for(ThreadCache& cache, const CallSite& site) {
+// The ways of a call site's set: one site may hold several of them, one chain each.
+CachedFrames* set_for(ThreadCache& cache, const CallSite& site) {
   uint64_t h = (site.return_address ^ (site.frame_end << 7)) * 0x9e3779b97f4a7c15ULL;
-  return cache.entries[h >> 56];  // 256 entries
+  return &cache.entries[(h >> 58) * kWays];  // 64 sets of 4
+}
+
+bool same_site(const CachedFrames& entry, const CallSite& site, int max_depth) {
+  return entry.return_address == site.return_address && entry.frame_end == site.frame_end &&
+         entry.max_depth == max_depth;
+}
+
+CachedFrames& least_recently_used(CachedFrames* set) {
+  CachedFrames* oldest = set;
+  for (int way = 1; way < kWays; ++way)
+    if (set[way].last_used < oldest->last_used) oldest = &set[way];
+  return *oldest;
 }
 
 bool still_current(const CachedFrames& entry) {
@@ -130,41 +146,46 @@ void init_stack_capture() {
 CapturedStack capture_stack(const CallSite& site, uintptr_t* scratch, int max_depth) {
   ThreadCache* cache = site.frame_end && max_depth <= kCachedDepth ? thread_cache() : nullptr;
   if (!cache) return {scratch, unwind_fast(scratch, max_depth), nullptr};
-  CachedFrames& entry = entry_for(*cache, site);
-  bool same_site = entry.return_address == site.return_address && entry.frame_end == site.frame_end &&
-                   entry.max_depth == max_depth;
-  if (same_site && entry.depth >= 0) {
-    if (still_current(entry)) return {entry.ips, entry.depth, &entry};
-    entry.depth = -1;  // the chain changed: back to watching it
-    entry.repeats = 0;
+  CachedFrames* set = set_for(*cache, site);
+  uint32_t now = ++cache->clock;
+  for (int way = 0; way < kWays; ++way) {
+    CachedFrames& entry = set[way];
+    if (entry.depth >= 0 && same_site(entry, site, max_depth) && still_current(entry)) {
+      entry.last_used = now;
+      return {entry.ips, entry.depth, &entry};
+    }
   }
-  if (!same_site) {
+  // Recording the slots needs libunwind's step-by-step cursor, which blocks signals around
+  // each lookup (two system calls per frame): pay it only once a call site has given the
+  // same stack several times. A site that alternates between chains keeps one way for each.
+  int fast_depth = unwind_fast(scratch, max_depth);
+  CachedFrames* watching = nullptr;
+  for (int way = 0; way < kWays && !watching; ++way) {
+    CachedFrames& entry = set[way];
+    if (entry.depth < 0 && same_site(entry, site, max_depth) && entry.fast_depth == fast_depth &&
+        memcmp(scratch, entry.ips, sizeof(uintptr_t) * size_t(fast_depth)) == 0)
+      watching = &entry;
+  }
+  if (!watching) {
+    CachedFrames& entry = least_recently_used(set);
     entry.return_address = site.return_address;
     entry.frame_end = site.frame_end;
     entry.max_depth = max_depth;
     entry.depth = -1;
     entry.repeats = 0;
-  }
-  // Recording the slots needs libunwind's step-by-step cursor, which blocks signals around
-  // each lookup (two system calls per frame): pay it only once a call site has given the
-  // same stack several times in a row.
-  int fast_depth = unwind_fast(scratch, max_depth);
-  bool repeated = fast_depth == entry.fast_depth &&
-                  memcmp(scratch, entry.ips, sizeof(uintptr_t) * size_t(fast_depth)) == 0;
-  entry.repeats = repeated ? entry.repeats + 1 : 0;
-  if (!repeated) {
+    entry.last_used = now;
     memcpy(entry.ips, scratch, sizeof(uintptr_t) * size_t(fast_depth));
     entry.fast_depth = fast_depth;
+    return {scratch, fast_depth, nullptr};
   }
-  if (entry.repeats < kRepeatsBeforeCaching) return {scratch, fast_depth, nullptr};
+  CachedFrames& entry = *watching;
+  entry.last_used = now;
+  if (++entry.repeats < kRepeatsBeforeCaching) return {scratch, fast_depth, nullptr};
   int depth = unwind_with_slots(cache, entry.ips, entry.slots, max_depth);
-  if (depth < 0) {  // not cacheable (a signal frame, another stack): forget the site
+  if (depth < 0) {  // not cacheable (a signal frame, another stack): forget the chain
     entry.return_address = 0;
     return {scratch, fast_depth, nullptr};
   }
-  entry.return_address = site.return_address;
-  entry.frame_end = site.frame_end;
-  entry.max_depth = max_depth;
   entry.depth = depth;
   entry.id_epoch = 0;
   return {entry.ips, depth, &entry};

@@ -1,7 +1,7 @@
 #pragma once
 // Call stacks of the allocating code. Unwinding is the dearest part of capture, and most
-// allocations come again and again from the same call chain: each thread keeps its last
-// stacks per call site, with the stack address where every frame's return address lives.
+// allocations come again and again from the same few call chains: each thread keeps up to
+// four chains per call site, with the stack address where every frame's return address lives.
 // A hit re-reads those slots (one load per frame) instead of unwinding; any difference in
 // the chain changes a slot, and the stack is unwound again with libunwind.
 #include <cstdint>
