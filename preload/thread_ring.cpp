@@ -19,17 +19,12 @@
 namespace leakrank::preload {
 namespace {
 
-std::atomic<SessionHeader*> g_session{nullptr};
-std::atomic<uint32_t> g_epoch{1};  // bumped whenever the session changes, invalidating thread rings
+using detail::g_ring_epoch;
+using detail::g_ring_session;
+using detail::ThreadRing;
+using detail::t_thread_ring;
 pthread_key_t g_exit_key;
 std::atomic<bool> g_exit_key_ready{false};
-
-struct ThreadRing {
-  Ring* ring;
-  uint32_t epoch;
-  bool retired;
-};
-__attribute__((tls_model("initial-exec"))) thread_local ThreadRing t_ring;
 
 void on_thread_exit(void*) {
   retire_thread_ring();
@@ -106,26 +101,26 @@ void lock_shared(Ring* ring) {
   }
 }
 
-void unlock_shared(Ring* ring) { ring->lock.store(0, std::memory_order_release); }
+void unlock_shared_ring(Ring* ring) { ring->lock.store(0, std::memory_order_release); }
 
 }  // namespace
 
 void attach_thread_rings(SessionHeader* session) {
-  g_epoch.fetch_add(1, std::memory_order_acq_rel);
-  g_session.store(session, std::memory_order_release);
+  g_ring_epoch.fetch_add(1, std::memory_order_acq_rel);
+  g_ring_session.store(session, std::memory_order_release);
 }
 
 void forget_thread_ring() {
-  t_ring.ring = nullptr;
-  t_ring.retired = false;
-  t_ring.epoch = 0;
+  t_thread_ring.ring = nullptr;
+  t_thread_ring.retired = false;
+  t_thread_ring.epoch = 0;
 }
 
 void retire_thread_ring() {
-  Ring* ring = t_ring.ring;
-  t_ring.ring = nullptr;
-  t_ring.retired = true;  // later frees from this thread's teardown go to the shared ring
-  if (ring && t_ring.epoch == g_epoch.load(std::memory_order_acquire))
+  Ring* ring = t_thread_ring.ring;
+  t_thread_ring.ring = nullptr;
+  t_thread_ring.retired = true;  // later frees from this thread's teardown go to the shared ring
+  if (ring && t_thread_ring.epoch == g_ring_epoch.load(std::memory_order_acquire))
     ring->state.store(uint32_t(RingState::retired), std::memory_order_release);
 }
 
@@ -138,30 +133,30 @@ void retire_rings_of_process(SessionHeader* session, int32_t pid) {
   }
 }
 
-bool RingWriter::begin(size_t slots) {
-  SessionHeader* session = g_session.load(std::memory_order_acquire);
+bool RingWriter::begin_slowly(size_t slots) {
+  SessionHeader* session = g_ring_session.load(std::memory_order_acquire);
   if (!session) return false;
-  uint32_t epoch = g_epoch.load(std::memory_order_acquire);
-  if (t_ring.epoch != epoch) {
-    t_ring.ring = nullptr;
-    t_ring.epoch = epoch;
-    t_ring.retired = false;
+  uint32_t epoch = g_ring_epoch.load(std::memory_order_acquire);
+  if (t_thread_ring.epoch != epoch) {
+    t_thread_ring.ring = nullptr;
+    t_thread_ring.epoch = epoch;
+    t_thread_ring.retired = false;
   }
-  if (!t_ring.ring && !t_ring.retired) {
-    t_ring.ring = claim_own_ring(session);
-    if (t_ring.ring) {
+  if (!t_thread_ring.ring && !t_thread_ring.retired) {
+    t_thread_ring.ring = claim_own_ring(session);
+    if (t_thread_ring.ring) {
       ensure_exit_key();
       if (g_exit_key_ready.load(std::memory_order_acquire)) pthread_setspecific(g_exit_key, reinterpret_cast<void*>(1));
     }
   }
-  shared_ = t_ring.ring == nullptr;
-  ring_ = shared_ ? session_ring(session, 0) : t_ring.ring;
+  shared_ = t_thread_ring.ring == nullptr;
+  ring_ = shared_ ? session_ring(session, 0) : t_thread_ring.ring;
   if (shared_) lock_shared(ring_);
   for (uint64_t round = 0; !ring_->has_room(slots); ++round) {
     pause_briefly(round);
     if ((round & 1023) == 1023 && !recorder_alive(session)) {
-      g_session.store(nullptr, std::memory_order_release);  // nobody drains: stop recording, keep running
-      if (shared_) unlock_shared(ring_);
+      g_ring_session.store(nullptr, std::memory_order_release);  // nobody drains: stop recording, keep running
+      if (shared_) unlock_shared_ring(ring_);
       return false;
     }
   }
@@ -169,17 +164,6 @@ bool RingWriter::begin(size_t slots) {
   return true;
 }
 
-wire::Event& RingWriter::slot(size_t index) {
-  return ring_->slot(ring_->head.load(std::memory_order_relaxed) + index);
-}
-
-uint64_t RingWriter::sequence(uint32_t stripe) {
-  return session_->order[stripe].next.fetch_add(1, std::memory_order_acq_rel);
-}
-
-void RingWriter::commit(size_t slots) {
-  ring_->publish(slots);
-  if (shared_) unlock_shared(ring_);
-}
+void RingWriter::unlock_shared() { unlock_shared_ring(ring_); }
 
 }  // namespace leakrank::preload

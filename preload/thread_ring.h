@@ -2,6 +2,7 @@
 // Transport, producer side: each thread claims a ring of its own in the session on its
 // first event and gives it back when it exits. Threads that find no free ring, or that
 // allocate after their ring was given back (late TLS teardown), share ring 0 under a spinlock.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -9,19 +10,50 @@
 
 namespace leakrank::preload {
 
-// Writes one message group (headers + payload slots) into the calling thread's ring.
+namespace detail {
+struct ThreadRing {
+  Ring* ring;
+  uint32_t epoch;
+  bool retired;
+};
+// Inline definitions: the fast path reads them directly, without a TLS init check.
+inline __attribute__((tls_model("initial-exec"))) thread_local ThreadRing t_thread_ring;
+inline std::atomic<SessionHeader*> g_ring_session{nullptr};
+inline std::atomic<uint32_t> g_ring_epoch{1};  // bumped whenever the session changes, invalidating thread rings
+}  // namespace detail
+
+// Writes one message group (headers + payload slots) into the calling thread's ring. Every
+// allocation and free passes here, so the usual case (the thread's own ring has room) is
+// inline, and only claiming a ring, sharing one or waiting goes out of line.
 class RingWriter {
  public:
   // Waits until `slots` fit. Returns false when the session is gone (the recorder died):
   // the event is then not recorded and the program goes on.
-  bool begin(size_t slots);
-  wire::Event& slot(size_t index);
+  bool begin(size_t slots) {
+    SessionHeader* session = detail::g_ring_session.load(std::memory_order_acquire);
+    Ring* ring = detail::t_thread_ring.ring;
+    if (session && ring && detail::t_thread_ring.epoch == detail::g_ring_epoch.load(std::memory_order_acquire) &&
+        ring->has_room(slots)) [[likely]] {
+      session_ = session;
+      ring_ = ring;
+      shared_ = false;
+      return true;
+    }
+    return begin_slowly(slots);
+  }
+  wire::Event& slot(size_t index) { return ring_->slot(ring_->head.load(std::memory_order_relaxed) + index); }
   // The message's place in its ordering stripe (transport/ordering.h). Taken after the
   // ring has room, so no thread ever holds a number while it waits for the recorder.
-  uint64_t sequence(uint32_t stripe);
-  void commit(size_t slots);
+  uint64_t sequence(uint32_t stripe) { return session_->order[stripe].next.fetch_add(1, std::memory_order_acq_rel); }
+  void commit(size_t slots) {
+    ring_->publish(slots);
+    if (shared_) [[unlikely]] unlock_shared();
+  }
 
  private:
+  bool begin_slowly(size_t slots);
+  void unlock_shared();
+
   SessionHeader* session_ = nullptr;
   Ring* ring_ = nullptr;
   bool shared_ = false;
