@@ -113,8 +113,7 @@ void ProcessRecorder::on_stack(uint32_t ring, const wire::Event& header, std::sp
     ++stats_.stacks;
   }
   if (header.stack_id) {
-    if (header.stack_id >= dense_id_of_.size()) dense_id_of_.resize(size_t(header.stack_id) * 2 + 1, 0);
-    dense_id_of_[header.stack_id] = it->second;
+    dense_id_of_.set(header.stack_id, it->second);
   } else {
     anonymous_stack_of_ring_[ring] = it->second;
   }

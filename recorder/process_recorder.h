@@ -12,6 +12,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include "recorder/ring_drain.h"
+#include "recorder/sparse_id_map.h"
 #include "recording/recording_writer.h"
 
 namespace leakrank {
@@ -60,13 +61,10 @@ class ProcessRecorder {
   uint64_t now_ = 0;  // recording time given to the messages of the current drain
   bool finished_ = false;
   ProcessStats stats_;
-  uint32_t dense_id(uint32_t target_id) const {
-    return target_id < dense_id_of_.size() ? dense_id_of_[target_id] : 0;
-  }
+  uint32_t dense_id(uint32_t target_id) const { return dense_id_of_.get(target_id); }
 
-  // The target's stack ids are sparse (slots of its table, < 2^22); the file gets dense
-  // ids, each stack defined once. A flat array: this lookup runs for every allocation.
-  std::vector<uint32_t> dense_id_of_;
+  // The file gets dense ids, each stack defined once.
+  SparseIdMap dense_id_of_;
   absl::flat_hash_map<uint64_t, uint32_t> dense_id_of_content_;
   std::vector<uint32_t> anonymous_stack_of_ring_;  // stacks sent without an id (full table)
   std::vector<uint64_t> frames_;
