@@ -13,6 +13,7 @@
 // block never seen allocated keeps its address. A block is flushed when it
 // reaches ~1 MiB of raw records or when the recorder asks (at least every second), so a
 // recording whose writer was killed is readable up to its last whole block.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,6 +22,15 @@ namespace leakrank {
 
 constexpr char kRecordingMagic[8] = {'L', 'R', 'K', 'R', 'E', 'C', '\r', '\n'};
 constexpr uint32_t kRecordingVersion = 2;
+constexpr size_t kFileHeaderBytes = sizeof(kRecordingMagic) + 4;  // magic, format version
+constexpr size_t kBlockHeaderBytes = 8;                           // compressed size, raw size
+
+inline void store_u32le(uint8_t* out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out[i] = uint8_t(v >> (8 * i));
+}
+inline uint32_t load_u32le(const uint8_t* p) {
+  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
 // Limits both sides agree on, so a reader can reject damage without trusting sizes.
 constexpr uint32_t kMaxBlockBytes = 64u << 20;  // raw or compressed size of one block
 constexpr uint32_t kMaxStackDepth = 4096;       // the writer keeps the innermost frames of deeper stacks

@@ -16,18 +16,12 @@
 namespace leakrank {
 namespace {
 
-constexpr size_t kFileHeaderBytes = sizeof(kRecordingMagic) + 4;
-constexpr size_t kBlockHeaderBytes = 8;
 constexpr size_t kMinModuleBytes = 5;  // two empty strings and three one-byte varints
 
 // Thrown while decoding when a block's bytes do not parse; becomes a warning or an error.
 struct DamagedBlock {
   const char* reason;
 };
-
-uint32_t load_u32le(const uint8_t* p) {
-  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
-}
 
 // Every read is checked against the end of the block: the bytes may be damaged or hostile.
 class BlockCursor {

@@ -15,9 +15,9 @@ constexpr size_t kBlockTargetBytes = 1 << 20;
 [[gnu::noinline]] void grow(std::vector<uint8_t>& buffer, size_t size) { buffer.resize(size); }
 
 std::vector<uint8_t> file_header() {
-  std::vector<uint8_t> header(sizeof(kRecordingMagic) + 4);
+  std::vector<uint8_t> header(kFileHeaderBytes);
   std::memcpy(header.data(), kRecordingMagic, sizeof(kRecordingMagic));
-  for (int i = 0; i < 4; ++i) header[sizeof(kRecordingMagic) + size_t(i)] = uint8_t(kRecordingVersion >> (8 * i));
+  store_u32le(header.data() + sizeof(kRecordingMagic), kRecordingVersion);
   return header;
 }
 
