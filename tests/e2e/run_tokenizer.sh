@@ -25,6 +25,19 @@ for threads in 1 4; do
   (($(field rss "$line") >= 1)) || fail "no RSS sample: $line"
 done
 
+# Sampling (run --sample-bytes): the program runs unchanged, a small fraction of the
+# allocations is recorded, and the estimates still rank the intern table first.
+"$TOKENIZER" --docs 20000 >native.out 2>/dev/null || fail "tokenizer failed natively"
+"$LEAKRANK" run --sample-bytes 512KiB -o sampled.lrk -- "$TOKENIZER" --docs 20000 >sampled.out 2>sampled.err ||
+  fail "sampled run failed: $(cat sampled.err)"
+cmp -s native.out sampled.out || fail "stdout changed under sampling"
+line=$(totals sampled.lrk)
+(($(field allocations "$line") < 20000)) || fail "sampling recorded nearly everything: $line"
+"$LEAKRANK" report --format json sampled.lrk >sampled.json || fail "report of a sampled recording failed"
+expect_eq "$(jq -r .estimated sampled.json)" true "a sampled report is marked as estimates"
+first=$(jq -r '.sites[0] | "\(.verdict) \(.function)"' sampled.json)
+[[ "$first" == "growing StringStore::intern"* ]] || fail "sampled: first site is '$first', not a growing StringStore::intern"
+
 # The default name is leakrank.<prog>.<pid>.lrk in the current folder.
 "$LEAKRANK" run -- "$TOKENIZER" --docs 200 >/dev/null 2>&1
 ls leakrank.tokenizer.*.lrk >/dev/null 2>&1 || fail "no default-named recording"
