@@ -1,32 +1,31 @@
 #include "recording/block_table.h"
 
 #include <bit>
-#include <cstring>
-#include <vector>
+#include <utility>
 
 namespace leakrank {
 
-// Doubles the table: the blocks are taken out and placed again.
+// Doubles the table. Homes depend on the capacity, so every block is placed again, from
+// the old region into a new one.
 void BlockTable::grow() {
-  bool first = slots() == nullptr;
-  size_t old_capacity = first ? 0 : capacity();
-  std::vector<Slot> blocks;
-  blocks.reserve(size_);
-  for (size_t i = 0; i < old_capacity; ++i)
-    if (slots()[i].address != 0) blocks.push_back(slots()[i]);
-  Slot zero_block = first ? Slot{} : *zero_slot();
+  size_t old_capacity = slots() ? capacity() : 0;
+  MappedRegion old_region = std::move(region_);
+  const Slot* old_slots = reinterpret_cast<const Slot*>(old_region.data());
   size_t new_capacity = 2 * capacity();
-  if (!first) std::memset(static_cast<void*>(slots()), 0, (old_capacity + 1) * sizeof(Slot));
-  region_.grow_to((new_capacity + 1) * sizeof(Slot));
+  region_ = MappedRegion((new_capacity + 1) * sizeof(Slot));
   mask_ = new_capacity - 1;
   shift_ = 64 - unsigned(std::countr_zero(new_capacity));
   grow_at_ = new_capacity / 5 * 3;
-  *zero_slot() = zero_block;
-  for (const Slot& moved : blocks) {
-    size_t i = home(moved.address);
-    while (slots()[i].address != 0) i = (i + 1) & mask_;
-    slots()[i] = moved;
-  }
+  if (!old_slots) return;
+  *zero_slot() = old_slots[old_capacity];
+  for (size_t i = 0; i < old_capacity; ++i)
+    if (old_slots[i].address != 0) place(old_slots[i]);
+}
+
+void BlockTable::place(const Slot& block) {
+  size_t i = home(block.address);
+  while (slots()[i].address != 0) i = (i + 1) & mask_;
+  slots()[i] = block;
 }
 
 }  // namespace leakrank

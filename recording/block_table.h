@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <utility>
 
-#include "recording/growable_region.h"
+#include "recording/mapped_region.h"
 
 namespace leakrank {
 
@@ -67,8 +67,6 @@ class BlockTable {
     --size_;
   }
 
-  void prefetch(uint64_t address) const { __builtin_prefetch(&slots()[home(address)], 1); }
-
  private:
   static constexpr size_t kInitialCapacity = 1024;
 
@@ -96,11 +94,12 @@ class BlockTable {
 
   size_t capacity() const { return mask_ + 1; }
   void grow();
+  void place(const Slot& block);
 
   // capacity + the slot of address 0
   Slot* slots() const { return reinterpret_cast<Slot*>(region_.data()); }
 
-  GrowableRegion region_;
+  MappedRegion region_;
   size_t mask_ = kInitialCapacity / 2 - 1;  // the first grow() makes it kInitialCapacity
   unsigned shift_ = 64;
   size_t size_ = 0;     // not counting address 0
