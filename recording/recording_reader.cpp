@@ -386,7 +386,6 @@ ReadSummary read_recording(const std::string& path, RecordSink& sink) {
   return summary;
 }
 
-
 struct BlockDecoder::Decoding {
   explicit Decoding(RecordSink& sink) : decoder(sink) {}
   RecordDecoder decoder;

@@ -11,6 +11,7 @@ namespace {
 
 // Big enough to amortize zstd's per-frame cost, small enough that a killed writer loses little.
 constexpr size_t kBlockTargetBytes = 1 << 20;
+constexpr size_t kBlockBufferBytes = kBlockTargetBytes + 64 * 1024;  // slack for the record that crosses the target
 
 [[gnu::noinline]] void grow(std::vector<uint8_t>& buffer, size_t size) { buffer.resize(size); }
 
@@ -25,7 +26,7 @@ std::vector<uint8_t> file_header() {
 
 RecordingWriter::RecordingWriter(const std::string& path, const RecordingMeta& meta, BlockObserver observer)
     : path_(path), file_(path, file_header(), std::move(observer)) {
-  raw_.resize(kBlockTargetBytes + 64 * 1024);
+  raw_.resize(kBlockBufferBytes);
   begin_record(RecordTag::meta);
   put_varint(meta.command.size());
   for (const std::string& arg : meta.command) put_string(arg);
@@ -158,7 +159,7 @@ void RecordingWriter::hand_over_block() {
     throw RecordingError("cannot write recording " + path_ + ": a record exceeds the block size limit");
   }
   file_.write_block(raw_, raw_size);
-  if (raw_.size() < kBlockTargetBytes) raw_.resize(kBlockTargetBytes + 64 * 1024);  // the first swap gives back an empty buffer
+  if (raw_.size() < kBlockBufferBytes) raw_.resize(kBlockBufferBytes);  // the first swap gives back an empty buffer
 }
 
 [[gnu::always_inline]] inline void RecordingWriter::begin_record(RecordTag tag) {

@@ -1,7 +1,6 @@
 #pragma once
 // Persistence, write side: encodes records into the blocks of a recording file.
 #include <cstdint>
-#include <cstdio>
 #include <span>
 #include <stdexcept>
 #include <string>
