@@ -112,11 +112,12 @@ __attribute__((visibility("default"))) void free(void* p) {
 }
 
 __attribute__((visibility("default"))) void* calloc(size_t count, size_t size) {
-  if (__builtin_expect(resolving(), false)) {
+  const RealAllocator* allocator = real_allocator();
+  if (__builtin_expect(!allocator, false)) {
     size_t bytes;
     return __builtin_mul_overflow(count, size, &bytes) ? nullptr : bootstrap::allocate(bytes);
   }
-  return after_alloc(real().calloc(count, size), count * size, HOOK_FRAME());
+  return after_alloc(allocator->calloc(count, size), count * size, HOOK_FRAME());
 }
 
 __attribute__((visibility("default"))) void* realloc(void* old, size_t size) {
@@ -161,8 +162,9 @@ __attribute__((visibility("default"))) void* aligned_alloc(size_t alignment, siz
 }
 
 __attribute__((visibility("default"))) void* memalign(size_t alignment, size_t size) {
-  if (__builtin_expect(resolving(), false)) return bootstrap::allocate(size, alignment);
-  return after_alloc(real().memalign(alignment, size), size, HOOK_FRAME());
+  const RealAllocator* allocator = real_allocator();
+  if (__builtin_expect(!allocator, false)) return bootstrap::allocate(size, alignment);
+  return after_alloc(allocator->memalign(alignment, size), size, HOOK_FRAME());
 }
 
 __attribute__((visibility("default"))) void* valloc(size_t size) {
