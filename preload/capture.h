@@ -18,15 +18,16 @@ void reset_capture_after_fork();                 // the child's new session has 
 
 extern AllocationSampler g_sampler;
 
-// Whether an allocation of this size is to be recorded, and a free of this address: in
-// sampling mode nearly every call is answered here, inline, before any other work.
-inline bool wants_allocation(size_t size) { return !g_sampler.enabled() || g_sampler.should_sample(size); }
-inline bool wants_free(const void* address) { return !g_sampler.enabled() || g_sampler.may_hold(address); }
+// Whether an allocation of this size, or a free of this address, goes unrecorded because
+// sampling passed it by. Asked before the real call: in sampling mode nearly every call is
+// answered here and the hook ends in a tail call, with no frame and no other work.
+inline bool skips_allocation(size_t size) { return g_sampler.enabled() && !g_sampler.should_sample(size); }
+inline bool skips_free(const void* address) { return g_sampler.enabled() && !g_sampler.may_hold(address); }
 
-// Call when wants_allocation() said yes, after the real allocation returned, so another
+// Call when skips_allocation() said no, after the real allocation returned, so another
 // thread's earlier free of the same address takes an earlier sequence number.
 void record_alloc(void* address, size_t size, const CallSite& site);
-// Call when wants_free() said yes, before the real free, for the same reason.
+// Call when skips_free() said no, before the real free, for the same reason.
 void record_free(void* address);
 
 }  // namespace leakrank::preload

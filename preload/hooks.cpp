@@ -61,12 +61,18 @@ bool should_record() {
   return p;
 }
 
-// Inline up to the sampling decision, where most allocations stop in sampling mode; the
-// rest is a tail call, so a hook keeps no more registers than the real call needs.
+// Inline up to the reentrancy check; the rest is a tail call, so a hook keeps no more
+// registers than the real call needs.
 [[gnu::always_inline]] inline void* after_alloc(void* p, size_t size, const void* hook_frame) {
   if (!p || t_in_hook) return p;
-  if (!wants_allocation(size)) return p;
   return record_allocation(p, size, hook_frame);
+}
+
+// Sampling decides before the real call, so an allocation it passes by is a plain tail call.
+template <typename RealCall>
+[[gnu::always_inline]] inline void* allocate(size_t size, const void* hook_frame, RealCall real_call) {
+  if (skips_allocation(size)) return real_call();
+  return after_alloc(real_call(), size, hook_frame);
 }
 
 #define HOOK_FRAME() __builtin_frame_address(0)
@@ -76,10 +82,11 @@ bool should_record() {
   record_free(p);
 }
 
-// Inline up to the decision, out of line after it: see after_alloc.
-[[gnu::always_inline]] inline void before_free(void* p) {
-  if (!p || !should_record() || !wants_free(p)) return;
+// Before the real free: once it returns, another thread may receive this address.
+[[gnu::always_inline]] inline bool before_free(void* p) {
+  if (skips_free(p) || !should_record()) return false;
   record_release(p);
+  return true;
 }
 
 void on_fork_child() {
@@ -102,7 +109,7 @@ extern "C" {
 __attribute__((visibility("default"))) void* malloc(size_t size) {
   const RealAllocator* allocator = real_allocator();
   if (__builtin_expect(!allocator, false)) return bootstrap::allocate(size);
-  return after_alloc(allocator->malloc(size), size, HOOK_FRAME());
+  return allocate(size, HOOK_FRAME(), [&] { return allocator->malloc(size); });
 }
 
 __attribute__((visibility("default"))) void free(void* p) {
@@ -117,7 +124,7 @@ __attribute__((visibility("default"))) void* calloc(size_t count, size_t size) {
     size_t bytes;
     return __builtin_mul_overflow(count, size, &bytes) ? nullptr : bootstrap::allocate(bytes);
   }
-  return after_alloc(allocator->calloc(count, size), count * size, HOOK_FRAME());
+  return allocate(count * size, HOOK_FRAME(), [&] { return allocator->calloc(count, size); });
 }
 
 __attribute__((visibility("default"))) void* realloc(void* old, size_t size) {
@@ -132,13 +139,10 @@ __attribute__((visibility("default"))) void* realloc(void* old, size_t size) {
     return p;
   }
   if (!old) return malloc(size);
-  before_free(old);  // before: once realloc returns, another thread may receive this address
+  bool freed = before_free(old);
   void* p = real().realloc(old, size);
-  if (p) {
-    after_alloc(p, size, HOOK_FRAME());
-  } else if (size != 0) {
-    after_alloc(old, real().malloc_usable_size(old), HOOK_FRAME());  // failed: the old block is still live
-  }
+  if (p) return allocate(size, HOOK_FRAME(), [p] { return p; });
+  if (freed && size != 0) after_alloc(old, real().malloc_usable_size(old), HOOK_FRAME());  // failed: still live
   return p;
 }
 
@@ -152,27 +156,30 @@ __attribute__((visibility("default"))) void* reallocarray(void* old, size_t coun
 }
 
 __attribute__((visibility("default"))) int posix_memalign(void** out, size_t alignment, size_t size) {
-  int result = real().posix_memalign(out, alignment, size);
-  if (result == 0) after_alloc(*out, size, HOOK_FRAME());
+  int result = 0;
+  allocate(size, HOOK_FRAME(), [&]() -> void* {
+    result = real().posix_memalign(out, alignment, size);
+    return result == 0 ? *out : nullptr;
+  });
   return result;
 }
 
 __attribute__((visibility("default"))) void* aligned_alloc(size_t alignment, size_t size) {
-  return after_alloc(real().aligned_alloc(alignment, size), size, HOOK_FRAME());
+  return allocate(size, HOOK_FRAME(), [&] { return real().aligned_alloc(alignment, size); });
 }
 
 __attribute__((visibility("default"))) void* memalign(size_t alignment, size_t size) {
   const RealAllocator* allocator = real_allocator();
   if (__builtin_expect(!allocator, false)) return bootstrap::allocate(size, alignment);
-  return after_alloc(allocator->memalign(alignment, size), size, HOOK_FRAME());
+  return allocate(size, HOOK_FRAME(), [&] { return allocator->memalign(alignment, size); });
 }
 
 __attribute__((visibility("default"))) void* valloc(size_t size) {
-  return after_alloc(real().valloc(size), size, HOOK_FRAME());
+  return allocate(size, HOOK_FRAME(), [&] { return real().valloc(size); });
 }
 
 __attribute__((visibility("default"))) void* pvalloc(size_t size) {
-  return after_alloc(real().pvalloc(size), size, HOOK_FRAME());
+  return allocate(size, HOOK_FRAME(), [&] { return real().pvalloc(size); });
 }
 
 __attribute__((visibility("default"))) size_t malloc_usable_size(void* p) {
