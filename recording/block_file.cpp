@@ -81,7 +81,7 @@ BlockFile::~BlockFile() {
   ZSTD_freeCCtx(as_cctx(zstd_));
 }
 
-void BlockFile::write_block(std::vector<uint8_t>& raw, size_t size) {
+void BlockFile::write_block(ByteBuffer& raw, size_t size) {
   {
     std::unique_lock lock(mutex_);
     wait_idle(lock);
@@ -127,7 +127,7 @@ void BlockFile::run() {
   }
 }
 
-void BlockFile::compress_and_write(const std::vector<uint8_t>& raw, size_t size) {
+void BlockFile::compress_and_write(const ByteBuffer& raw, size_t size) {
   compressed_.resize(kBlockHeaderBytes + ZSTD_compressBound(size));
   size_t frame_size = ZSTD_compress2(as_cctx(zstd_), compressed_.data() + kBlockHeaderBytes,
                                      compressed_.size() - kBlockHeaderBytes, raw.data(), size);

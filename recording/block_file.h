@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "recording/byte_buffer.h"
+
 namespace leakrank {
 
 // Sees every block once it is in the file, uncompressed, on the file's thread; must not throw.
@@ -31,14 +33,14 @@ class BlockFile {
   // Takes the first `size` bytes of `raw` as the next block and leaves an emptied buffer in
   // its place. Waits while the block before is still being written: at most two are in memory.
   // Throws RecordingError when an earlier block could not be written.
-  void write_block(std::vector<uint8_t>& raw, size_t size);
+  void write_block(ByteBuffer& raw, size_t size);
   // Returns once every block handed over is in the file; throws as write_block.
   void wait_written();
   uint64_t bytes() const { return bytes_.load(std::memory_order_acquire); }
 
  private:
   void run();
-  void compress_and_write(const std::vector<uint8_t>& raw, size_t size);
+  void compress_and_write(const ByteBuffer& raw, size_t size);
   void write_all(const void* data, size_t size);
   void wait_idle(std::unique_lock<std::mutex>& lock);
 
@@ -46,13 +48,13 @@ class BlockFile {
   BlockObserver observer_;
   FILE* file_ = nullptr;
   void* zstd_ = nullptr;  // ZSTD_CCtx, used by the thread alone
-  std::vector<uint8_t> compressed_;
+  ByteBuffer compressed_;
   std::atomic<uint64_t> bytes_{0};
 
   std::mutex mutex_;
   std::condition_variable work_;  // a block was handed over, or the file is closing
   std::condition_variable idle_;  // the block handed over is written
-  std::vector<uint8_t> pending_;  // the thread's while has_pending_
+  ByteBuffer pending_;  // the thread's while has_pending_
   size_t pending_size_ = 0;
   bool has_pending_ = false;
   bool closing_ = false;

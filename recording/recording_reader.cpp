@@ -11,6 +11,7 @@
 #include <limits>
 #include <memory>
 
+#include "recording/byte_buffer.h"
 #include "recording/varint.h"
 
 namespace leakrank {
@@ -333,8 +334,8 @@ class RecordingFile {
   std::string path_;
   std::unique_ptr<FILE, CloseFile> file_;
   std::unique_ptr<ZSTD_DCtx, FreeDctx> dctx_{ZSTD_createDCtx()};
-  std::vector<uint8_t> compressed_;
-  std::vector<uint8_t> raw_;
+  ByteBuffer compressed_;
+  ByteBuffer raw_;
 };
 
 std::string reason_of(const Block& block) { return block.status == Block::truncated ? "truncated" : block.reason; }

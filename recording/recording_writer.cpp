@@ -13,7 +13,7 @@ namespace {
 constexpr size_t kBlockTargetBytes = 1 << 20;
 constexpr size_t kBlockBufferBytes = kBlockTargetBytes + 64 * 1024;  // slack for the record that crosses the target
 
-[[gnu::noinline]] void grow(std::vector<uint8_t>& buffer, size_t size) { buffer.resize(size); }
+[[gnu::noinline]] void grow(ByteBuffer& buffer, size_t size) { buffer.resize(size); }
 
 std::vector<uint8_t> file_header() {
   std::vector<uint8_t> header(kFileHeaderBytes);

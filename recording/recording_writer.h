@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "recording/block_file.h"
+#include "recording/byte_buffer.h"
 #include "recording/live_blocks.h"
 #include "recording/record_format.h"
 
@@ -55,7 +56,7 @@ class RecordingWriter {
 
   std::string path_;
   BlockFile file_;
-  std::vector<uint8_t> raw_;  // the pending block: its first raw_size_ bytes
+  ByteBuffer raw_;  // the pending block: its first raw_size_ bytes
   size_t raw_size_ = 0;
   uint64_t last_time_ = 0;
   LiveBlocks live_blocks_;
