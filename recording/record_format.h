@@ -4,13 +4,16 @@
 //   file    := "LRKREC\r\n" (8 bytes) u32le(format_version) block*
 //   block   := u32le(compressed_size) u32le(raw_size) zstd_frame(with checksum)
 //   payload := record*            (delta state restarts at every block)
-//   record  := u8(RecordTag) fields, integers as LEB128 varints, signed ones zigzag-encoded
+//   record  := u8(tag) fields, integers as LEB128 varints, signed ones zigzag-encoded
+//   tag     := RecordTag, plus kSameTime on a timed record whose time equals the one before
 //
 // Time is nanoseconds since the recording started, delta-encoded against the previous record
-// of the block. A free names the allocation it ends by that allocation's size and stack, or
-// by how many alloc records of the same payload back it came, not by its address: addresses
-// cost more bytes than all else together, and no analysis needs them. Only a free of a
-// block never seen allocated keeps its address. A block is flushed when it
+// of the block; the recorder stamps a whole drained batch at once, so nearly every delta is
+// zero and is left out. A free names the allocation it ends by that allocation's size and
+// stack, or by how many alloc records of the same payload back it came (in the tag itself
+// for the 16 latest), not by its address: addresses cost more bytes than all else together,
+// and no analysis needs them. Only a free of a block never seen allocated keeps its address.
+// Version 3 added kSameTime and free_young; a v2 file is read as it is. A block is flushed when it
 // reaches ~1 MiB of raw records or when the recorder asks (at least every second), so a
 // recording whose writer was killed is readable up to its last whole block.
 #include <cstddef>
@@ -21,7 +24,8 @@
 namespace leakrank {
 
 constexpr char kRecordingMagic[8] = {'L', 'R', 'K', 'R', 'E', 'C', '\r', '\n'};
-constexpr uint32_t kRecordingVersion = 2;
+constexpr uint32_t kRecordingVersion = 3;
+constexpr uint32_t kOldestReadableVersion = 2;  // v3 only added encodings
 constexpr size_t kFileHeaderBytes = sizeof(kRecordingMagic) + 4;  // magic, format version
 constexpr size_t kBlockHeaderBytes = 8;                           // compressed size, raw size
 
@@ -49,7 +53,15 @@ enum class RecordTag : uint8_t {
   free_recent = 10,     // varint dt, varint age: frees what the age-th latest alloc record of this
                         // payload allocated (1: the latest), age <= kRecentAllocations
   free_unmatched = 11,  // varint dt, varint address: a free of a block never seen allocated
+  free_young = 16,      // 16..31, varint dt: free_recent of age (tag - 15), the age in the tag
 };
+
+constexpr uint8_t kSameTime = 0x80;      // tag flag: no dt field, the time of the record before
+constexpr uint64_t kYoungFreeAges = 16;  // ages that free_young tags carry
+inline uint8_t young_free_tag(uint64_t age) { return uint8_t(uint64_t(RecordTag::free_young) + age - 1); }
+inline bool is_young_free(uint8_t tag) {
+  return tag >= uint8_t(RecordTag::free_young) && tag < uint8_t(RecordTag::free_young) + kYoungFreeAges;
+}
 
 struct ModuleInfo {       // strings: varint length + bytes
   std::string path;

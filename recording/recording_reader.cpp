@@ -121,18 +121,21 @@ class RecordDecoder {
   static constexpr size_t kHeapRunRecords = 1024;
 
   void decode_record(BlockCursor& c) {
-    auto tag = RecordTag(c.byte());
+    uint8_t byte = c.byte();
+    bool same_time = byte & kSameTime;
+    uint8_t tag = byte & ~kSameTime;
     // Allocations and frees are nearly all records: they skip the switch's indirect jump.
-    bool heap_record = tag == RecordTag::alloc || tag == RecordTag::free || tag == RecordTag::free_recent;
-    if (heap_record && records_ != 0) [[likely]] return decode_heap_record(tag, c);
-    if ((records_ == 0) != (tag == RecordTag::meta)) throw DamagedBlock{"meta record missing or misplaced"};
+    if (is_heap_record(tag) && records_ != 0) [[likely]] return decode_heap_record(tag, same_time, c);
+    if ((records_ == 0) != (byte == uint8_t(RecordTag::meta))) throw DamagedBlock{"meta record missing or misplaced"};
     flush_heap_run();  // what came before goes first
-    switch (tag) {
+    if (same_time && !is_timed(RecordTag(tag))) throw DamagedBlock{"unknown record"};
+    switch (RecordTag(tag)) {
       case RecordTag::alloc:
       case RecordTag::free:
-      case RecordTag::free_recent: break;  // handled above
+      case RecordTag::free_recent:
+      case RecordTag::free_young: break;  // handled above
       case RecordTag::free_unmatched: {
-        uint64_t time = next_time(c);
+        uint64_t time = next_time(same_time, c);
         sink_.on_unmatched_free(time, c.varint());
         last_was_alloc_ = false;
         return;
@@ -141,23 +144,23 @@ class RecordDecoder {
       case RecordTag::module_map: return decode_module_map(c);
       case RecordTag::meta: return sink_.on_meta(decode_meta(c));
       case RecordTag::rss: {
-        uint64_t time = next_time(c);
+        uint64_t time = next_time(same_time, c);
         sink_.on_rss(time, c.varint());
         return;
       }
       case RecordTag::snapshot: {
-        uint64_t time = next_time(c);
+        uint64_t time = next_time(same_time, c);
         sink_.on_snapshot(time, c.string());
         return;
       }
       case RecordTag::child: {
-        uint64_t time = next_time(c);
+        uint64_t time = next_time(same_time, c);
         int32_t pid = c.pid();
         sink_.on_child(time, pid, c.string());
         return;
       }
       case RecordTag::end: {
-        uint64_t time = next_time(c);
+        uint64_t time = next_time(same_time, c);
         sink_.on_end(time, c.i32());
         saw_end_ = true;
         return;
@@ -166,11 +169,24 @@ class RecordDecoder {
     throw DamagedBlock{"unknown record"};
   }
 
-  void decode_heap_record(RecordTag tag, BlockCursor& c) {
+  static bool is_heap_record(uint8_t tag) {
+    return tag == uint8_t(RecordTag::alloc) || tag == uint8_t(RecordTag::free) ||
+           tag == uint8_t(RecordTag::free_recent) || is_young_free(tag);
+  }
+  static bool is_timed(RecordTag tag) {
+    return tag != RecordTag::meta && tag != RecordTag::module_map && tag != RecordTag::stack;
+  }
+
+  void decode_heap_record(uint8_t tag, bool same_time, BlockCursor& c) {
     HeapRecord record{};  // whole before it joins the run: a damaged field throws first
-    record.time_ns = next_time(c);
-    if (tag == RecordTag::free_recent) {
-      uint64_t age = c.varint();
+    record.time_ns = next_time(same_time, c);
+    bool alloc = tag == uint8_t(RecordTag::alloc);
+    if (alloc || tag == uint8_t(RecordTag::free)) {
+      record.size = c.varint();
+      record.stack_id = c.u32();
+      record.event = alloc ? HeapEvent::alloc : HeapEvent::free;
+    } else {
+      uint64_t age = is_young_free(tag) ? uint64_t(tag) - uint8_t(RecordTag::free_young) + 1 : c.varint();
       if (age == 0 || age > std::min<uint64_t>(allocations_, kRecentAllocations)) {
         throw DamagedBlock{"free of an allocation not in the block"};
       }
@@ -178,13 +194,9 @@ class RecordDecoder {
       record.size = allocation.size;
       record.stack_id = allocation.stack_id;
       record.event = age == 1 && last_was_alloc_ ? HeapEvent::temporary_free : HeapEvent::free;
-    } else {
-      record.size = c.varint();
-      record.stack_id = c.u32();
-      record.event = tag == RecordTag::alloc ? HeapEvent::alloc : HeapEvent::free;
     }
-    last_was_alloc_ = tag == RecordTag::alloc;
-    if (last_was_alloc_) recent_[allocations_++ % kRecentAllocations] = {record.size, record.stack_id};
+    last_was_alloc_ = alloc;
+    if (alloc) recent_[allocations_++ % kRecentAllocations] = {record.size, record.stack_id};
     heap_run_.push_back(record);
     if (heap_run_.size() == kHeapRunRecords) flush_heap_run();
   }
@@ -196,8 +208,8 @@ class RecordDecoder {
   }
 
   // Wrapping sums mirror the writer's wrapping differences.
-  uint64_t next_time(BlockCursor& c) {
-    last_time_ += c.varint();
+  uint64_t next_time(bool same_time, BlockCursor& c) {
+    if (!same_time) last_time_ += c.varint();
     last_time_seen_ = last_time_;
     return last_time_;
   }
@@ -295,9 +307,10 @@ class RecordingFile {
     }
     if (got < sizeof(header)) throw RecordingError(path_ + " is truncated in its header");
     uint32_t version = load_u32le(header + sizeof(kRecordingMagic));
-    if (version != kRecordingVersion) {
+    if (version < kOldestReadableVersion || version > kRecordingVersion) {
       throw RecordingError(path_ + " was written by recording format v" + std::to_string(version) +
-                           "; this leakrank reads v" + std::to_string(kRecordingVersion));
+                           "; this leakrank reads v" + std::to_string(kOldestReadableVersion) + " to v" +
+                           std::to_string(kRecordingVersion));
     }
   }
 

@@ -82,8 +82,7 @@ void RecordingWriter::alloc(uint64_t time_ns, uint64_t address, uint64_t size, u
     live_blocks_.clear_ended_unseen();
   }
   maybe_flush();  // before, not after: a payload that ends with an allocation would hide its temporary free
-  begin_record(RecordTag::alloc);
-  put_time(time_ns);
+  begin_timed_record(RecordTag::alloc, time_ns);
   put_varint(size);
   put_varint(stack_id);
   ++allocations_;
@@ -91,24 +90,23 @@ void RecordingWriter::alloc(uint64_t time_ns, uint64_t address, uint64_t size, u
 
 void RecordingWriter::free(uint64_t time_ns, uint64_t address) {
   if (std::optional<LiveBlocks::Block> block = live_blocks_.remove(address)) return put_free(time_ns, *block);
-  begin_record(RecordTag::free_unmatched);
-  put_time(time_ns);
+  begin_timed_record(RecordTag::free_unmatched, time_ns);
   put_varint(address);
   maybe_flush();
 }
 
-// Most blocks die young: the reader still holds their allocation, and an age of one byte
-// names it. The rest repeat their size and stack.
+// Most blocks die young: the reader still holds their allocation, and its age names it, in
+// the tag alone for the youngest. The rest repeat their size and stack.
 void RecordingWriter::put_free(uint64_t time_ns, const LiveBlocks::Block& block) {
   bool in_payload = block.ordinal != LiveBlocks::kOrdinalUnknown && block.ordinal >= block_first_allocation_;
   uint64_t age = allocations_ - block.ordinal;
-  if (in_payload && age <= kRecentAllocations) {
-    begin_record(RecordTag::free_recent);
-    put_time(time_ns);
+  if (in_payload && age <= kYoungFreeAges) {
+    begin_timed_record(young_free_tag(age), time_ns);
+  } else if (in_payload && age <= kRecentAllocations) {
+    begin_timed_record(RecordTag::free_recent, time_ns);
     put_varint(age);
   } else {
-    begin_record(RecordTag::free);
-    put_time(time_ns);
+    begin_timed_record(RecordTag::free, time_ns);
     put_varint(block.size);
     put_varint(block.stack_id);
   }
@@ -116,30 +114,26 @@ void RecordingWriter::put_free(uint64_t time_ns, const LiveBlocks::Block& block)
 }
 
 void RecordingWriter::rss(uint64_t time_ns, uint64_t bytes) {
-  begin_record(RecordTag::rss);
-  put_time(time_ns);
+  begin_timed_record(RecordTag::rss, time_ns);
   put_varint(bytes);
   maybe_flush();
 }
 
 void RecordingWriter::snapshot(uint64_t time_ns, std::string_view name) {
-  begin_record(RecordTag::snapshot);
-  put_time(time_ns);
+  begin_timed_record(RecordTag::snapshot, time_ns);
   put_string(name);
   maybe_flush();
 }
 
 void RecordingWriter::child(uint64_t time_ns, int32_t pid, std::string_view recording_path) {
-  begin_record(RecordTag::child);
-  put_time(time_ns);
+  begin_timed_record(RecordTag::child, time_ns);
   put_varint(uint32_t(pid));
   put_string(recording_path);
   maybe_flush();
 }
 
 void RecordingWriter::end(uint64_t time_ns, int32_t wait_status) {
-  begin_record(RecordTag::end);
-  put_time(time_ns);
+  begin_timed_record(RecordTag::end, time_ns);
   put_zigzag(wait_status);
   maybe_flush();
 }
@@ -162,16 +156,23 @@ void RecordingWriter::hand_over_block() {
   if (raw_.size() < kBlockBufferBytes) raw_.resize(kBlockBufferBytes);  // the first swap gives back an empty buffer
 }
 
-[[gnu::always_inline]] inline void RecordingWriter::begin_record(RecordTag tag) {
-  make_room(1);
-  raw_[raw_size_++] = uint8_t(tag);
-  ++records_;
-}
+[[gnu::always_inline]] inline void RecordingWriter::begin_record(RecordTag tag) { put_tag(uint8_t(tag)); }
 
 // Wrapping differences: any sequence round-trips, even one that steps backwards.
-[[gnu::always_inline]] inline void RecordingWriter::put_time(uint64_t time_ns) {
+[[gnu::always_inline]] inline void RecordingWriter::begin_timed_record(RecordTag tag, uint64_t time_ns) {
+  begin_timed_record(uint8_t(tag), time_ns);
+}
+[[gnu::always_inline]] inline void RecordingWriter::begin_timed_record(uint8_t tag, uint64_t time_ns) {
+  if (time_ns == last_time_) return put_tag(tag | kSameTime);
+  put_tag(tag);
   put_varint(time_ns - last_time_);
   last_time_ = time_ns;
+}
+
+[[gnu::always_inline]] inline void RecordingWriter::put_tag(uint8_t tag) {
+  make_room(1);
+  raw_[raw_size_++] = tag;
+  ++records_;
 }
 
 [[gnu::always_inline]] inline void RecordingWriter::put_varint(uint64_t v) {

@@ -45,7 +45,9 @@ class RecordingWriter {
 
  private:
   void begin_record(RecordTag tag);
-  void put_time(uint64_t time_ns);
+  void begin_timed_record(RecordTag tag, uint64_t time_ns);
+  void begin_timed_record(uint8_t tag, uint64_t time_ns);  // a RecordTag or a free_young tag
+  void put_tag(uint8_t tag);
   void put_free(uint64_t time_ns, const LiveBlocks::Block& block);
   void put_varint(uint64_t v);
   void put_zigzag(int64_t v);
