@@ -202,6 +202,11 @@ static int mode_allocator_api(void) {
   if (calloc(SIZE_MAX / 2, 4) != NULL || errno != ENOMEM) return 2;  // overflow must still fail
   errno = 0;
   if (reallocarray(NULL, SIZE_MAX / 2, 4) != NULL || errno != ENOMEM) return 3;
+  void* kept = malloc(64);  // a realloc that fails leaves its block live and unchanged
+  memset(kept, 7, 64);
+  errno = 0;
+  if (realloc(kept, SIZE_MAX / 2) != NULL || errno != ENOMEM || ((unsigned char*)kept)[63] != 7) return 6;
+  free(kept);
   void* volatile zero = malloc(0);
   if (!zero) return 5;
   free(zero);
