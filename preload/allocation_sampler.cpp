@@ -40,7 +40,9 @@ bool AllocationSampler::init(uint64_t mean_bytes_per_sample) {
   return slots_.allocate(kCapacity);
 }
 
-// The countdown went past zero: draw the gaps to the next sample point.
+// The countdown went past zero: a sample point fell inside this allocation. The gaps are
+// memoryless, so the distance from its end to the next point is one fresh gap, however many
+// points it held: one draw, not a loop over them (a failed malloc(SIZE_MAX / 2) holds 2^44).
 bool AllocationSampler::reached_sample_point() {
   ThreadSampling& t = t_sampling;
   int64_t& left = t_bytes_until_sample;
@@ -50,7 +52,7 @@ bool AllocationSampler::reached_sample_point() {
     left += exponential_gap(t, mean_);
     if (left > 0) return false;
   }
-  while (left <= 0) left += exponential_gap(t, mean_);
+  left = exponential_gap(t, mean_);
   return true;
 }
 

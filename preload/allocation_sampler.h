@@ -27,7 +27,7 @@ class AllocationSampler {
   // True when this allocation is sampled; the caller then calls remember() and records
   // it if that succeeds (a full neighbourhood leaves it unsampled, so its free is skipped too).
   bool should_sample(size_t size) {
-    t_bytes_until_sample -= int64_t(size);
+    t_bytes_until_sample = int64_t(uint64_t(t_bytes_until_sample) - size);  // wraps, where -= could overflow
     return t_bytes_until_sample <= 0 && reached_sample_point();
   }
   bool remember(void* address);

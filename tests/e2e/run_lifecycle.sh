@@ -32,6 +32,12 @@ check_mode 0 threads
 check_exact_totals threads 16
 check_mode 0 signals
 check_mode 0 allocator-api   # also checks calloc/reallocarray overflow still fail with ENOMEM
+# Sampling asks before the real call, so it sees the size of a malloc that then fails.
+status=0
+timeout 60 "$LEAKRANK" run --sample-bytes 4KiB -o sampled.lrk -- "$LIFECYCLE" allocator-api >sampled.out 2>/dev/null ||
+  status=$?
+expect_eq "$status" 0 "exit code of allocator-api under sampling"
+cmp -s native.out sampled.out || fail "stdout changed under sampling, mode allocator-api"
 check_mode 6 exit-from-thread
 check_mode 7 _exit
 check_mode 134 abort

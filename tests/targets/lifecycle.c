@@ -202,6 +202,9 @@ static int mode_allocator_api(void) {
   if (calloc(SIZE_MAX / 2, 4) != NULL || errno != ENOMEM) return 2;  // overflow must still fail
   errno = 0;
   if (reallocarray(NULL, SIZE_MAX / 2, 4) != NULL || errno != ENOMEM) return 3;
+  volatile size_t huge = SIZE_MAX / 2;  // fails: sampling must not walk the sample points it spans
+  errno = 0;
+  if (malloc(huge) != NULL || errno != ENOMEM) return 7;
   void* kept = malloc(64);  // a realloc that fails leaves its block live and unchanged
   memset(kept, 7, 64);
   errno = 0;
