@@ -215,7 +215,8 @@ void deliver(const Batch& batch, RecordSink& sink) {
     switch (r.tag) {
       case RecordTag::alloc:
       case RecordTag::free:
-      case RecordTag::free_recent: sink.on_heap_records(batch.heap_run(r)); break;
+      case RecordTag::free_recent:
+      case RecordTag::free_young: sink.on_heap_records(batch.heap_run(r)); break;
       case RecordTag::free_unmatched: sink.on_unmatched_free(r.time_ns, r.value); break;
       case RecordTag::stack: sink.on_stack(r.small, batch.frames_of(r)); break;
       case RecordTag::module_map: sink.on_module_map(r.small, batch.module_maps[r.value]); break;

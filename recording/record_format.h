@@ -59,6 +59,7 @@ enum class RecordTag : uint8_t {
 constexpr uint8_t kSameTime = 0x80;      // tag flag: no dt field, the time of the record before
 constexpr uint64_t kYoungFreeAges = 16;  // ages that free_young tags carry
 inline uint8_t young_free_tag(uint64_t age) { return uint8_t(uint64_t(RecordTag::free_young) + age - 1); }
+inline uint64_t young_free_age(uint8_t tag) { return uint64_t(tag) - uint64_t(RecordTag::free_young) + 1; }
 inline bool is_young_free(uint8_t tag) {
   return tag >= uint8_t(RecordTag::free_young) && tag < uint8_t(RecordTag::free_young) + kYoungFreeAges;
 }

@@ -186,7 +186,7 @@ class RecordDecoder {
       record.stack_id = c.u32();
       record.event = alloc ? HeapEvent::alloc : HeapEvent::free;
     } else {
-      uint64_t age = is_young_free(tag) ? uint64_t(tag) - uint8_t(RecordTag::free_young) + 1 : c.varint();
+      uint64_t age = is_young_free(tag) ? young_free_age(tag) : c.varint();
       if (age == 0 || age > std::min<uint64_t>(allocations_, kRecentAllocations)) {
         throw DamagedBlock{"free of an allocation not in the block"};
       }
