@@ -101,8 +101,6 @@ void lock_shared(Ring* ring) {
   }
 }
 
-void unlock_shared_ring(Ring* ring) { ring->lock.store(0, std::memory_order_release); }
-
 }  // namespace
 
 void attach_thread_rings(SessionHeader* session) {
@@ -156,7 +154,7 @@ bool RingWriter::begin_slowly(size_t slots) {
     pause_briefly(round);
     if ((round & 1023) == 1023 && !recorder_alive(session)) {
       g_ring_session.store(nullptr, std::memory_order_release);  // nobody drains: stop recording, keep running
-      if (shared_) unlock_shared_ring(ring_);
+      if (shared_) unlock_shared();
       return false;
     }
   }
@@ -164,6 +162,6 @@ bool RingWriter::begin_slowly(size_t slots) {
   return true;
 }
 
-void RingWriter::unlock_shared() { unlock_shared_ring(ring_); }
+void RingWriter::unlock_shared() { ring_->lock.store(0, std::memory_order_release); }
 
 }  // namespace leakrank::preload
