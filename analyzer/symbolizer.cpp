@@ -426,11 +426,11 @@ struct Symbolizer::Impl {
     callbacks.find_elf = dwfl_build_id_find_elf;
     callbacks.find_debuginfo = dwfl_standard_find_debuginfo;
     callbacks.debuginfo_path = &debuginfo_path_pointer;
-    // The file's own symbol table, not even a search for a debug file: a miss there would
-    // load the debuginfod client (libcurl and its TLS stack) only to find nothing.
+    // Symbols from the debug file found by build-id (its .symtab names static functions the
+    // stripped library hides), and no wider search: the standard one ends by loading the
+    // debuginfod client (libcurl and its TLS stack) only to find nothing.
     symbols_only_callbacks = callbacks;
-    symbols_only_callbacks.find_debuginfo = [](Dwfl_Module*, void**, const char*, Dwarf_Addr, const char*,
-                                               const char*, GElf_Word, char**) { return -1; };
+    symbols_only_callbacks.find_debuginfo = dwfl_build_id_find_debuginfo;
   }
 
   MappedModule* module_containing(uint64_t address) {

@@ -23,8 +23,9 @@ struct Frame {
 struct SymbolizerOptions {
   std::vector<std::string> debug_dirs;  // --debug-dir, searched before the default paths
   // false: frames in runtime modules (libc, libstdc++, ...) are named from ELF symbols alone,
-  // without file:line. Their debug information (libc's is compressed) is the slow part of
-  // symbolizing, and a view that shows only sites never names a site after such a frame.
+  // without file:line or inlined frames. Their debug information (libc's is compressed, and
+  // libdw inflates all of it on opening) is most of the time a small recording's analysis
+  // takes, and no site is named after such a frame unless --keep-frames is given.
   bool runtime_debug_info = true;
 };
 

@@ -42,6 +42,7 @@ Side analyze_argument(const std::string& argument, GroupBy group_by) {
   const RecordingRef ref = parse_recording_ref(argument);
   AnalysisOptions options;
   options.group_by = group_by;
+  options.symbolizer.runtime_debug_info = false;  // a diff shows sites, never stacks
   options.until_s = ref.instant.time_s;
   options.until_snapshot = ref.instant.snapshot;
   const bool at_instant = ref.instant.time_s || ref.instant.snapshot;

@@ -40,6 +40,7 @@ AnalysisOptions analysis_options(const ReportArguments& args, const RecordingIns
   options.group_by = args.group_by;
   options.keep_frames = args.keep_frames;
   options.symbolizer.debug_dirs = args.debug_dirs;
+  options.symbolizer.runtime_debug_info = args.keep_frames;  // else runtime frames are only counted
   if (!args.since.empty()) options.since_s = parse_duration_s(args.since);
   options.until_s = args.until.empty() ? instant.time_s : parse_duration_s(args.until);
   if (args.until.empty()) options.until_snapshot = instant.snapshot;
@@ -84,7 +85,8 @@ void register_report(CLI::App& app, int& exit_code) {
   report->add_option("--since", args->since, "Measure growth from this time on (e.g. 30s, 2m)");
   report->add_option("--until", args->until, "Report the state at this time (e.g. 90s)");
   report->add_flag("--keep-frames", args->keep_frames,
-                   "Let allocator, libc and libstdc++ frames name a site instead of skipping them");
+                   "Let allocator, libc and libstdc++ frames name a site instead of skipping them, "
+                   "and give them file:line when their debug info is installed");
   report->add_option("--debug-dir", args->debug_dirs, "Folder with separate debug info (repeatable)");
   report->callback([args, &exit_code] { exit_code = report_verb(*args); });
 }
