@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <optional>
 #include <utility>
@@ -128,26 +129,32 @@ std::vector<AddressRange> ranges_of(Dwarf_Die* die) {
   return ranges;
 }
 
-// Every function and inlined call of one compile unit with its address ranges, read once:
-// dwarf_getscopes would walk the whole unit again for every address.
+// Every function of one compile unit with its address ranges, read once: dwarf_getscopes
+// would walk the whole unit again for every address. A function's body (its inlined calls)
+// is read when an address first falls in it: template-heavy units hold tens of thousands of
+// inlined calls, and a recording's stacks pass through few of them.
 class CompileUnitScopes {
  public:
-  explicit CompileUnitScopes(Dwarf_Die cu) : cu_(cu) {
-    std::string prefix;
-    index_children(&cu_, kNoScope, prefix);
-    std::sort(entries_.begin(), entries_.end(),
-              [](const Entry& a, const Entry& b) { return a.range.low < b.range.low; });
+  explicit CompileUnitScopes(Dwarf_Die cu) : cu_(cu), cu_ranges_(ranges_of(&cu_)) {
+    prefixes_.emplace_back();
+    index_children(&cu_, kNoScope, 0);
+    sort_entries();
   }
 
   Dwarf_Die* cu() { return &cu_; }
 
   // The scopes holding address, innermost first: inlined calls, then the function.
+  // The pointers stay valid as long as this object.
   std::vector<Dwarf_Die*> chain(Dwarf_Addr address) {
     std::vector<Dwarf_Die*> dies;
-    auto after = std::upper_bound(entries_.begin(), entries_.end(), address,
-                                  [](Dwarf_Addr a, const Entry& e) { return a < e.range.low; });
-    if (after == entries_.begin() || address >= std::prev(after)->range.high) return dies;
-    for (uint32_t index = std::prev(after)->scope; index != kNoScope; index = inlined_call_at(index, address))
+    uint32_t function = function_at(address);
+    // A function nested in another (a lambda's operator() sits in its enclosing function)
+    // is known only once the body around it has been read. Addresses outside the unit's
+    // code (libdw hands _start to some unit) have nothing to find there.
+    if (function == kNoScope && holds(address) && read_all_bodies()) function = function_at(address);
+    if (function == kNoScope) return dies;
+    read_body(function);
+    for (uint32_t index = function; index != kNoScope; index = inlined_call_at(index, address))
       dies.push_back(&scopes_[index].die);
     std::reverse(dies.begin(), dies.end());
     return dies;
@@ -155,12 +162,13 @@ class CompileUnitScopes {
 
   // Namespaces and classes are taken from where the function is declared: DW_AT_name alone
   // is unqualified.
-  std::string qualified_name(Dwarf_Die* die) const {
+  std::string qualified_name(Dwarf_Die* die) {
     Dwarf_Die declaration = named_declaration(*die);
     const char* name = dwarf_diename(&declaration);
     if (name == nullptr) return {};
-    auto prefix = prefix_of_.find(dwarf_dieoffset(&declaration));
-    return prefix == prefix_of_.end() ? name : prefix->second + name;
+    std::optional<uint32_t> prefix = prefix_of(dwarf_dieoffset(&declaration));
+    if (!prefix && read_all_bodies()) prefix = prefix_of(dwarf_dieoffset(&declaration));
+    return prefix ? prefixes_[*prefix] + name : name;
   }
 
  private:
@@ -170,11 +178,29 @@ class CompileUnitScopes {
     Dwarf_Die die;
     std::vector<AddressRange> ranges;
     std::vector<uint32_t> inlined_calls;
+    bool body_read = false;  // an inlined call's body is read with the function around it
   };
   struct Entry {  // one range of an out-of-line function
     AddressRange range;
     uint32_t scope;
   };
+
+  uint32_t function_at(Dwarf_Addr address) const {
+    auto after = std::upper_bound(entries_.begin(), entries_.end(), address,
+                                  [](Dwarf_Addr a, const Entry& e) { return a < e.range.low; });
+    if (after == entries_.begin() || address >= std::prev(after)->range.high) return kNoScope;
+    return std::prev(after)->scope;
+  }
+
+  bool holds(Dwarf_Addr address) const {
+    return std::any_of(cu_ranges_.begin(), cu_ranges_.end(),
+                       [&](const AddressRange& range) { return range.low <= address && address < range.high; });
+  }
+
+  std::optional<uint32_t> prefix_of(Dwarf_Off declaration) const {
+    auto found = prefix_of_.find(declaration);
+    return found == prefix_of_.end() ? std::nullopt : std::optional(found->second);
+  }
 
   uint32_t inlined_call_at(uint32_t index, Dwarf_Addr address) const {
     for (uint32_t call : scopes_[index].inlined_calls)
@@ -183,7 +209,28 @@ class CompileUnitScopes {
     return kNoScope;
   }
 
-  void index_children(Dwarf_Die* parent, uint32_t enclosing, std::string& prefix) {
+  void read_body(uint32_t function) {
+    if (scopes_[function].body_read) return;
+    scopes_[function].body_read = true;
+    size_t known_entries = entries_.size();
+    index_children(&scopes_[function].die, function, *prefix_of(dwarf_dieoffset(&scopes_[function].die)));
+    if (entries_.size() != known_entries) sort_entries();
+  }
+
+  // False when every body had been read already, so nothing more can be found.
+  bool read_all_bodies() {
+    if (all_bodies_read_) return false;
+    all_bodies_read_ = true;
+    for (uint32_t index = 0; index < scopes_.size(); ++index) read_body(index);  // grows as it goes
+    return true;
+  }
+
+  void sort_entries() {
+    std::sort(entries_.begin(), entries_.end(),
+              [](const Entry& a, const Entry& b) { return a.range.low < b.range.low; });
+  }
+
+  void index_children(Dwarf_Die* parent, uint32_t enclosing, uint32_t prefix) {
     Dwarf_Die child;
     if (dwarf_child(parent, &child) != 0) return;
     do {
@@ -191,18 +238,16 @@ class CompileUnitScopes {
     } while (dwarf_siblingof(&child, &child) == 0);
   }
 
-  void index_die(Dwarf_Die* die, uint32_t enclosing, std::string& prefix) {
+  void index_die(Dwarf_Die* die, uint32_t enclosing, uint32_t prefix) {
     switch (dwarf_tag(die)) {
       case DW_TAG_subprogram:
       case DW_TAG_entry_point:
         prefix_of_.emplace(dwarf_dieoffset(die), prefix);
-        if (uint32_t index = add_scope(die); index != kNoScope) {
+        if (uint32_t index = add_scope(die, false); index != kNoScope)
           for (const AddressRange& range : scopes_[index].ranges) entries_.push_back({range, index});
-          index_children(die, index, prefix);
-        }
         break;
       case DW_TAG_inlined_subroutine:
-        if (uint32_t index = add_scope(die); index != kNoScope && enclosing != kNoScope) {
+        if (uint32_t index = add_scope(die, true); index != kNoScope && enclosing != kNoScope) {
           scopes_[enclosing].inlined_calls.push_back(index);
           index_children(die, index, prefix);
         }
@@ -223,26 +268,29 @@ class CompileUnitScopes {
     }
   }
 
-  void index_nested_names(Dwarf_Die* die, uint32_t enclosing, std::string& prefix) {
+  // Each namespace or class adds one prefix, shared by everything declared in it.
+  void index_nested_names(Dwarf_Die* die, uint32_t enclosing, uint32_t prefix) {
     const char* name = dwarf_diename(die);
-    size_t previous_size = prefix.size();
-    prefix += name ? name : dwarf_tag(die) == DW_TAG_namespace ? "(anonymous namespace)" : "{anonymous}";
-    prefix += "::";
-    index_children(die, enclosing, prefix);
-    prefix.resize(previous_size);
+    prefixes_.push_back(fmt::format(
+        "{}{}::", prefixes_[prefix],
+        name ? name : dwarf_tag(die) == DW_TAG_namespace ? "(anonymous namespace)" : "{anonymous}"));
+    index_children(die, enclosing, static_cast<uint32_t>(prefixes_.size() - 1));
   }
 
-  uint32_t add_scope(Dwarf_Die* die) {
+  uint32_t add_scope(Dwarf_Die* die, bool body_read) {
     std::vector<AddressRange> ranges = ranges_of(die);
     if (ranges.empty()) return kNoScope;
-    scopes_.push_back({*die, std::move(ranges), {}});
+    scopes_.push_back({*die, std::move(ranges), {}, body_read});
     return static_cast<uint32_t>(scopes_.size() - 1);
   }
 
   Dwarf_Die cu_;
-  std::vector<Scope> scopes_;
+  std::vector<AddressRange> cu_ranges_;
+  std::deque<Scope> scopes_;  // a deque: chain() hands out pointers while bodies are still read
   std::vector<Entry> entries_;  // sorted by range.low
-  absl::flat_hash_map<Dwarf_Off, std::string> prefix_of_;
+  std::vector<std::string> prefixes_;                // "ns::Class::"; the first is ""
+  absl::flat_hash_map<Dwarf_Off, uint32_t> prefix_of_;  // declaration -> index in prefixes_
+  bool all_bodies_read_ = false;
 };
 
 // ---- ELF symbols ----

@@ -48,6 +48,15 @@ __attribute__((noipa)) InlinedCall call_through_inlined_function() {
   return call;
 }
 
+// A lambda's body is a function nested inside the DWARF of the function that defines it.
+__attribute__((noipa)) InlinedCall call_through_lambda() {
+  auto lambda = [](int) __attribute__((noipa)) {
+    InlinedCall call{inlined_call_site(), __LINE__};
+    return call;
+  };
+  return lambda(0);
+}
+
 ModuleInfo module_holding(const std::vector<ModuleInfo>& modules, uint64_t address) {
   for (const auto& module : modules)
     if (module.start <= address && address < module.end) return module;
@@ -99,6 +108,20 @@ TEST_CASE("an address inside an inlined function yields the inlined frame first"
   CHECK(frames[1].line == call.outer_line);
   CHECK(ends_with(frames[1].file, "symbolizer_test.cpp"));
   for (const Frame& frame : frames) CHECK(frame.ip == call.inner.ip);
+}
+
+TEST_CASE("an address in a lambda finds the lambda's inlined calls and its own line") {
+  Symbolizer symbolizer;
+  symbolizer.set_module_map(1, own_module_map());
+  InlinedCall call = call_through_lambda();
+
+  const std::vector<Frame>& frames = symbolizer.frames(call.inner.ip);
+  REQUIRE(frames.size() == 2);
+  CHECK(frames[0].function == "leakrank::(anonymous namespace)::inlined_call_site");
+  CHECK(frames[0].line == call.inner.line);
+  CHECK(frames[1].function.find("lambda") != std::string::npos);
+  CHECK_FALSE(frames[1].inlined);
+  CHECK(frames[1].line == call.outer_line);
 }
 
 TEST_CASE("a frame inside libc resolves to the libc module and is a runtime frame") {
