@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <deque>
 #include <filesystem>
 #include <optional>
 #include <utility>
@@ -130,32 +129,31 @@ std::vector<AddressRange> ranges_of(Dwarf_Die* die) {
 }
 
 // Every function of one compile unit with its address ranges, read once: dwarf_getscopes
-// would walk the whole unit again for every address. A function's body (its inlined calls)
-// is read when an address first falls in it: template-heavy units hold tens of thousands of
-// inlined calls, and a recording's stacks pass through few of them.
+// would walk the whole unit again for every address. The inlined calls holding an address
+// are found by descending from its function, skipping sibling subtrees: template-heavy
+// functions hold thousands of inlined calls, and a recording's stacks pass through few.
 class CompileUnitScopes {
  public:
-  explicit CompileUnitScopes(Dwarf_Die cu) : cu_(cu), cu_ranges_(ranges_of(&cu_)) {
+  explicit CompileUnitScopes(Dwarf_Die cu) : cu_(cu) {
     prefixes_.emplace_back();
-    index_children(&cu_, kNoScope, 0);
+    index_children(&cu_, 0);
     sort_entries();
   }
 
   Dwarf_Die* cu() { return &cu_; }
 
   // The scopes holding address, innermost first: inlined calls, then the function.
-  // The pointers stay valid as long as this object.
-  std::vector<Dwarf_Die*> chain(Dwarf_Addr address) {
-    std::vector<Dwarf_Die*> dies;
+  std::vector<Dwarf_Die> chain(Dwarf_Addr address) {
     uint32_t function = function_at(address);
     // A function nested in another (a lambda's operator() sits in its enclosing function)
-    // is known only once the body around it has been read. Addresses outside the unit's
-    // code (libdw hands _start to some unit) have nothing to find there.
-    if (function == kNoScope && holds(address) && read_all_bodies()) function = function_at(address);
-    if (function == kNoScope) return dies;
-    read_body(function);
-    for (uint32_t index = function; index != kNoScope; index = inlined_call_at(index, address))
-      dies.push_back(&scopes_[index].die);
+    // is known only once the bodies have been read. Addresses outside the unit's code
+    // (libdw hands _start to some unit) have nothing to find there.
+    if (function == kNoFunction && dwarf_haspc(&cu_, address) == 1 && read_all_bodies())
+      function = function_at(address);
+    if (function == kNoFunction) return {};
+    std::vector<Dwarf_Die> dies{functions_[function]};
+    Dwarf_Die call;
+    while (inlined_call_holding(&dies.back(), address, &call)) dies.push_back(call);
     std::reverse(dies.begin(), dies.end());
     return dies;
   }
@@ -172,29 +170,43 @@ class CompileUnitScopes {
   }
 
  private:
-  static constexpr uint32_t kNoScope = UINT32_MAX;
+  static constexpr uint32_t kNoFunction = UINT32_MAX;
 
-  struct Scope {
-    Dwarf_Die die;
-    std::vector<AddressRange> ranges;
-    std::vector<uint32_t> inlined_calls;
-    bool body_read = false;  // an inlined call's body is read with the function around it
-  };
   struct Entry {  // one range of an out-of-line function
     AddressRange range;
-    uint32_t scope;
+    uint32_t function;
   };
+
+  // The first inlined call directly in scope (lexical blocks are see-through) whose code
+  // holds address.
+  static bool inlined_call_holding(Dwarf_Die* scope, Dwarf_Addr address, Dwarf_Die* found) {
+    Dwarf_Die child;
+    if (dwarf_child(scope, &child) != 0) return false;
+    do {
+      switch (dwarf_tag(&child)) {
+        case DW_TAG_inlined_subroutine:
+          if (dwarf_haspc(&child, address) == 1) {
+            *found = child;
+            return true;
+          }
+          break;
+        case DW_TAG_lexical_block:
+        case DW_TAG_try_block:
+        case DW_TAG_catch_block:
+          if (inlined_call_holding(&child, address, found)) return true;
+          break;
+        default:
+          break;
+      }
+    } while (dwarf_siblingof(&child, &child) == 0);
+    return false;
+  }
 
   uint32_t function_at(Dwarf_Addr address) const {
     auto after = std::upper_bound(entries_.begin(), entries_.end(), address,
                                   [](Dwarf_Addr a, const Entry& e) { return a < e.range.low; });
-    if (after == entries_.begin() || address >= std::prev(after)->range.high) return kNoScope;
-    return std::prev(after)->scope;
-  }
-
-  bool holds(Dwarf_Addr address) const {
-    return std::any_of(cu_ranges_.begin(), cu_ranges_.end(),
-                       [&](const AddressRange& range) { return range.low <= address && address < range.high; });
+    if (after == entries_.begin() || address >= std::prev(after)->range.high) return kNoFunction;
+    return std::prev(after)->function;
   }
 
   std::optional<uint32_t> prefix_of(Dwarf_Off declaration) const {
@@ -202,26 +214,16 @@ class CompileUnitScopes {
     return found == prefix_of_.end() ? std::nullopt : std::optional(found->second);
   }
 
-  uint32_t inlined_call_at(uint32_t index, Dwarf_Addr address) const {
-    for (uint32_t call : scopes_[index].inlined_calls)
-      for (const AddressRange& range : scopes_[call].ranges)
-        if (range.low <= address && address < range.high) return call;
-    return kNoScope;
-  }
-
-  void read_body(uint32_t function) {
-    if (scopes_[function].body_read) return;
-    scopes_[function].body_read = true;
-    size_t known_entries = entries_.size();
-    index_children(&scopes_[function].die, function, *prefix_of(dwarf_dieoffset(&scopes_[function].die)));
-    if (entries_.size() != known_entries) sort_entries();
-  }
-
-  // False when every body had been read already, so nothing more can be found.
+  // Functions nested in function bodies, and the names declared there. False when done
+  // before, so nothing more can be found.
   bool read_all_bodies() {
     if (all_bodies_read_) return false;
     all_bodies_read_ = true;
-    for (uint32_t index = 0; index < scopes_.size(); ++index) read_body(index);  // grows as it goes
+    for (size_t index = 0; index < functions_.size(); ++index) {  // grows as it goes
+      Dwarf_Die function = functions_[index];
+      index_children(&function, *prefix_of(dwarf_dieoffset(&function)));
+    }
+    sort_entries();
     return true;
   }
 
@@ -230,38 +232,33 @@ class CompileUnitScopes {
               [](const Entry& a, const Entry& b) { return a.range.low < b.range.low; });
   }
 
-  void index_children(Dwarf_Die* parent, uint32_t enclosing, uint32_t prefix) {
+  void index_children(Dwarf_Die* parent, uint32_t prefix) {
     Dwarf_Die child;
     if (dwarf_child(parent, &child) != 0) return;
     do {
-      index_die(&child, enclosing, prefix);
+      index_die(&child, prefix);
     } while (dwarf_siblingof(&child, &child) == 0);
   }
 
-  void index_die(Dwarf_Die* die, uint32_t enclosing, uint32_t prefix) {
+  void index_die(Dwarf_Die* die, uint32_t prefix) {
     switch (dwarf_tag(die)) {
       case DW_TAG_subprogram:
       case DW_TAG_entry_point:
         prefix_of_.emplace(dwarf_dieoffset(die), prefix);
-        if (uint32_t index = add_scope(die, false); index != kNoScope)
-          for (const AddressRange& range : scopes_[index].ranges) entries_.push_back({range, index});
+        add_function(die);  // its body waits
         break;
-      case DW_TAG_inlined_subroutine:
-        if (uint32_t index = add_scope(die, true); index != kNoScope && enclosing != kNoScope) {
-          scopes_[enclosing].inlined_calls.push_back(index);
-          index_children(die, index, prefix);
-        }
-        break;
+      // Inlined calls are skipped: what the inlined function declares (a lambda's
+      // operator(), say) sits in that function's own DIE, not in each copy of its code.
       case DW_TAG_lexical_block:
       case DW_TAG_try_block:
       case DW_TAG_catch_block:
-        index_children(die, enclosing, prefix);
+        index_children(die, prefix);
         break;
       case DW_TAG_namespace:
       case DW_TAG_class_type:
       case DW_TAG_structure_type:
       case DW_TAG_union_type:
-        index_nested_names(die, enclosing, prefix);
+        index_nested_names(die, prefix);
         break;
       default:
         break;
@@ -269,26 +266,26 @@ class CompileUnitScopes {
   }
 
   // Each namespace or class adds one prefix, shared by everything declared in it.
-  void index_nested_names(Dwarf_Die* die, uint32_t enclosing, uint32_t prefix) {
+  void index_nested_names(Dwarf_Die* die, uint32_t prefix) {
     const char* name = dwarf_diename(die);
     prefixes_.push_back(fmt::format(
         "{}{}::", prefixes_[prefix],
         name ? name : dwarf_tag(die) == DW_TAG_namespace ? "(anonymous namespace)" : "{anonymous}"));
-    index_children(die, enclosing, static_cast<uint32_t>(prefixes_.size() - 1));
+    index_children(die, static_cast<uint32_t>(prefixes_.size() - 1));
   }
 
-  uint32_t add_scope(Dwarf_Die* die, bool body_read) {
+  // Declarations and abstract instances have no code and no ranges.
+  void add_function(Dwarf_Die* die) {
     std::vector<AddressRange> ranges = ranges_of(die);
-    if (ranges.empty()) return kNoScope;
-    scopes_.push_back({*die, std::move(ranges), {}, body_read});
-    return static_cast<uint32_t>(scopes_.size() - 1);
+    if (ranges.empty()) return;
+    for (const AddressRange& range : ranges) entries_.push_back({range, static_cast<uint32_t>(functions_.size())});
+    functions_.push_back(*die);
   }
 
   Dwarf_Die cu_;
-  std::vector<AddressRange> cu_ranges_;
-  std::deque<Scope> scopes_;  // a deque: chain() hands out pointers while bodies are still read
-  std::vector<Entry> entries_;  // sorted by range.low
-  std::vector<std::string> prefixes_;                // "ns::Class::"; the first is ""
+  std::vector<Dwarf_Die> functions_;  // out-of-line functions, with code
+  std::vector<Entry> entries_;        // sorted by range.low
+  std::vector<std::string> prefixes_;                   // "ns::Class::"; the first is ""
   absl::flat_hash_map<Dwarf_Off, uint32_t> prefix_of_;  // declaration -> index in prefixes_
   bool all_bodies_read_ = false;
 };
@@ -412,11 +409,11 @@ class ModuleSymbols {
   std::vector<Frame> dwarf_frames(CompileUnitScopes& unit, Dwarf_Addr address, Dwarf_Addr bias) {
     std::vector<Frame> frames;
     SourceLocation location = line_table_location(unit.cu(), address - bias);
-    for (Dwarf_Die* scope : unit.chain(address - bias)) {
-      bool inlined = dwarf_tag(scope) == DW_TAG_inlined_subroutine;
-      frames.push_back({.function = function_name(unit, scope, inlined, address), .file = location.file,
+    for (Dwarf_Die& scope : unit.chain(address - bias)) {
+      bool inlined = dwarf_tag(&scope) == DW_TAG_inlined_subroutine;
+      frames.push_back({.function = function_name(unit, &scope, inlined, address), .file = location.file,
                         .line = location.line, .inlined = inlined});
-      if (inlined) location = call_site(unit.cu(), scope);
+      if (inlined) location = call_site(unit.cu(), &scope);
     }
     if (frames.empty() && !location.file.empty())
       frames.push_back({.function = elf_symbol(address), .file = location.file, .line = location.line});
