@@ -1,15 +1,8 @@
 #include "analyzer/frames_ahead.h"
 
-#include <sys/resource.h>
-
 #include <stdexcept>
 
 namespace leakrank {
-namespace {
-
-constexpr int kSymbolizerNice = 10;
-
-}  // namespace
 
 FramesAhead::FramesAhead(const SymbolizerOptions& options)
     : symbolizer_(options), thread_([this] { symbolize_jobs(); }) {}
@@ -39,9 +32,8 @@ void FramesAhead::enqueue(Job job) {
 }
 
 void FramesAhead::symbolize_jobs() {
-  // Behind the heap replay and the decoder for a core: they are the critical path, and
-  // the frames are wanted only at snapshot points and at the end.
-  setpriority(PRIO_PROCESS, 0, kSymbolizerNice);  // Linux: 0 is the calling thread
+  // At the same priority as the replay and the decoder: on a small recording symbolizing
+  // is the longest of the three, and on a large one it is done long before they are.
   std::unique_lock lock(mutex_);
   for (;;) {
     job_queued_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
