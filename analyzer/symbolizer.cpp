@@ -132,11 +132,13 @@ std::vector<AddressRange> ranges_of(Dwarf_Die* die) {
 // would walk the whole unit again for every address. The inlined calls holding an address
 // are found by descending from its function, skipping sibling subtrees: template-heavy
 // functions hold thousands of inlined calls, and a recording's stacks pass through few.
+// Function and class bodies are read only when something is not found without them.
 class CompileUnitScopes {
  public:
   explicit CompileUnitScopes(Dwarf_Die cu) : cu_(cu) {
     prefixes_.emplace_back();
     index_children(&cu_, 0);
+    first_pass_ = false;
     sort_entries();
   }
 
@@ -145,10 +147,9 @@ class CompileUnitScopes {
   // The scopes holding address, innermost first: inlined calls, then the function.
   std::vector<Dwarf_Die> chain(Dwarf_Addr address) {
     uint32_t function = function_at(address);
-    // A function nested in another (a lambda's operator() sits in its enclosing function)
-    // is known only once the bodies have been read. Addresses outside the unit's code
-    // (libdw hands _start to some unit) have nothing to find there.
-    if (function == kNoFunction && dwarf_haspc(&cu_, address) == 1 && read_all_bodies())
+    // Addresses outside the unit's code (libdw hands _start to some unit) have nothing to
+    // find in it.
+    while (function == kNoFunction && dwarf_haspc(&cu_, address) == 1 && read_more())
       function = function_at(address);
     if (function == kNoFunction) return {};
     std::vector<Dwarf_Die> dies{functions_[function]};
@@ -165,7 +166,7 @@ class CompileUnitScopes {
     const char* name = dwarf_diename(&declaration);
     if (name == nullptr) return {};
     std::optional<uint32_t> prefix = prefix_of(dwarf_dieoffset(&declaration));
-    if (!prefix && read_all_bodies()) prefix = prefix_of(dwarf_dieoffset(&declaration));
+    while (!prefix && read_more()) prefix = prefix_of(dwarf_dieoffset(&declaration));
     return prefix ? prefixes_[*prefix] + name : name;
   }
 
@@ -214,17 +215,28 @@ class CompileUnitScopes {
     return found == prefix_of_.end() ? std::nullopt : std::optional(found->second);
   }
 
-  // Functions nested in function bodies, and the names declared there. False when done
-  // before, so nothing more can be found.
-  bool read_all_bodies() {
-    if (all_bodies_read_) return false;
-    all_bodies_read_ = true;
-    for (size_t index = 0; index < functions_.size(); ++index) {  // grows as it goes
-      Dwarf_Die function = functions_[index];
+  // What the first pass left out, a step at a time. First the function bodies, with the
+  // classes declared in them: a lambda's operator() sits in its closure type, inside the
+  // function that defines it. Then the classes the first pass passed over: they hold the
+  // declarations that name member functions without a linkage name (internal linkage),
+  // and DWARF lets a member function's code sit there too. False once all is read.
+  bool read_more() {
+    if (bodies_read_ < functions_.size()) {
+      read_bodies();
+      return true;
+    }
+    if (deferred_classes_.empty()) return false;
+    for (auto& [die, prefix] : std::exchange(deferred_classes_, {})) index_nested_names(&die, prefix);
+    read_bodies();
+    return true;
+  }
+
+  void read_bodies() {
+    for (; bodies_read_ < functions_.size(); ++bodies_read_) {  // grows as it goes
+      Dwarf_Die function = functions_[bodies_read_];
       index_children(&function, *prefix_of(dwarf_dieoffset(&function)));
     }
     sort_entries();
-    return true;
   }
 
   void sort_entries() {
@@ -255,10 +267,13 @@ class CompileUnitScopes {
         index_children(die, prefix);
         break;
       case DW_TAG_namespace:
+        index_nested_names(die, prefix);
+        break;
       case DW_TAG_class_type:
       case DW_TAG_structure_type:
       case DW_TAG_union_type:
-        index_nested_names(die, prefix);
+        if (first_pass_) deferred_classes_.push_back({*die, prefix});
+        else index_nested_names(die, prefix);
         break;
       default:
         break;
@@ -287,7 +302,9 @@ class CompileUnitScopes {
   std::vector<Entry> entries_;        // sorted by range.low
   std::vector<std::string> prefixes_;                   // "ns::Class::"; the first is ""
   absl::flat_hash_map<Dwarf_Off, uint32_t> prefix_of_;  // declaration -> index in prefixes_
-  bool all_bodies_read_ = false;
+  size_t bodies_read_ = 0;                              // functions_ before this one
+  bool first_pass_ = true;
+  std::vector<std::pair<Dwarf_Die, uint32_t>> deferred_classes_;  // by the first pass, with their prefix
 };
 
 // ---- ELF symbols ----

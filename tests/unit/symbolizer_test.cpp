@@ -48,6 +48,19 @@ __attribute__((noipa)) InlinedCall call_through_inlined_function() {
   return call;
 }
 
+// A member function with internal linkage: no linkage name, so its class comes from DWARF.
+struct Widget {
+  __attribute__((always_inline)) CallSite inlined_method() const {
+    CallSite site{caller_return_address(), __LINE__};
+    return site;
+  }
+};
+
+__attribute__((noipa)) InlinedCall call_through_inlined_method() {
+  InlinedCall call{Widget{}.inlined_method(), __LINE__};
+  return call;
+}
+
 // A lambda's body is a function nested inside the DWARF of the function that defines it.
 __attribute__((noipa)) InlinedCall call_through_lambda() {
   auto lambda = [](int) __attribute__((noipa)) {
@@ -108,6 +121,19 @@ TEST_CASE("an address inside an inlined function yields the inlined frame first"
   CHECK(frames[1].line == call.outer_line);
   CHECK(ends_with(frames[1].file, "symbolizer_test.cpp"));
   for (const Frame& frame : frames) CHECK(frame.ip == call.inner.ip);
+}
+
+TEST_CASE("an inlined member function is named with its class") {
+  Symbolizer symbolizer;
+  symbolizer.set_module_map(1, own_module_map());
+  InlinedCall call = call_through_inlined_method();
+
+  const std::vector<Frame>& frames = symbolizer.frames(call.inner.ip);
+  REQUIRE(frames.size() == 2);
+  CHECK(frames[0].function == "leakrank::(anonymous namespace)::Widget::inlined_method");
+  CHECK(frames[0].inlined);
+  CHECK(frames[0].line == call.inner.line);
+  CHECK(frames[1].line == call.outer_line);
 }
 
 TEST_CASE("an address in a lambda finds the lambda's inlined calls and its own line") {
