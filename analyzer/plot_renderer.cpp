@@ -737,3 +737,9 @@ void render_plot(const PlotSpec& spec, const std::string& out_path) {
 }
 
 }  // namespace leakrank
+
+// What `leakrank plot` looks up after loading this library.
+extern "C" __attribute__((visibility("default"))) void leakrank_render_plot(const leakrank::PlotSpec& spec,
+                                                                           const std::string& out_path) {
+  leakrank::render_plot(spec, out_path);
+}

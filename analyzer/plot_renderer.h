@@ -36,9 +36,11 @@ struct PlotSpec {
   bool show_slope = false;  // append the least-squares slope ("+1.2 MiB/s") to each legend entry
 };
 
+// Built into libleakrank-plot.so, which exports it as leakrank_render_plot (RenderPlotFunction).
 // Writes a .png or .svg, chosen by the extension of out_path. The SVG also carries the title
 // and every series label as real text (<title>, <desc>) for search and screen readers.
 // Throws std::runtime_error with a one-line message on a bad extension, size or write failure.
 void render_plot(const PlotSpec& spec, const std::string& out_path);
+using RenderPlotFunction = void(const PlotSpec& spec, const std::string& out_path);
 
 }  // namespace leakrank

@@ -1,15 +1,18 @@
 // leakrank plot [FILE...]: memory over time as a PNG or SVG chart (leakrank's `mprof plot`):
 // RSS, heap and peak, the sites that rose, one colour per compared run.
+#include <dlfcn.h>
 #include <fmt/core.h>
 
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <tuple>
 #include <vector>
 
 #include "analyzer/plot_builder.h"
 #include "analyzer/recording_selection.h"
 #include "cli/verbs.h"
+#include "recorder/installed_library.h"
 
 namespace leakrank::cli {
 namespace {
@@ -39,6 +42,16 @@ std::string default_output(const std::vector<std::string>& recordings) {
   return (std::filesystem::path(recordings.front()).parent_path() / (stem + ".png")).string();
 }
 
+// Loaded only here: cairo is the heaviest of leakrank's libraries and no other verb draws.
+void render_with_plot_library(const PlotSpec& spec, const std::string& output) {
+  const std::string path = find_installed_library("libleakrank-plot.so");
+  void* library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (library == nullptr) throw std::runtime_error(fmt::format("cannot load {}: {}", path, dlerror()));
+  auto* render = reinterpret_cast<RenderPlotFunction*>(dlsym(library, "leakrank_render_plot"));
+  if (render == nullptr) throw std::runtime_error(fmt::format("{} has no leakrank_render_plot", path));
+  render(spec, output);
+}
+
 int plot_verb(const PlotArguments& args) {
   const PlotOptions options = plot_options(args);  // bad arguments fail before the slow part
   std::vector<std::string> recordings;
@@ -49,7 +62,7 @@ int plot_verb(const PlotArguments& args) {
   std::vector<RecordedRun> runs;
   for (const std::string& path : recordings) runs.push_back(analyze_run(path, analysis));
   const std::string output = args.output.empty() ? default_output(recordings) : args.output;
-  render_plot(build_plot(runs, options), output);
+  render_with_plot_library(build_plot(runs, options), output);
   for (const RecordedRun& run : runs)
     for (const std::string& warning : run.process.warnings) fmt::print(stderr, "leakrank: warning: {}\n", warning);
   fmt::print("{}\n", output);

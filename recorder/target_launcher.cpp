@@ -6,8 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <stdexcept>
+
+#include "recorder/installed_library.h"
 
 namespace leakrank {
 
@@ -16,13 +17,7 @@ std::string find_preload_library() {
     if (access(explicit_path, R_OK) == 0) return explicit_path;
     throw std::runtime_error(std::string("LEAKRANK_PRELOAD names ") + explicit_path + ", which cannot be read");
   }
-  std::error_code error;
-  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
-  for (const char* relative : {"libleakrank.so", "../lib/leakrank/libleakrank.so"}) {
-    std::filesystem::path candidate = self.parent_path() / relative;
-    if (!error && std::filesystem::exists(candidate, error)) return std::filesystem::weakly_canonical(candidate).string();
-  }
-  throw std::runtime_error("libleakrank.so not found next to the leakrank binary (set LEAKRANK_PRELOAD)");
+  return find_installed_library("libleakrank.so");
 }
 
 pid_t launch_target(const std::vector<std::string>& command, SessionHeader* session, const char* session_name,
