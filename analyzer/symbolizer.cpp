@@ -61,21 +61,21 @@ struct SourceLocation {
   uint32_t line = 0;
 };
 
-std::string string_attribute(Dwarf_Die* die, unsigned int name) {
+// Points into the module's string section; nullptr when the attribute is missing.
+const char* string_attribute(Dwarf_Die* die, unsigned int name) {
   Dwarf_Attribute attribute;
-  if (dwarf_attr_integrate(die, name, &attribute) == nullptr) return {};
-  const char* text = dwarf_formstring(&attribute);
-  return text ? text : std::string();
+  if (dwarf_attr_integrate(die, name, &attribute) == nullptr) return nullptr;
+  return dwarf_formstring(&attribute);
 }
 
 // Only mangled names: C code's asm labels (glibc's "__GI_" aliases) are less telling than
 // the name in the source.
-std::string linkage_name(Dwarf_Die* die) {
+const char* mangled_linkage_name(Dwarf_Die* die) {
   for (unsigned int attribute : {DW_AT_linkage_name, DW_AT_MIPS_linkage_name}) {
-    std::string name = string_attribute(die, attribute);
-    if (name.starts_with("_Z")) return demangle(name.c_str());
+    const char* name = string_attribute(die, attribute);
+    if (name != nullptr && std::string_view(name).starts_with("_Z")) return name;
   }
-  return {};
+  return nullptr;
 }
 
 // The DIE that carries the name: inlined and out-of-class instances point to it.
@@ -321,14 +321,14 @@ class FunctionSymbols {
     });
   }
 
-  // Demangled name of the function holding address; "" when none does.
-  std::string name_at(Dwarf_Addr address) const {
+  // Name of the function holding address, as the symbol table has it; nullptr when none does.
+  const char* name_at(Dwarf_Addr address) const {
     auto after = std::upper_bound(symbols_.begin(), symbols_.end(), address,
                                   [](Dwarf_Addr a, const Symbol& s) { return a < s.address; });
-    if (after == symbols_.begin()) return {};
+    if (after == symbols_.begin()) return nullptr;
     const Symbol& symbol = *std::prev(after);  // the preferred alias sorts last
-    if (symbol.size > 0 && address >= symbol.address + symbol.size) return {};
-    return demangle(symbol.name);
+    if (symbol.size > 0 && address >= symbol.address + symbol.size) return nullptr;
+    return symbol.name;
   }
 
  private:
@@ -415,9 +415,9 @@ class ModuleSymbols {
     Dwarf_Addr bias = 0;
     if (Dwarf_Die* cu = symbols_only_ ? nullptr : dwfl_module_addrdie(module_, address, &bias))
       frames = dwarf_frames(scopes_of(cu), address, bias);
-    if (frames.empty()) frames.push_back({.function = elf_symbol(address)});
+    if (frames.empty()) frames.push_back({.function = readable_name(elf_symbol(address))});
     for (Frame& frame : frames)
-      frame.function = frame.function.empty() ? kUnknownFunction : readable_function_name(frame.function);
+      if (frame.function.empty()) frame.function = kUnknownFunction;
     return frames;
   }
 
@@ -433,16 +433,26 @@ class ModuleSymbols {
       if (inlined) location = call_site(unit.cu(), &scope);
     }
     if (frames.empty() && !location.file.empty())
-      frames.push_back({.function = elf_symbol(address), .file = location.file, .line = location.line});
+      frames.push_back({.function = readable_name(elf_symbol(address)), .file = location.file, .line = location.line});
     return frames;
   }
 
   // Internal functions have no linkage name; for an out-of-line one the ELF symbol still
   // gives the demangled signature, an inlined one gets its qualified DWARF name.
   std::string function_name(CompileUnitScopes& unit, Dwarf_Die* scope, bool inlined, Dwarf_Addr address) {
-    std::string name = linkage_name(scope);
-    if (name.empty() && !inlined) name = elf_symbol(address);
-    return name.empty() ? unit.qualified_name(scope) : name;
+    const char* symbol = mangled_linkage_name(scope);
+    if (symbol == nullptr && !inlined) symbol = elf_symbol(address);
+    if (symbol != nullptr) return readable_name(symbol);
+    std::string qualified = unit.qualified_name(scope);
+    return qualified.empty() ? qualified : readable_function_name(qualified);
+  }
+
+  // Demangled and shortened once per symbol: a recording's stacks pass through the same
+  // functions at many addresses. "" for nullptr.
+  const std::string& readable_name(const char* symbol) {
+    auto [entry, inserted] = readable_names_.try_emplace(symbol ? symbol : "");
+    if (inserted && symbol != nullptr) entry->second = readable_function_name(demangle(symbol));
+    return entry->second;
   }
 
   CompileUnitScopes& scopes_of(Dwarf_Die* cu) {
@@ -451,7 +461,7 @@ class ModuleSymbols {
     return *unit;
   }
 
-  std::string elf_symbol(Dwarf_Addr address) {
+  const char* elf_symbol(Dwarf_Addr address) {
     if (!function_symbols_) function_symbols_.emplace(module_);
     return function_symbols_->name_at(address);
   }
@@ -466,6 +476,8 @@ class ModuleSymbols {
   Dwfl_Module* module_ = nullptr;
   std::string problem_;
   absl::flat_hash_map<Dwarf_Off, std::unique_ptr<CompileUnitScopes>> units_;
+  // Keys point into the module's string tables, which live as long as dwfl_.
+  absl::flat_hash_map<std::string_view, std::string> readable_names_;
   std::optional<FunctionSymbols> function_symbols_;
 };
 
