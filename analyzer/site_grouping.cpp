@@ -50,7 +50,7 @@ void SiteGrouping::add_stack(uint32_t stack_id, std::span<const uint64_t> ips, c
   FrameRange range{uint32_t(stack_addresses_.size()), uint32_t(ips.size())};
   for (size_t i = 0; i < ips.size(); ++i) stack_addresses_.push_back(intern_address(ips[i], *frames[i]));
   if (stack_id >= stacks_.size()) stacks_.resize(size_t(stack_id) + 1);
-  stacks_[stack_id] = {range, intern_site(frames_in(range)), true};
+  stacks_[stack_id] = {range, intern_site(frames_at(range)), true};
 }
 
 std::vector<Frame> SiteGrouping::frames_of(uint32_t stack_id) const {
@@ -60,9 +60,18 @@ std::vector<Frame> SiteGrouping::frames_of(uint32_t stack_id) const {
 
 std::vector<Frame> SiteGrouping::frames_in(FrameRange range) const {
   std::vector<Frame> frames;
+  for (const Frame* frame : frames_at(range)) frames.push_back(*frame);
+  return frames;
+}
+
+// Every stack is grouped as it arrives, and deep ones (an interpreter's) hold dozens of
+// frames of three strings each: grouping looks at them in place.
+std::vector<const Frame*> SiteGrouping::frames_at(FrameRange range) const {
+  std::vector<const Frame*> frames;
   for (uint32_t i = range.first; i < range.first + range.count; ++i) {
     FrameRange address = addresses_[stack_addresses_[i]];
-    frames.insert(frames.end(), frames_.begin() + address.first, frames_.begin() + address.first + address.count);
+    for (uint32_t frame = address.first; frame < address.first + address.count; ++frame)
+      frames.push_back(&frames_[frame]);
   }
   return frames;
 }
@@ -81,21 +90,21 @@ std::string SiteGrouping::frame_key(const Frame& frame) const {
   return fmt::format("{}\t{}:{}", frame.function, frame.file, frame.line);
 }
 
-std::string SiteGrouping::stack_key(std::span<const Frame> frames) const {
+std::string SiteGrouping::stack_key(std::span<const Frame* const> frames) const {
   std::string key;
-  for (const Frame& frame : frames) key += frame_key(frame) + '\n';
+  for (const Frame* frame : frames) key += frame_key(*frame) + '\n';
   return key;
 }
 
 // The first frame in the program's own code: the allocator, libc and libstdc++ frames
 // above it say how, not where.
-const Frame& SiteGrouping::site_frame(std::span<const Frame> frames) const {
-  if (keep_frames_) return frames.front();
-  auto own = std::find_if(frames.begin(), frames.end(), [](const Frame& f) { return !is_runtime_frame(f); });
-  return own != frames.end() ? *own : frames.front();
+const Frame& SiteGrouping::site_frame(std::span<const Frame* const> frames) const {
+  if (keep_frames_) return *frames.front();
+  auto own = std::find_if(frames.begin(), frames.end(), [](const Frame* f) { return !is_runtime_frame(*f); });
+  return own != frames.end() ? **own : *frames.front();
 }
 
-uint32_t SiteGrouping::intern_site(std::span<const Frame> frames) {
+uint32_t SiteGrouping::intern_site(std::span<const Frame* const> frames) {
   static const Frame kUnknownStack{.function = "(unknown stack)"};
   const Frame& frame = frames.empty() ? kUnknownStack : site_frame(frames);
   std::string key = group_by_ == GroupBy::stack && !frames.empty() ? stack_key(frames) : frame_key(frame);

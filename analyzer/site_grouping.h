@@ -51,11 +51,12 @@ class SiteGrouping {
 
   uint32_t intern_address(uint64_t ip, const std::vector<Frame>& symbolized);
   std::vector<Frame> frames_in(FrameRange stack_range) const;
+  std::vector<const Frame*> frames_at(FrameRange stack_range) const;
   std::string fallback_name(uint64_t ip) const;
   std::string frame_key(const Frame& frame) const;
-  std::string stack_key(std::span<const Frame> frames) const;
-  const Frame& site_frame(std::span<const Frame> frames) const;
-  uint32_t intern_site(std::span<const Frame> frames);
+  std::string stack_key(std::span<const Frame* const> frames) const;
+  const Frame& site_frame(std::span<const Frame* const> frames) const;
+  uint32_t intern_site(std::span<const Frame* const> frames);
 
   GroupBy group_by_;
   bool keep_frames_;
