@@ -69,8 +69,11 @@ uint64_t ProcessRecorder::drain() {
 // drain that emits it, at most a few milliseconds after it happened.
 uint64_t ProcessRecorder::drain_messages(bool final) {
   now_ = recording_time(monotonic_ns());
-  return drain_.drain([this](uint32_t ring, std::span<const wire::Event> m) { on_message(ring, m); },
-                      [this](uint32_t, const wire::Event& header) { return stack_is_defined(header); }, final);
+  uint64_t taken =
+      drain_.drain([this](uint32_t ring, std::span<const wire::Event> m) { on_message(ring, m); },
+                   [this](uint32_t, const wire::Event& header) { return stack_is_defined(header); }, final);
+  write_queued_heap_messages();
+  return taken;
 }
 
 // An allocation may name a stack that another thread is still sending (it lost the race
@@ -81,17 +84,12 @@ bool ProcessRecorder::stack_is_defined(const wire::Event& header) const {
 
 void ProcessRecorder::on_message(uint32_t ring, std::span<const wire::Event> message) {
   const wire::Event& header = message[0];
+  if (header.kind == wire::EventKind::alloc || header.kind == wire::EventKind::free) {
+    queue_heap_message(heap_message(ring, header));
+    return;
+  }
+  write_queued_heap_messages();  // the other messages keep their place after them
   switch (header.kind) {
-    case wire::EventKind::alloc: {
-      uint32_t id = header.stack_id ? dense_id(header.stack_id) : anonymous_stack_of_ring_[ring];
-      writer_.alloc(now_, header.address, header.size, id);
-      ++stats_.allocations;
-      break;
-    }
-    case wire::EventKind::free:
-      writer_.free(now_, header.address);
-      ++stats_.frees;
-      break;
     case wire::EventKind::stack: on_stack(ring, header, message.subspan(1)); break;
     case wire::EventKind::module_map_begin:
       modules_.clear();
@@ -99,6 +97,47 @@ void ProcessRecorder::on_message(uint32_t ring, std::span<const wire::Event> mes
       if (modules_expected_ == 0) writer_.module_map(++module_generation_, modules_);
       break;
     case wire::EventKind::module: on_module(header, message.subspan(1)); break;
+    default: break;  // alloc and free: above
+  }
+}
+
+ProcessRecorder::HeapMessage ProcessRecorder::heap_message(uint32_t ring, const wire::Event& header) {
+  if (header.kind == wire::EventKind::free) {
+    ++stats_.frees;
+    return {.address = header.address};
+  }
+  ++stats_.allocations;
+  uint32_t stack_id = header.stack_id ? dense_id(header.stack_id) : anonymous_stack_of_ring_[ring];
+  return {.address = header.address, .size = header.size, .stack_id = stack_id, .is_alloc = true};
+}
+
+// While the live blocks fit in the caches, waiting would only cost.
+void ProcessRecorder::queue_heap_message(const HeapMessage& message) {
+  if (!writer_.wants_prefetch()) {
+    write_queued_heap_messages();
+    write_heap_message(message);
+    return;
+  }
+  if (message.is_alloc) writer_.prefetch_alloc(message.address);
+  else writer_.prefetch_free(message.address);
+  if (lookahead_count_ == kLookahead) {
+    write_heap_message(lookahead_[lookahead_oldest_]);
+    lookahead_oldest_ = (lookahead_oldest_ + 1) % kLookahead;
+    --lookahead_count_;
+  }
+  lookahead_[(lookahead_oldest_ + lookahead_count_) % kLookahead] = message;
+  ++lookahead_count_;
+}
+
+void ProcessRecorder::write_heap_message(const HeapMessage& message) {
+  if (message.is_alloc) writer_.alloc(now_, message.address, message.size, message.stack_id);
+  else writer_.free(now_, message.address);
+}
+
+void ProcessRecorder::write_queued_heap_messages() {
+  for (; lookahead_count_ > 0; --lookahead_count_) {
+    write_heap_message(lookahead_[lookahead_oldest_]);
+    lookahead_oldest_ = (lookahead_oldest_ + 1) % kLookahead;
   }
 }
 

@@ -3,6 +3,7 @@
 // samples its RSS, marks snapshots and writes its recording.
 #include <sys/types.h>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -52,6 +53,20 @@ class ProcessRecorder {
   void on_module(const wire::Event& header, std::span<const wire::Event> payload);
   uint64_t recording_time(uint64_t monotonic);  // never earlier than the last record written
 
+  // Allocations and frees wait here for a few messages while the writer's lookups of their
+  // live blocks are prefetched: with many long-lived blocks (python3's) nearly every lookup
+  // misses the cache. Any other message, and the end of a drain, lets them through first.
+  struct HeapMessage {
+    uint64_t address = 0;
+    uint64_t size = 0;
+    uint32_t stack_id = 0;
+    bool is_alloc = false;
+  };
+  HeapMessage heap_message(uint32_t ring, const wire::Event& header);  // counts it too
+  void queue_heap_message(const HeapMessage& message);
+  void write_heap_message(const HeapMessage& message);
+  void write_queued_heap_messages();
+
   SessionHeader* session_;
   pid_t pid_;
   RecordingWriter writer_;
@@ -71,6 +86,10 @@ class ProcessRecorder {
   uint32_t module_generation_ = 0;
   uint64_t modules_expected_ = 0;
   std::vector<ModuleInfo> modules_;
+  static constexpr size_t kLookahead = 16;  // messages: enough for a miss to be served meanwhile
+  std::array<HeapMessage, kLookahead> lookahead_{};
+  size_t lookahead_oldest_ = 0;
+  size_t lookahead_count_ = 0;
 };
 
 uint64_t resident_set_bytes(pid_t pid);  // 0 when the process is gone

@@ -32,6 +32,17 @@ std::optional<LiveBlocks::Block> LiveBlocks::remove(uint64_t address) {
   return block;
 }
 
+// An allocation moves the recent block it displaces into the table.
+void LiveBlocks::prefetch_add(uint64_t address) const {
+  const RecentSlot& recent = recent_slot(address);
+  if (recent.address != 0) table_.prefetch(recent.address);
+}
+
+// The block is in the table unless it is still among the recent ones.
+void LiveBlocks::prefetch_remove(uint64_t address) const {
+  if (recent_slot(address).address != address) table_.prefetch(address);
+}
+
 // The table is only checked for a block at the same address when one moves in: a block
 // that lingers there was freed unseen, and its end is found when the address is reused
 // by a block that lives on, which keeps the big table out of every allocation's path.

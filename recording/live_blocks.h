@@ -31,6 +31,13 @@ class LiveBlocks {
   // Forgets the block at address, or returns nullopt when none is live there.
   std::optional<Block> remove(uint64_t address);
 
+  // Asks for the cache lines that add() or remove() of address will touch: the table's
+  // are misses nearly always, and the caller knows its next addresses a little ahead.
+  void prefetch_add(uint64_t address) const;
+  void prefetch_remove(uint64_t address) const;
+  // Blocks that left the recent ones: while few, the table stays in the caches.
+  size_t table_size() const { return table_.size(); }
+
   std::span<const Block> ended_unseen() const { return ended_unseen_; }
   void clear_ended_unseen() { ended_unseen_.clear(); }
 
@@ -48,7 +55,9 @@ class LiveBlocks {
     uint64_t ordinal = 0;
   };
 
-  RecentSlot& recent_slot(uint64_t address) { return recent_[address_hash(address) >> (64 - kRecentBits)]; }
+  RecentSlot& recent_slot(uint64_t address) { return recent_[recent_index(address)]; }
+  const RecentSlot& recent_slot(uint64_t address) const { return recent_[recent_index(address)]; }
+  static size_t recent_index(uint64_t address) { return address_hash(address) >> (64 - kRecentBits); }
   void to_table(uint64_t address, uint64_t size, uint32_t stack_id);
   uint64_t size_in_table(uint64_t address, const BlockTable::Block& block) const;
 

@@ -33,6 +33,11 @@ class RecordingWriter {
   // without the address (see record_format.h).
   void alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id);
   void free(uint64_t time_ns, uint64_t address);
+  // Optional hints, a few calls before alloc() or free() of address. They pay only once the
+  // live blocks outgrow the caches, which wants_prefetch() tells.
+  bool wants_prefetch() const { return live_blocks_.table_size() > kBlocksInCache; }
+  void prefetch_alloc(uint64_t address) const { live_blocks_.prefetch_add(address); }
+  void prefetch_free(uint64_t address) const { live_blocks_.prefetch_remove(address); }
   void rss(uint64_t time_ns, uint64_t bytes);
   void snapshot(uint64_t time_ns, std::string_view name);
   void child(uint64_t time_ns, int32_t pid, std::string_view recording_path);
@@ -55,6 +60,8 @@ class RecordingWriter {
   void make_room(size_t bytes);
   void maybe_flush();
   void hand_over_block();
+
+  static constexpr size_t kBlocksInCache = size_t(1) << 16;  // 16-byte slots: ~1.7 MiB at 60% load
 
   std::string path_;
   BlockFile file_;
