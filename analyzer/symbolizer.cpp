@@ -449,7 +449,7 @@ class ModuleSymbols {
 
   // Demangled and shortened once per symbol: a recording's stacks pass through the same
   // functions at many addresses. "" for nullptr.
-  const std::string& readable_name(const char* symbol) {
+  std::string readable_name(const char* symbol) {
     auto [entry, inserted] = readable_names_.try_emplace(symbol ? symbol : "");
     if (inserted && symbol != nullptr) entry->second = readable_function_name(demangle(symbol));
     return entry->second;

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <tuple>
 #include <vector>
@@ -44,7 +45,9 @@ std::string default_output(const std::vector<std::string>& recordings) {
 
 // Loaded only here: cairo is the heaviest of leakrank's libraries and no other verb draws.
 void render_with_plot_library(const PlotSpec& spec, const std::string& output) {
-  const std::string path = find_installed_library("libleakrank-plot.so");
+  std::optional<std::string> found = find_installed_library("libleakrank-plot.so");
+  if (!found) throw std::runtime_error("libleakrank-plot.so not found next to the leakrank binary or in ../lib/leakrank");
+  const std::string& path = *found;
   void* library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (library == nullptr) throw std::runtime_error(fmt::format("cannot load {}: {}", path, dlerror()));
   auto* render = reinterpret_cast<RenderPlotFunction*>(dlsym(library, "leakrank_render_plot"));

@@ -1,18 +1,17 @@
 #include "recorder/installed_library.h"
 
 #include <filesystem>
-#include <stdexcept>
 
 namespace leakrank {
 
-std::string find_installed_library(std::string_view file_name) {
+std::optional<std::string> find_installed_library(std::string_view file_name) {
   std::error_code error;
   std::filesystem::path binary_dir = std::filesystem::read_symlink("/proc/self/exe", error).parent_path();
   for (std::filesystem::path folder : {binary_dir, binary_dir / "../lib/leakrank"}) {
     std::filesystem::path candidate = folder / file_name;
     if (!error && std::filesystem::exists(candidate, error)) return std::filesystem::weakly_canonical(candidate).string();
   }
-  throw std::runtime_error(std::string(file_name) + " not found next to the leakrank binary or in ../lib/leakrank");
+  return std::nullopt;
 }
 
 }  // namespace leakrank

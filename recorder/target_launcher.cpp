@@ -17,7 +17,8 @@ std::string find_preload_library() {
     if (access(explicit_path, R_OK) == 0) return explicit_path;
     throw std::runtime_error(std::string("LEAKRANK_PRELOAD names ") + explicit_path + ", which cannot be read");
   }
-  return find_installed_library("libleakrank.so");
+  if (std::optional<std::string> path = find_installed_library("libleakrank.so")) return *path;
+  throw std::runtime_error("libleakrank.so not found next to the leakrank binary (set LEAKRANK_PRELOAD)");
 }
 
 pid_t launch_target(const std::vector<std::string>& command, SessionHeader* session, const char* session_name,

@@ -23,6 +23,14 @@ for threads in 1 4; do
 done
 "$LEAKRANK" report t1.lrk | grep -c "StringStore::intern" >/dev/null || fail "text report lacks the intern site"
 
+# Runtime frames (libc, libstdc++, the loader) are named from their symbols alone, without
+# reading their debug info; --keep-frames reads it and lets such a frame name the site.
+runtime_with_lines=$(jq '[.sites[].frames[] | select(.module | test("/(libc[.]so|libstdc[+][+]|ld-linux)[^/]*$")) |
+                          select(.line != 0)] | length' t1.json)
+expect_eq "$runtime_with_lines" 0 "runtime frames with file:line without --keep-frames"
+"$LEAKRANK" report t1.lrk --top 1 --format json --keep-frames >kept.json
+expect_eq "$(jq -r '.sites[0].function == .sites[0].frames[0].function' kept.json)" true "--keep-frames site"
+
 # The fix (--reload-every) leaves the store bounded: intern is no longer growing.
 "$LEAKRANK" run -o fixed.lrk -- "$TOKENIZER" --docs 20000 --reload-every 1000 >/dev/null 2>&1
 "$LEAKRANK" report fixed.lrk --top 0 --format json >fixed.json
