@@ -109,6 +109,7 @@ class Attachment {
   const AttachOptions& options_;
   pid_t pid_;
   RecordingCadence cadence_;
+  DrainPacer pacer_;
   std::string library_;
   SessionHeader* session_ = nullptr;
   char session_name_[kSessionNameSize] = {};
@@ -197,7 +198,7 @@ void Attachment::record() {
       return;
     }
     if (g_stop_requested || elapsed >= duration_ns) return;
-    pause_after_drain(moved);
+    pacer_.pause_after_drain(moved, pidfd_);
   }
 }
 

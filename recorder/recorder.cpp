@@ -64,6 +64,7 @@ class Recording {
   explicit Recording(const RunOptions& options)
       : options_(options), cadence_(options.interval_s, options.snapshot_every_s) {}
   ~Recording() {
+    if (target_pidfd_ >= 0) close(target_pidfd_);
     if (session_) {
       unmap_session(session_);
       unlink_session(session_name_);
@@ -89,9 +90,11 @@ class Recording {
 
   const RunOptions& options_;
   RecordingCadence cadence_;
+  DrainPacer pacer_;
   SessionHeader* session_ = nullptr;
   char session_name_[kSessionNameSize] = {};
   pid_t target_ = -1;
+  int target_pidfd_ = -1;  // wakes the loop when the target exits; -1 on kernels before 5.3
   int wait_status_ = 0;
   uint64_t time_zero_ = 0;
   bool threshold_crossed_ = false;
@@ -121,6 +124,7 @@ void Recording::start() {
   time_zero_ = monotonic_ns();
   target_ = launch_target(options_.command, session_, session_name_, preload);
   if (target_ < 0) throw std::runtime_error(std::string("cannot start the command: ") + strerror(errno));
+  target_pidfd_ = int(syscall(SYS_pidfd_open, target_, 0));
   std::string path = recording_path_for(options_.output, program_name(options_.command), target_, false);
   try {
     root_ = std::make_unique<ProcessRecorder>(session_, path, meta_for(target_, 0, options_.command), time_zero_,
@@ -238,7 +242,7 @@ RunOutcome Recording::run() {
       }
       tick();
       if (poll_target()) break;
-      pause_after_drain(moved);
+      pacer_.pause_after_drain(moved, target_pidfd_);
     }
   } catch (const RecordingError& error) {
     outlive_target_after();

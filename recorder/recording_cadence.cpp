@@ -1,7 +1,9 @@
 #include "recorder/recording_cadence.h"
 
+#include <poll.h>
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "transport/monotonic_clock.h"
@@ -43,9 +45,23 @@ void pause_when_idle() {
   nanosleep(&nap, nullptr);
 }
 
-void pause_after_drain(uint64_t slots) {
+void DrainPacer::pause_after_drain(uint64_t slots, int target_pidfd) {
   constexpr uint64_t kShortDrainSlots = 4096;  // an eighth of one ring: no ring fills during the nap
-  if (slots < kShortDrainSlots) pause_when_idle();
+  constexpr uint64_t kTrickleSlots = 512;      // four naps of this rate still fill less than that
+  constexpr int kLongestNapMs = 4;
+  if (slots >= kShortDrainSlots) {
+    nap_ms_ = 1;
+    return;
+  }
+  int nap_ms = slots >= kTrickleSlots ? 1 : nap_ms_;
+  nap_ms_ = slots >= kTrickleSlots ? 1 : std::min(2 * nap_ms_, kLongestNapMs);
+  if (target_pidfd >= 0) {
+    pollfd exited{target_pidfd, POLLIN, 0};
+    poll(&exited, 1, nap_ms);  // a signal ends it early too, which the loop wants
+    return;
+  }
+  timespec nap{0, long(nap_ms) * 1'000'000};
+  nanosleep(&nap, nullptr);
 }
 
 RecordingMeta recording_meta(int32_t pid, int32_t parent_pid, std::vector<std::string> command,

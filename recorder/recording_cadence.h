@@ -31,11 +31,21 @@ class RecordingCadence {
 
 // Sleeps a moment when a loop turn found nothing to drain.
 void pause_when_idle();
-// After a drain that moved `slots`: a short one means the rings fill slowly, and draining
-// again at once would read each cache line while its writer is still filling it, making
-// the writer fetch the line back for its next store (measured: most of an event's cost).
-// So the loop pauses, and the next drain finds whole lines its writers are done with.
-void pause_after_drain(uint64_t slots);
+
+// Paces the drain loop. After a short drain the rings fill slowly, and draining again at
+// once would read each cache line while its writer is still filling it, making the writer
+// fetch the line back for its next store (measured: most of an event's cost). So the loop
+// naps: 1 ms while events flow, doubling to 4 ms while only a trickle comes (an idle or a
+// sampled target, for which the naps are the recorder's whole cost), and woken at once
+// when the target exits.
+class DrainPacer {
+ public:
+  // target_pidfd: readable once the target has exited; -1 to nap the full time.
+  void pause_after_drain(uint64_t slots, int target_pidfd);
+
+ private:
+  int nap_ms_ = 1;
+};
 
 // Metadata of a recording that starts at time_zero_ns (CLOCK_MONOTONIC).
 RecordingMeta recording_meta(int32_t pid, int32_t parent_pid, std::vector<std::string> command,
