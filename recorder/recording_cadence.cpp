@@ -15,6 +15,18 @@ constexpr uint64_t kFlushPeriodNs = 500'000'000;  // a killed recorder loses at 
 
 std::string milliseconds_text(uint64_t ns) { return std::to_string(ns / 1'000'000) + " ms"; }
 
+// Ends early when wake_fd (a pidfd: the target exited) becomes readable, or on a signal,
+// which the loop wants too; wake_fd -1 naps the full time.
+void nap(int milliseconds, int wake_fd) {
+  if (wake_fd >= 0) {
+    pollfd woken{wake_fd, POLLIN, 0};
+    poll(&woken, 1, milliseconds);
+    return;
+  }
+  timespec duration{0, long(milliseconds) * 1'000'000};
+  nanosleep(&duration, nullptr);
+}
+
 }  // namespace
 
 RecordingCadence::RecordingCadence(double rss_interval_s, std::optional<double> snapshot_every_s)
@@ -40,28 +52,16 @@ bool RecordingCadence::tick(uint64_t elapsed_ns, std::span<ProcessRecorder* cons
   return sampled;
 }
 
-void pause_when_idle() {
-  timespec nap{0, 1'000'000};
-  nanosleep(&nap, nullptr);
-}
+void pause_when_idle() { nap(1, -1); }
 
 void DrainPacer::pause_after_drain(uint64_t slots, int target_pidfd) {
   constexpr uint64_t kShortDrainSlots = 4096;  // an eighth of one ring: no ring fills during the nap
   constexpr uint64_t kTrickleSlots = 512;      // four naps of this rate still fill less than that
   constexpr int kLongestNapMs = 4;
-  if (slots >= kShortDrainSlots) {
-    nap_ms_ = 1;
-    return;
-  }
-  int nap_ms = slots >= kTrickleSlots ? 1 : nap_ms_;
-  nap_ms_ = slots >= kTrickleSlots ? 1 : std::min(2 * nap_ms_, kLongestNapMs);
-  if (target_pidfd >= 0) {
-    pollfd exited{target_pidfd, POLLIN, 0};
-    poll(&exited, 1, nap_ms);  // a signal ends it early too, which the loop wants
-    return;
-  }
-  timespec nap{0, long(nap_ms) * 1'000'000};
-  nanosleep(&nap, nullptr);
+  if (slots >= kTrickleSlots) nap_ms_ = 1;
+  if (slots >= kShortDrainSlots) return;
+  nap(nap_ms_, target_pidfd);
+  if (slots < kTrickleSlots) nap_ms_ = std::min(2 * nap_ms_, kLongestNapMs);
 }
 
 RecordingMeta recording_meta(int32_t pid, int32_t parent_pid, std::vector<std::string> command,
