@@ -16,6 +16,7 @@
 #include <numbers>
 #include <stdexcept>
 #include <string_view>
+#include <type_traits>
 
 #include "analyzer/byte_size.h"
 
@@ -738,8 +739,10 @@ void render_plot(const PlotSpec& spec, const std::string& out_path) {
 
 }  // namespace leakrank
 
-// What `leakrank plot` looks up after loading this library.
+// What `leakrank plot` looks up after loading this library, and calls as a RenderPlotFunction.
 extern "C" __attribute__((visibility("default"))) void leakrank_render_plot(const leakrank::PlotSpec& spec,
                                                                            const std::string& out_path) {
   leakrank::render_plot(spec, out_path);
 }
+static_assert(std::is_same_v<decltype(leakrank_render_plot), leakrank::RenderPlotFunction>,
+              "cli/plot.cpp casts the dlsym result to RenderPlotFunction");
