@@ -26,7 +26,7 @@ struct ChildEntry {
 
 struct SessionConfig {
   uint32_t ring_count = 64;
-  uint32_t ring_capacity = 32768;  // slots of 32 bytes: 1 MiB per thread, touched only when used
+  uint32_t ring_capacity = 131072;  // slots of 32 bytes, at most: 4 MiB per thread, touched only when used
   uint32_t max_depth = 64;
   uint32_t follow_children = 0;
   uint64_t sample_bytes = 0;      // 0: record every allocation

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -36,9 +37,23 @@ void* map_fd(int fd, size_t bytes) {
   return p == MAP_FAILED ? nullptr : p;
 }
 
+// Pages of a tmpfs segment are allocated when first written: one that does not fit kills the
+// writer with SIGBUS. So the rings are sized to the room there is, not to what they could use.
+SessionConfig fitted_to_filesystem(SessionConfig config, int fd) {
+  struct statvfs fs {};
+  if (fstatvfs(fd, &fs) == 0) config.ring_capacity = fitted_ring_capacity(config, uint64_t(fs.f_bavail) * fs.f_frsize);
+  return config;
+}
+
 }  // namespace
 
-SessionHeader* create_session(const SessionConfig& config, char (&name_out)[kSessionNameSize]) {
+uint32_t fitted_ring_capacity(const SessionConfig& config, uint64_t free_bytes) {
+  SessionConfig fitted = config;
+  while (fitted.ring_capacity > kMinRingCapacity && session_bytes(fitted) > free_bytes / 2) fitted.ring_capacity /= 2;
+  return fitted.ring_capacity;
+}
+
+SessionHeader* create_session(const SessionConfig& wanted, char (&name_out)[kSessionNameSize]) {
   int fd = -1;
   for (int attempt = 0; attempt < 8 && fd < 0; ++attempt) {
     random_name(name_out);
@@ -46,6 +61,7 @@ SessionHeader* create_session(const SessionConfig& config, char (&name_out)[kSes
     if (fd < 0 && errno != EEXIST) return nullptr;
   }
   if (fd < 0) return nullptr;
+  SessionConfig config = fitted_to_filesystem(wanted, fd);
   size_t bytes = session_bytes(config);
   void* memory = ftruncate(fd, off_t(bytes)) == 0 ? map_fd(fd, bytes) : nullptr;
   int saved = errno;
