@@ -2,6 +2,8 @@
 // Transport, producer side: each thread claims a ring of its own in the session on its
 // first event and gives it back when it exits. Threads that find no free ring, or that
 // allocate after their ring was given back (late TLS teardown), share ring 0 under a spinlock.
+#include <sys/single_threaded.h>
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -44,7 +46,15 @@ class RingWriter {
   wire::Event& slot(size_t index) { return ring_->slot(ring_->head.load(std::memory_order_relaxed) + index); }
   // The message's place in its ordering stripe (transport/ordering.h). Taken after the
   // ring has room, so no thread ever holds a number while it waits for the recorder.
-  uint64_t sequence(uint32_t stripe) { return session_->order[stripe].next.fetch_add(1, std::memory_order_acq_rel); }
+  // A process with one thread needs no locked add, which waits for every earlier store to
+  // land; glibc clears __libc_single_threaded before a second thread exists.
+  uint64_t sequence(uint32_t stripe) {
+    std::atomic<uint64_t>& next = session_->order[stripe].next;
+    if (!__libc_single_threaded) return next.fetch_add(1, std::memory_order_acq_rel);
+    uint64_t number = next.load(std::memory_order_relaxed);
+    next.store(number + 1, std::memory_order_relaxed);
+    return number;
+  }
   void commit(size_t slots) {
     ring_->publish(slots);
     if (shared_) [[unlikely]] unlock_shared();
