@@ -4,7 +4,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -39,9 +39,10 @@ void* map_fd(int fd, size_t bytes) {
 
 // Pages of a tmpfs segment are allocated when first written: one that does not fit kills the
 // writer with SIGBUS. So the rings are sized to the room there is, not to what they could use.
+// fstatfs, not fstatvfs: a bare system call, safe inside a malloc hook.
 SessionConfig fitted_to_filesystem(SessionConfig config, int fd) {
-  struct statvfs fs {};
-  if (fstatvfs(fd, &fs) == 0) config.ring_capacity = fitted_ring_capacity(config, uint64_t(fs.f_bavail) * fs.f_frsize);
+  struct statfs fs {};
+  if (fstatfs(fd, &fs) == 0) config.ring_capacity = fitted_ring_capacity(config, uint64_t(fs.f_bavail) * uint64_t(fs.f_bsize));
   return config;
 }
 

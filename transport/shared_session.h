@@ -11,11 +11,11 @@ SessionHeader* create_session(const SessionConfig& config, char (&name_out)[kSes
 // Maps an existing segment after checking its magic, version and size; nullptr on failure.
 SessionHeader* open_session(const char* name);
 void unmap_session(SessionHeader* session);
+bool unlink_session(const char* name);  // false when the name was gone already
 
 // The ring capacity a session gets: config.ring_capacity, halved while all its rings would
 // fill more than half of the free_bytes left in the shared-memory filesystem, down to a floor.
 uint32_t fitted_ring_capacity(const SessionConfig& config, uint64_t free_bytes);
 constexpr uint32_t kMinRingCapacity = 4096;
-bool unlink_session(const char* name);  // false when the name was gone already
 
 }  // namespace leakrank
