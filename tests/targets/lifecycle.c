@@ -79,10 +79,17 @@ static void* short_lived(void* arg) {
 }
 
 static int mode_threads(void) {
+  // Blocks allocated while the process has one thread (it orders its events without a
+  // locked add), freed by other threads once there are many.
+  for (int i = 0; i < QUEUE / 2; ++i) {
+    queue[head] = malloc(48 + i);
+    head = (head + 1) % QUEUE;
+  }
   // 8 producer/consumer pairs hand pointers across threads...
   pthread_t threads[16];
   for (int i = 0; i < 16; ++i) pthread_create(&threads[i], NULL, i % 2 ? consumer : producer, (void*)20000L);
   for (int i = 0; i < 16; ++i) pthread_join(threads[i], NULL);
+  for (; tail != head; tail = (tail + 1) % QUEUE) free(queue[tail]);
   // ...and thousands of threads come and go, more than there are rings.
   for (int round = 0; round < 500; ++round) {
     pthread_t batch[4];
