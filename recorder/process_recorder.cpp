@@ -120,11 +120,7 @@ void ProcessRecorder::queue_heap_message(const HeapMessage& message) {
   }
   if (message.is_alloc) writer_.prefetch_alloc(message.address);
   else writer_.prefetch_free(message.address);
-  if (lookahead_count_ == kLookahead) {
-    write_heap_message(lookahead_[lookahead_oldest_]);
-    lookahead_oldest_ = (lookahead_oldest_ + 1) % kLookahead;
-    --lookahead_count_;
-  }
+  if (lookahead_count_ == kLookahead) write_oldest_queued();
   lookahead_[(lookahead_oldest_ + lookahead_count_) % kLookahead] = message;
   ++lookahead_count_;
 }
@@ -134,11 +130,14 @@ void ProcessRecorder::write_heap_message(const HeapMessage& message) {
   else writer_.free(now_, message.address);
 }
 
+void ProcessRecorder::write_oldest_queued() {
+  write_heap_message(lookahead_[lookahead_oldest_]);
+  lookahead_oldest_ = (lookahead_oldest_ + 1) % kLookahead;
+  --lookahead_count_;
+}
+
 void ProcessRecorder::write_queued_heap_messages() {
-  for (; lookahead_count_ > 0; --lookahead_count_) {
-    write_heap_message(lookahead_[lookahead_oldest_]);
-    lookahead_oldest_ = (lookahead_oldest_ + 1) % kLookahead;
-  }
+  while (lookahead_count_ > 0) write_oldest_queued();
 }
 
 void ProcessRecorder::on_stack(uint32_t ring, const wire::Event& header, std::span<const wire::Event> payload) {

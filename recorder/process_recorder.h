@@ -65,6 +65,7 @@ class ProcessRecorder {
   HeapMessage heap_message(uint32_t ring, const wire::Event& header);  // counts it too
   void queue_heap_message(const HeapMessage& message);
   void write_heap_message(const HeapMessage& message);
+  void write_oldest_queued();
   void write_queued_heap_messages();
 
   SessionHeader* session_;
