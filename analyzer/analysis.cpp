@@ -397,13 +397,13 @@ class AheadThenSink final : public RecordSink {
 struct FollowingAnalysis::Following {
   explicit Following(const AnalysisOptions& analysis_options)
       : options(analysis_options), frames_ahead(options.symbolizer), sink(options, frames_ahead),
-        ahead_then_sink(frames_ahead, sink), decoder(ahead_then_sink) {}
+        ahead_then_sink(frames_ahead, sink) {}
 
   AnalysisOptions options;  // the sink keeps a reference
   FramesAhead frames_ahead;
   AnalysisSink sink;
   AheadThenSink ahead_then_sink;
-  BlockDecoder decoder;
+  ReadSummary summary;
   std::mutex mutex;  // blocks arrive on the writer's thread, finish() comes from another
   std::exception_ptr failure;
 };
@@ -412,11 +412,14 @@ FollowingAnalysis::FollowingAnalysis(const AnalysisOptions& options)
     : following_(std::make_unique<Following>(options)) {}
 FollowingAnalysis::~FollowingAnalysis() = default;
 
-void FollowingAnalysis::on_block(std::span<const uint8_t> block) {
+void FollowingAnalysis::on_block(const BlockRecords& block) {
   std::lock_guard lock(following_->mutex);
   if (following_->failure) return;
   try {
-    following_->decoder.decode(block);
+    block.replay(following_->ahead_then_sink);
+    following_->summary.records += block.records();
+    ++following_->summary.blocks;
+    following_->summary.complete |= block.has_end();
   } catch (...) {
     following_->failure = std::current_exception();
   }
@@ -425,7 +428,7 @@ void FollowingAnalysis::on_block(std::span<const uint8_t> block) {
 Analysis FollowingAnalysis::finish(const std::string& path) {
   std::lock_guard lock(following_->mutex);
   if (following_->failure) std::rethrow_exception(following_->failure);
-  return following_->sink.finish(path, following_->decoder.summary());
+  return following_->sink.finish(path, following_->summary);
 }
 
 Analysis analyze_recording(const std::string& path, const AnalysisOptions& options) {

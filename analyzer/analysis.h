@@ -10,6 +10,7 @@
 
 #include "analyzer/growth_ranking.h"
 #include "analyzer/symbolizer.h"
+#include "recording/block_records.h"
 #include "recording/record_format.h"
 
 namespace leakrank {
@@ -101,7 +102,7 @@ struct Analysis {
 Analysis analyze_recording(const std::string& path, const AnalysisOptions& options = {});
 
 // The same analysis fed the blocks of a recording as they are written (a BlockObserver),
-// as `run` does for its summary: the file is not read back and decompressed again.
+// as `run` does for its summary: the file is not read back, decompressed and decoded again.
 class FollowingAnalysis {
  public:
   explicit FollowingAnalysis(const AnalysisOptions& options);
@@ -109,9 +110,9 @@ class FollowingAnalysis {
   FollowingAnalysis(const FollowingAnalysis&) = delete;
   FollowingAnalysis& operator=(const FollowingAnalysis&) = delete;
 
-  // The recording's next block, uncompressed. Never throws: a failure waits for finish().
-  void on_block(std::span<const uint8_t> block);
-  // Once the last block was handed over; throws RecordingError when one could not be read.
+  // The records of the recording's next block. Never throws: a failure waits for finish().
+  void on_block(const BlockRecords& block);
+  // Once the last block was handed over; rethrows what failed while following.
   Analysis finish(const std::string& path);
 
  private:

@@ -43,7 +43,7 @@ void print_top_sites(const Analysis& analysis) {
 
 BlockObserver SummaryAnalysis::follow() {
   following_.emplace(summary_options());
-  return [this, lowered = false](std::span<const uint8_t> block) mutable {
+  return [this, lowered = false](const BlockRecords& block) mutable {
     if (!std::exchange(lowered, true)) setpriority(PRIO_PROCESS, 0, kBlockThreadNice);  // Linux: 0 is this thread
     following_->on_block(block);
   };

@@ -81,13 +81,15 @@ BlockFile::~BlockFile() {
   ZSTD_freeCCtx(as_cctx(zstd_));
 }
 
-void BlockFile::write_block(ByteBuffer& raw, size_t size) {
+void BlockFile::write_block(ByteBuffer& raw, size_t size, BlockRecords& records) {
   {
     std::unique_lock lock(mutex_);
     wait_idle(lock);
     if (failure_) std::rethrow_exception(failure_);
     pending_.swap(raw);
     pending_size_ = size;
+    pending_records_.swap(records);
+    records.clear();
     has_pending_ = true;
   }
   work_.notify_one();
@@ -118,7 +120,7 @@ void BlockFile::run() {
       } catch (...) {
         failure = std::current_exception();
       }
-      if (!failure && observer_) observer_(std::span(pending_.data(), pending_size_));
+      if (!failure && observer_) observer_(pending_records_);
     }
     lock.lock();
     if (failure) failure_ = failure;

@@ -14,13 +14,14 @@
 #include <thread>
 #include <vector>
 
+#include "recording/block_records.h"
 #include "recording/byte_buffer.h"
 
 namespace leakrank {
 
-// Sees every block once it is in the file, uncompressed, on the file's thread; must not throw.
+// Sees the records of every block once it is in the file, on the file's thread; must not throw.
 // An analysis that follows the recording takes its records from here instead of the file.
-using BlockObserver = std::function<void(std::span<const uint8_t> block)>;
+using BlockObserver = std::function<void(const BlockRecords& block)>;
 
 class BlockFile {
  public:
@@ -30,10 +31,12 @@ class BlockFile {
   BlockFile(const BlockFile&) = delete;
   BlockFile& operator=(const BlockFile&) = delete;
 
-  // Takes the first `size` bytes of `raw` as the next block and leaves an emptied buffer in
-  // its place. Waits while the block before is still being written: at most two are in memory.
+  // Takes the first `size` bytes of `raw` as the next block, and `records` as what the
+  // observer is shown of it, and leaves an emptied buffer and records in their place. Waits
+  // while the block before is still being written: at most two are in memory.
   // Throws RecordingError when an earlier block could not be written.
-  void write_block(ByteBuffer& raw, size_t size);
+  void write_block(ByteBuffer& raw, size_t size, BlockRecords& records);
+  bool observed() const { return bool(observer_); }
   // Returns once every block handed over is in the file; throws as write_block.
   void wait_written();
   uint64_t bytes() const { return bytes_.load(std::memory_order_acquire); }
@@ -56,6 +59,7 @@ class BlockFile {
   std::condition_variable idle_;  // the block handed over is written
   ByteBuffer pending_;  // the thread's while has_pending_
   size_t pending_size_ = 0;
+  BlockRecords pending_records_;
   bool has_pending_ = false;
   bool closing_ = false;
   std::exception_ptr failure_;

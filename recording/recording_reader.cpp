@@ -400,28 +400,6 @@ ReadSummary read_recording(const std::string& path, RecordSink& sink) {
   return summary;
 }
 
-struct BlockDecoder::Decoding {
-  explicit Decoding(RecordSink& sink) : decoder(sink) {}
-  RecordDecoder decoder;
-  uint64_t blocks = 0;
-};
-
-BlockDecoder::BlockDecoder(RecordSink& sink) : decoding_(std::make_unique<Decoding>(sink)) {}
-BlockDecoder::~BlockDecoder() = default;
-
-void BlockDecoder::decode(std::span<const uint8_t> block) {
-  try {
-    decoding_->decoder.decode_block(block);
-    ++decoding_->blocks;
-  } catch (const DamagedBlock& damage) {
-    throw RecordingError("block " + std::to_string(decoding_->blocks + 1) + " is damaged (" + damage.reason + ")");
-  }
-}
-
-ReadSummary BlockDecoder::summary() const {
-  return {decoding_->decoder.records(), decoding_->blocks, decoding_->decoder.saw_end(), ""};
-}
-
 RecordingMeta read_recording_meta(const std::string& path) {
   RecordingFile file(path);
   BlockCursor c(first_block(file).payload);

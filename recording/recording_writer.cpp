@@ -25,7 +25,7 @@ std::vector<uint8_t> file_header() {
 }  // namespace
 
 RecordingWriter::RecordingWriter(const std::string& path, const RecordingMeta& meta, BlockObserver observer)
-    : path_(path), file_(path, file_header(), std::move(observer)) {
+    : path_(path), file_(path, file_header(), std::move(observer)), observed_(file_.observed()) {
   raw_.resize(kBlockBufferBytes);
   begin_record(RecordTag::meta);
   put_varint(meta.command.size());
@@ -37,6 +37,7 @@ RecordingWriter::RecordingWriter(const std::string& path, const RecordingMeta& m
   put_varint(meta.max_depth);
   put_varint(meta.attached);
   put_string(meta.tool_version);
+  if (observed_) block_records_.on_meta(meta);
   flush();  // even a recording that gets no further is valid
 }
 
@@ -59,6 +60,7 @@ void RecordingWriter::module_map(uint32_t generation, const std::vector<ModuleIn
     put_varint(m.load_bias);
     put_string(m.build_id);
   }
+  if (observed_) block_records_.on_module_map(generation, modules);
   maybe_flush();
 }
 
@@ -72,6 +74,7 @@ void RecordingWriter::stack(uint32_t id, std::span<const uint64_t> ips) {
     put_zigzag(int64_t(ip - previous));  // neighbouring frames are usually close together
     previous = ip;
   }
+  if (observed_) block_records_.on_stack(id, ips);
   maybe_flush();
 }
 
@@ -85,6 +88,8 @@ void RecordingWriter::alloc(uint64_t time_ns, uint64_t address, uint64_t size, u
   begin_timed_record(RecordTag::alloc, time_ns);
   put_varint(size);
   put_varint(stack_id);
+  if (observed_) block_records_.add({time_ns, size, stack_id, HeapEvent::alloc});
+  last_was_alloc_ = true;
   ++allocations_;
 }
 
@@ -92,6 +97,8 @@ void RecordingWriter::free(uint64_t time_ns, uint64_t address) {
   if (std::optional<LiveBlocks::Block> block = live_blocks_.remove(address)) return put_free(time_ns, *block);
   begin_timed_record(RecordTag::free_unmatched, time_ns);
   put_varint(address);
+  if (observed_) block_records_.on_unmatched_free(time_ns, address);
+  last_was_alloc_ = false;
   maybe_flush();
 }
 
@@ -110,18 +117,25 @@ void RecordingWriter::put_free(uint64_t time_ns, const LiveBlocks::Block& block)
     put_varint(block.size);
     put_varint(block.stack_id);
   }
+  if (observed_) {  // as the reader tells it: only a free named by age can be known temporary
+    bool temporary = in_payload && age == 1 && last_was_alloc_;
+    block_records_.add({time_ns, block.size, block.stack_id, temporary ? HeapEvent::temporary_free : HeapEvent::free});
+  }
+  last_was_alloc_ = false;
   maybe_flush();
 }
 
 void RecordingWriter::rss(uint64_t time_ns, uint64_t bytes) {
   begin_timed_record(RecordTag::rss, time_ns);
   put_varint(bytes);
+  if (observed_) block_records_.on_rss(time_ns, bytes);
   maybe_flush();
 }
 
 void RecordingWriter::snapshot(uint64_t time_ns, std::string_view name) {
   begin_timed_record(RecordTag::snapshot, time_ns);
   put_string(name);
+  if (observed_) block_records_.on_snapshot(time_ns, name);
   maybe_flush();
 }
 
@@ -129,12 +143,14 @@ void RecordingWriter::child(uint64_t time_ns, int32_t pid, std::string_view reco
   begin_timed_record(RecordTag::child, time_ns);
   put_varint(uint32_t(pid));
   put_string(recording_path);
+  if (observed_) block_records_.on_child(time_ns, pid, recording_path);
   maybe_flush();
 }
 
 void RecordingWriter::end(uint64_t time_ns, int32_t wait_status) {
   begin_timed_record(RecordTag::end, time_ns);
   put_zigzag(wait_status);
+  if (observed_) block_records_.on_end(time_ns, wait_status);
   maybe_flush();
 }
 
@@ -148,11 +164,12 @@ void RecordingWriter::hand_over_block() {
   if (raw_size_ == 0) return;
   size_t raw_size = std::exchange(raw_size_, 0);
   last_time_ = 0;
+  last_was_alloc_ = false;
   block_first_allocation_ = allocations_;
   if (raw_size > kMaxBlockBytes) {
     throw RecordingError("cannot write recording " + path_ + ": a record exceeds the block size limit");
   }
-  file_.write_block(raw_, raw_size);
+  file_.write_block(raw_, raw_size, block_records_);
   if (raw_.size() < kBlockBufferBytes) raw_.resize(kBlockBufferBytes);  // the first swap gives back an empty buffer
 }
 

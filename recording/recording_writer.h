@@ -21,7 +21,7 @@ struct RecordingError : std::runtime_error {
 
 class RecordingWriter {
  public:
-  // Creates the file 0600. The observer sees each block as it is written (see BlockFile).
+  // Creates the file 0600. The observer sees each block's records as it is written (see BlockFile).
   RecordingWriter(const std::string& path, const RecordingMeta& meta, BlockObserver observer = {});
   ~RecordingWriter();                                                   // flushes; never throws
   RecordingWriter(const RecordingWriter&) = delete;
@@ -71,6 +71,9 @@ class RecordingWriter {
   LiveBlocks live_blocks_;
   uint64_t allocations_ = 0;             // alloc records written: the next one's ordinal
   uint64_t block_first_allocation_ = 0;  // the ordinal of the pending block's first alloc record
+  bool last_was_alloc_ = false;          // in the pending block: a free right after is temporary
+  const bool observed_;                  // block_records_ is kept for an observer
+  BlockRecords block_records_;
   uint64_t records_ = 0;
 };
 
