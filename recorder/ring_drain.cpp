@@ -15,19 +15,23 @@ constexpr uint64_t kGapPatienceNs = 2'000'000'000;
 }  // namespace
 
 RingDrain::RingDrain(SessionHeader* session)
-    : session_(session), staging_(session->config.ring_count), expected_(kOrderStripes, 0) {}
+    : session_(session),
+      staging_(session->config.ring_count),
+      expected_(kOrderStripes, 0),
+      published_(session->config.ring_count, 0) {}
 
-uint64_t RingDrain::collect(uint32_t index) {
+// Moves what is left in the ring behind a message that must wait out of its producer's way.
+uint64_t RingDrain::stage_rest(uint32_t index) {
   Ring& ring = *session_ring(session_, index);
-  uint32_t state = ring.state.load(std::memory_order_acquire);
-  uint64_t count = ring.readable();
+  uint32_t state = ring.state.load(std::memory_order_acquire);  // before the count: a retired ring's last message is in it
+  uint64_t tail = ring.tail.load(std::memory_order_relaxed);
+  uint64_t count = published_[index] - tail;  // what came since goes out in place next time
   Staging& stage = staging_[index];
   if (stage.read > 0 && stage.read * 2 >= stage.slots.size()) {
     stage.slots.erase(stage.slots.begin(), stage.slots.begin() + long(stage.read));
     stage.read = 0;
   }
   // At most two contiguous runs: up to the ring's end, then from its start.
-  uint64_t tail = ring.tail.load(std::memory_order_relaxed);
   uint64_t first = std::min<uint64_t>(count, ring.capacity - (tail & (ring.capacity - 1)));
   const wire::Event* run = &ring.slot(tail);
   stage.slots.insert(stage.slots.end(), run, run + first);
@@ -55,12 +59,6 @@ bool RingDrain::skip_oldest_gap() {
   }
   if (stuck) *stuck = waiting_for;
   return stuck != nullptr;
-}
-
-uint64_t RingDrain::collect_all() {
-  uint64_t taken = 0;
-  for (uint32_t i = 0; i < staging_.size(); ++i) taken += collect(i);
-  return taken;
 }
 
 // Whether messages have waited long enough for a missing number to give up on it.

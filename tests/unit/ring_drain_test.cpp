@@ -1,0 +1,143 @@
+#include "recorder/ring_drain.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "transport/shared_session.h"
+
+namespace leakrank {
+namespace {
+
+constexpr uint64_t kAddress = 0x7f0000001000;
+
+// A session of a few small rings, written the way the preload library writes them.
+struct TestSession {
+  char name[kSessionNameSize] = {};
+  SessionHeader* session = nullptr;
+
+  TestSession() {
+    SessionConfig config;
+    config.ring_count = 3;
+    config.ring_capacity = kMinRingCapacity;
+    session = create_session(config, name);
+    REQUIRE(session);
+  }
+  ~TestSession() {
+    unmap_session(session);
+    unlink_session(name);
+  }
+
+  void publish(uint32_t ring_index, wire::EventKind kind, uint64_t address, uint32_t stack_id = 1) {
+    Ring& ring = *session_ring(session, ring_index);
+    uint64_t sequence = session->order[order_stripe(kind, address)].next.fetch_add(1);
+    publish_numbered(ring, {sequence, address, 16, kind == wire::EventKind::free ? 0 : stack_id, kind, {}});
+  }
+  static void publish_numbered(Ring& ring, const wire::Event& event) {
+    ring.slot(ring.head.load()) = event;
+    ring.publish(1);
+  }
+  uint64_t readable(uint32_t ring_index) { return session_ring(session, ring_index)->readable(); }
+};
+
+// What the drain emitted, as "ring:kind:stack" lines.
+struct Emitted {
+  std::vector<std::string> lines;
+  auto emit() {
+    return [this](uint32_t ring, std::span<const wire::Event> message) {
+      const wire::Event& header = message[0];
+      const char* kind = header.kind == wire::EventKind::alloc ? "alloc" : "free";
+      lines.push_back(std::to_string(ring) + ":" + kind + ":" + std::to_string(header.stack_id));
+    };
+  }
+};
+
+auto always_ready() {
+  return [](uint32_t, const wire::Event&) { return true; };
+}
+
+}  // namespace
+
+TEST_CASE("a free waits for the allocation of its address published on another ring") {
+  TestSession s;
+  s.publish(2, wire::EventKind::alloc, kAddress);  // numbered first, drained last
+  s.publish(0, wire::EventKind::free, kAddress);
+  Emitted emitted;
+  RingDrain drain(s.session);
+  CHECK(drain.drain(emitted.emit(), always_ready()) == 2);
+  CHECK(emitted.lines == std::vector<std::string>{"2:alloc:1", "0:free:0"});
+}
+
+TEST_CASE("a message that must wait leaves its ring, and goes once its turn comes") {
+  TestSession s;
+  Ring& other = *session_ring(s.session, 1);
+  uint32_t stripe = order_stripe(wire::EventKind::alloc, kAddress);
+  s.session->order[stripe].next = 1;  // number 0 is taken by a thread that has not published yet
+  s.publish(0, wire::EventKind::free, kAddress);
+  s.publish(0, wire::EventKind::alloc, kAddress + (uint64_t(1) << 40));  // behind it in its ring: waits too
+  Emitted emitted;
+  RingDrain drain(s.session);
+  CHECK(drain.drain(emitted.emit(), always_ready()) == 2);
+  CHECK(emitted.lines.empty());
+  CHECK(s.readable(0) == 0);  // its producer has its room back
+  TestSession::publish_numbered(other, {0, kAddress, 16, 1, wire::EventKind::alloc, {}});
+  CHECK(drain.drain(emitted.emit(), always_ready()) == 1);
+  CHECK(emitted.lines == std::vector<std::string>{"1:alloc:1", "0:free:0", "0:alloc:1"});
+}
+
+TEST_CASE("an allocation whose stack is not defined yet holds back its ring, not the others") {
+  TestSession s;
+  s.publish(0, wire::EventKind::alloc, kAddress, 7);
+  s.publish(0, wire::EventKind::alloc, kAddress + 0x100000, 1);
+  s.publish(1, wire::EventKind::alloc, kAddress + (uint64_t(2) << 40), 1);
+  bool defined = false;
+  auto ready = [&](uint32_t, const wire::Event& header) { return header.stack_id != 7 || defined; };
+  Emitted emitted;
+  RingDrain drain(s.session);
+  drain.drain(emitted.emit(), ready);
+  CHECK(emitted.lines == std::vector<std::string>{"1:alloc:1"});
+  defined = true;
+  drain.drain(emitted.emit(), ready);
+  CHECK(emitted.lines == std::vector<std::string>{"1:alloc:1", "0:alloc:7", "0:alloc:1"});
+}
+
+TEST_CASE("the final drain emits what waits for a number that will never come") {
+  TestSession s;
+  s.session->order[order_stripe(wire::EventKind::free, kAddress)].next = 5;
+  s.publish(0, wire::EventKind::free, kAddress);
+  Emitted emitted;
+  RingDrain drain(s.session);
+  drain.drain(emitted.emit(), always_ready());
+  CHECK(emitted.lines.empty());
+  drain.drain(emitted.emit(), always_ready(), true);
+  CHECK(emitted.lines == std::vector<std::string>{"0:free:0"});
+}
+
+TEST_CASE("a stack's frames reach the recorder whole when they wrap around the ring's end") {
+  TestSession s;
+  Ring& ring = *session_ring(s.session, 0);
+  ring.head = ring.capacity - 1;  // the header goes in the last slot, the frames at the start
+  ring.tail = ring.capacity - 1;
+  wire::Event header{0, 0, 3, 9, wire::EventKind::stack, {}};
+  REQUIRE(wire::message_slots(header) == 2);
+  ring.slot(ring.head) = header;
+  uint64_t frames[4] = {0x401000, 0x402000, 0x403000, 0};
+  std::memcpy(&ring.slot(ring.head + 1), frames, sizeof frames);
+  ring.publish(2);
+  std::vector<uint64_t> received;
+  RingDrain drain(s.session);
+  drain.drain(
+      [&](uint32_t, std::span<const wire::Event> message) {
+        size_t frames = std::min<size_t>(message[0].size, (message.size() - 1) * sizeof(wire::Event) / sizeof(uint64_t));
+        received.resize(frames);
+        if (frames) std::memcpy(received.data(), message.subspan(1).data(), frames * sizeof(uint64_t));
+      },
+      always_ready());
+  CHECK(received == std::vector<uint64_t>{0x401000, 0x402000, 0x403000});
+}
+
+}  // namespace leakrank
