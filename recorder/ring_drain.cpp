@@ -25,7 +25,7 @@ uint64_t RingDrain::stage_rest(uint32_t index) {
   Ring& ring = *session_ring(session_, index);
   uint32_t state = ring.state.load(std::memory_order_acquire);  // before the count: a retired ring's last message is in it
   uint64_t tail = ring.tail.load(std::memory_order_relaxed);
-  uint64_t count = published_[index] - tail;  // what came since goes out in place next time
+  uint64_t count = whole_messages_end(ring, tail, published_[index]) - tail;  // the rest goes out in place next time
   Staging& stage = staging_[index];
   if (stage.read > 0 && stage.read * 2 >= stage.slots.size()) {
     stage.slots.erase(stage.slots.begin(), stage.slots.begin() + long(stage.read));
@@ -41,6 +41,19 @@ uint64_t RingDrain::stage_rest(uint32_t index) {
   if (state == uint32_t(RingState::retired) && ring.readable() == 0 && index != 0)
     ring.state.store(uint32_t(RingState::free), std::memory_order_release);
   return count;
+}
+
+// The end of the message that reaches `until`, or `until`: the drain's limit may fall inside a
+// stack's frames, and staging holds whole messages. `from` is a message's start (the tail).
+uint64_t RingDrain::whole_messages_end(const Ring& ring, uint64_t from, uint64_t until) const {
+  uint64_t published = from + ring.readable();
+  uint64_t at = from;
+  while (at < until) {
+    uint64_t size = wire::message_slots(ring.slot(at));
+    if (size > published - at) return until;  // cannot happen: groups are published whole
+    at += size;
+  }
+  return std::max(at, from);
 }
 
 // Gives up on the smallest missing number that blocks a ring, so the rest can flow.

@@ -3,6 +3,7 @@
 // in an order consistent with what happened (transport/ordering.h): within each ordering
 // stripe, by sequence number. A message waits while an earlier number of its stripe is
 // still unpublished, or while the caller says it is not ready (its stack is not defined yet).
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <utility>
@@ -24,11 +25,11 @@ class RingDrain {
   // emit(ring, message): the message is its header slot and payload slots, contiguous.
   // ready(ring, header): whether the message may go now. A template, so both inline
   // into the loop that runs for every event.
-  // final: the process is gone, nothing more will come: emit everything, gaps or not.
+  // final: the process is gone, nothing more will come: take and emit everything, gaps or not.
   // Returns the number of slots taken from the rings.
   template <class Emit, class Ready>
   uint64_t drain(Emit&& emit, Ready&& ready, bool final = false) {
-    for (uint32_t index = 0; index < staging_.size(); ++index) published_[index] = published_end(index);
+    for (uint32_t index = 0; index < staging_.size(); ++index) published_[index] = drain_end(index, final);
     uint64_t taken = 0;
     bool progress = true;
     while (progress) {
@@ -56,11 +57,17 @@ class RingDrain {
     size_t read = 0;
   };
   bool staged(uint32_t index) const { return staging_[index].read < staging_[index].slots.size(); }
-  uint64_t published_end(uint32_t index) {
+  // Slots one drain takes from a ring at most: the recorder's loop samples RSS and marks
+  // snapshots between drains, and each message is stamped with the time its drain began.
+  // A full 4 MiB ring took a sanitized recorder a third of a second.
+  static constexpr uint64_t kMostSlotsPerDrain = 16384;
+  uint64_t drain_end(uint32_t index, bool final) {
     Ring& ring = *session_ring(session_, index);
-    return ring.tail.load(std::memory_order_relaxed) + ring.readable();
+    uint64_t readable = ring.readable();
+    return ring.tail.load(std::memory_order_relaxed) + (final ? readable : std::min(readable, kMostSlotsPerDrain));
   }
   uint64_t stage_rest(uint32_t index);
+  uint64_t whole_messages_end(const Ring& ring, uint64_t from, uint64_t until) const;
   bool time_to_skip_gaps(bool final);
   bool skip_oldest_gap();
 
@@ -84,12 +91,13 @@ class RingDrain {
   uint64_t emit_in_place(uint32_t index, Emit& emit, Ready& ready) {
     Ring& ring = *session_ring(session_, index);
     uint64_t tail = ring.tail.load(std::memory_order_relaxed);
-    uint64_t end = published_[index];  // what came since waits for the next drain, which stamps a later time
+    uint64_t published = tail + ring.readable();
+    uint64_t end = published_[index];  // what comes after waits for the next drain, which stamps a later time
     uint64_t at = tail, consumed = tail;
     while (at < end) {
       wire::Event header = ring.slot(at);
       size_t size = wire::message_slots(header);
-      if (size > end - at || !take_turn(index, header, ready, false)) break;  // a size past the end: damage, staged
+      if (size > published - at || !take_turn(index, header, ready, false)) break;  // past what is published: damage
       if (size == 1) {
         emit(index, std::span<const wire::Event>(&header, 1));
       } else {
@@ -133,7 +141,7 @@ class RingDrain {
   std::vector<Staging> staging_;
   std::vector<uint64_t> expected_;  // next sequence number per stripe
   std::vector<wire::Event> scratch_;  // a multi-slot message, copied out of its ring
-  std::vector<uint64_t> published_;   // per ring: where its messages ended when this drain began
+  std::vector<uint64_t> published_;   // per ring: where this drain stops taking its messages
   uint64_t stuck_since_ns_ = 0;
 };
 

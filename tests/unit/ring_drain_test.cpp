@@ -20,10 +20,10 @@ struct TestSession {
   char name[kSessionNameSize] = {};
   SessionHeader* session = nullptr;
 
-  TestSession() {
+  explicit TestSession(uint32_t ring_capacity = kMinRingCapacity) {
     SessionConfig config;
     config.ring_count = 3;
-    config.ring_capacity = kMinRingCapacity;
+    config.ring_capacity = ring_capacity;
     session = create_session(config, name);
     REQUIRE(session);
   }
@@ -42,6 +42,15 @@ struct TestSession {
     ring.publish(1);
   }
   uint64_t readable(uint32_t ring_index) { return session_ring(session, ring_index)->readable(); }
+  void publish_allocations(uint32_t ring_index, int count) {
+    for (int i = 0; i < count; ++i) publish(ring_index, wire::EventKind::alloc, kAddress + uint64_t(i) * 64);
+  }
+  void publish_stack(uint32_t ring_index) {  // three frames: a header and one payload slot
+    Ring& ring = *session_ring(session, ring_index);
+    ring.slot(ring.head.load()) = wire::Event{session->order[0].next.fetch_add(1), 0, 3, 9, wire::EventKind::stack, {}};
+    ring.slot(ring.head.load() + 1) = wire::Event{0x401000, 0x402000, 0x403000, 0, {}, {}};
+    ring.publish(2);
+  }
 };
 
 // What the drain emitted, as "ring:kind:stack" lines.
@@ -51,7 +60,9 @@ struct Emitted {
     return [this](uint32_t ring, std::span<const wire::Event> message) {
       const wire::Event& header = message[0];
       const char* kind = header.kind == wire::EventKind::alloc ? "alloc" : "free";
-      lines.push_back(std::to_string(ring) + ":" + kind + ":" + std::to_string(header.stack_id));
+      std::string line = std::to_string(ring);
+      line.append(":").append(kind).append(":").append(std::to_string(header.stack_id));
+      lines.push_back(line);
     };
   }
 };
@@ -115,6 +126,22 @@ TEST_CASE("the final drain emits what waits for a number that will never come") 
   CHECK(emitted.lines.empty());
   drain.drain(emitted.emit(), always_ready(), true);
   CHECK(emitted.lines == std::vector<std::string>{"0:free:0"});
+}
+
+TEST_CASE("a drain takes a bounded share of a ring, so the recorder's loop keeps its pace") {
+  TestSession s(65536);
+  s.publish_allocations(0, 16383);
+  s.publish_stack(0);  // its frames lie past the bound: it goes whole, in this drain
+  s.publish_allocations(0, 10000);
+  uint64_t emitted = 0;
+  RingDrain drain(s.session);
+  auto count = [&](uint32_t, std::span<const wire::Event>) { ++emitted; };
+  CHECK(drain.drain(count, always_ready()) == 16385);
+  CHECK(emitted == 16384);
+  CHECK(drain.drain(count, always_ready()) == 10000);
+  s.publish_allocations(0, 30000);
+  CHECK(drain.drain(count, always_ready(), true) == 30000);  // the last drain takes everything
+  CHECK(emitted == 56384);
 }
 
 TEST_CASE("a stack's frames reach the recorder whole when they wrap around the ring's end") {
