@@ -32,6 +32,7 @@ class BlockRecords final : public RecordSink {
   // The same calls, in the same order; consecutive heap records reach on_heap_records together.
   void replay(RecordSink& sink) const;
   uint64_t records() const { return heap_.size() + others_.size(); }
+  size_t heap_records() const { return heap_.size(); }
   bool has_end() const { return has_end_; }
   void clear();  // keeps the capacity: the writer refills it block after block
   void swap(BlockRecords& other) noexcept {

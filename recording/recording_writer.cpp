@@ -12,6 +12,9 @@ namespace {
 // Big enough to amortize zstd's per-frame cost, small enough that a killed writer loses little.
 constexpr size_t kBlockTargetBytes = 1 << 20;
 constexpr size_t kBlockBufferBytes = kBlockTargetBytes + 64 * 1024;  // slack for the record that crosses the target
+// An observed block also ends at this many allocations and frees: the observer's copy of them
+// takes 24 bytes each, where the file takes about two, and two blocks are in memory at once.
+constexpr size_t kObservedHeapRecords = size_t(1) << 17;
 
 [[gnu::noinline]] void grow(ByteBuffer& buffer, size_t size) { buffer.resize(size); }
 
@@ -215,7 +218,7 @@ void RecordingWriter::put_string(std::string_view s) {
 }
 
 [[gnu::always_inline]] inline void RecordingWriter::maybe_flush() {
-  if (raw_size_ >= kBlockTargetBytes) hand_over_block();
+  if (raw_size_ >= kBlockTargetBytes || block_records_.heap_records() >= kObservedHeapRecords) hand_over_block();
 }
 
 }  // namespace leakrank
