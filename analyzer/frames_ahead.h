@@ -16,7 +16,7 @@
 
 #include "analyzer/stack_id_guard.h"
 #include "analyzer/symbolizer.h"
-#include "recording/recording_reader.h"
+#include "recording/record_sink.h"
 
 namespace leakrank {
 

@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "recording/recording_reader.h"  // HeapRecord
+#include "recording/record_sink.h"  // HeapRecord
 
 namespace leakrank {
 

@@ -53,7 +53,7 @@ uint64_t RingDrain::whole_messages_end(const Ring& ring, uint64_t from, uint64_t
     if (size > published - at) return until;  // cannot happen: groups are published whole
     at += size;
   }
-  return std::max(at, from);
+  return at;
 }
 
 // Gives up on the smallest missing number that blocks a ring, so the rest can flow.
