@@ -23,7 +23,7 @@ RingDrain::RingDrain(SessionHeader* session)
 // Moves what is left in the ring behind a message that must wait out of its producer's way.
 uint64_t RingDrain::stage_rest(uint32_t index) {
   Ring& ring = *session_ring(session_, index);
-  uint32_t state = ring.state.load(std::memory_order_acquire);  // before the count: a retired ring's last message is in it
+  uint32_t state = ring.state.load(std::memory_order_acquire);  // before head, read below: a retired ring's last message is then seen
   uint64_t tail = ring.tail.load(std::memory_order_relaxed);
   uint64_t count = whole_messages_end(ring, tail, published_[index]) - tail;  // the rest goes out in place next time
   Staging& stage = staging_[index];
@@ -46,7 +46,7 @@ uint64_t RingDrain::stage_rest(uint32_t index) {
 // The end of the message that reaches `until`, or `until`: the drain's limit may fall inside a
 // stack's frames, and staging holds whole messages. `from` is a message's start (the tail).
 uint64_t RingDrain::whole_messages_end(const Ring& ring, uint64_t from, uint64_t until) const {
-  uint64_t published = from + ring.readable();
+  uint64_t published = ring.published();
   uint64_t at = from;
   while (at < until) {
     uint64_t size = wire::message_slots(ring.slot(at));

@@ -91,7 +91,7 @@ class RingDrain {
   uint64_t emit_in_place(uint32_t index, Emit& emit, Ready& ready) {
     Ring& ring = *session_ring(session_, index);
     uint64_t tail = ring.tail.load(std::memory_order_relaxed);
-    uint64_t published = tail + ring.readable();
+    uint64_t published = ring.published();
     uint64_t end = published_[index];  // what comes after waits for the next drain, which stamps a later time
     uint64_t at = tail, consumed = tail;
     while (at < end) {
@@ -102,8 +102,8 @@ class RingDrain {
         emit(index, std::span<const wire::Event>(&header, 1));
       } else {
         scratch_.resize(size);
-        for (size_t i = 0; i < size; ++i) scratch_[i] = ring.slot(at + i);
         scratch_[0] = header;
+        for (size_t i = 1; i < size; ++i) scratch_[i] = ring.slot(at + i);
         emit(index, std::span<const wire::Event>(scratch_));
       }
       at += size;

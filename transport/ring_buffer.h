@@ -65,6 +65,7 @@ struct Ring {
   }
 
   // --- consumer side ---
+  uint64_t published() const { return head.load(std::memory_order_acquire); }  // one past the last whole message
   uint64_t readable() const {
     return head.load(std::memory_order_acquire) - tail.load(std::memory_order_relaxed);
   }
