@@ -15,6 +15,13 @@ enum class HeapEvent : uint8_t {
   temporary_free,  // the free of the allocation recorded just before it: a temporary allocation
 };
 
+// A free that names its allocation by age (how many allocations back in the same block) is
+// temporary when it ends the allocation recorded right before it. The writer, for its
+// observer, and the reader both tell it this way.
+constexpr HeapEvent free_named_by_age(uint64_t age, bool right_after_alloc) {
+  return age == 1 && right_after_alloc ? HeapEvent::temporary_free : HeapEvent::free;
+}
+
 // An allocation or a free, as a run of them reaches RecordSink::on_heap_records. A free
 // carries the size and stack of the allocation it ends.
 struct HeapRecord {

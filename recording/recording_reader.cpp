@@ -193,7 +193,7 @@ class RecordDecoder {
       const Allocation& allocation = recent_[(allocations_ - age) % kRecentAllocations];
       record.size = allocation.size;
       record.stack_id = allocation.stack_id;
-      record.event = age == 1 && last_was_alloc_ ? HeapEvent::temporary_free : HeapEvent::free;
+      record.event = free_named_by_age(age, last_was_alloc_);
     }
     last_was_alloc_ = alloc;
     if (alloc) recent_[allocations_++ % kRecentAllocations] = {record.size, record.stack_id};

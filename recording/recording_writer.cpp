@@ -28,7 +28,7 @@ std::vector<uint8_t> file_header() {
 }  // namespace
 
 RecordingWriter::RecordingWriter(const std::string& path, const RecordingMeta& meta, BlockObserver observer)
-    : path_(path), file_(path, file_header(), std::move(observer)), observed_(file_.observed()) {
+    : path_(path), file_(path, file_header(), std::move(observer)) {
   raw_.resize(kBlockBufferBytes);
   begin_record(RecordTag::meta);
   put_varint(meta.command.size());
@@ -40,7 +40,7 @@ RecordingWriter::RecordingWriter(const std::string& path, const RecordingMeta& m
   put_varint(meta.max_depth);
   put_varint(meta.attached);
   put_string(meta.tool_version);
-  if (observed_) block_records_.on_meta(meta);
+  if (observed()) block_records_.on_meta(meta);
   flush();  // even a recording that gets no further is valid
 }
 
@@ -63,7 +63,7 @@ void RecordingWriter::module_map(uint32_t generation, const std::vector<ModuleIn
     put_varint(m.load_bias);
     put_string(m.build_id);
   }
-  if (observed_) block_records_.on_module_map(generation, modules);
+  if (observed()) block_records_.on_module_map(generation, modules);
   maybe_flush();
 }
 
@@ -77,7 +77,7 @@ void RecordingWriter::stack(uint32_t id, std::span<const uint64_t> ips) {
     put_zigzag(int64_t(ip - previous));  // neighbouring frames are usually close together
     previous = ip;
   }
-  if (observed_) block_records_.on_stack(id, ips);
+  if (observed()) block_records_.on_stack(id, ips);
   maybe_flush();
 }
 
@@ -91,7 +91,7 @@ void RecordingWriter::alloc(uint64_t time_ns, uint64_t address, uint64_t size, u
   begin_timed_record(RecordTag::alloc, time_ns);
   put_varint(size);
   put_varint(stack_id);
-  if (observed_) block_records_.add({time_ns, size, stack_id, HeapEvent::alloc});
+  if (observed()) block_records_.add({time_ns, size, stack_id, HeapEvent::alloc});
   last_was_alloc_ = true;
   ++allocations_;
 }
@@ -100,7 +100,7 @@ void RecordingWriter::free(uint64_t time_ns, uint64_t address) {
   if (std::optional<LiveBlocks::Block> block = live_blocks_.remove(address)) return put_free(time_ns, *block);
   begin_timed_record(RecordTag::free_unmatched, time_ns);
   put_varint(address);
-  if (observed_) block_records_.on_unmatched_free(time_ns, address);
+  if (observed()) block_records_.on_unmatched_free(time_ns, address);
   last_was_alloc_ = false;
   maybe_flush();
 }
@@ -120,9 +120,9 @@ void RecordingWriter::put_free(uint64_t time_ns, const LiveBlocks::Block& block)
     put_varint(block.size);
     put_varint(block.stack_id);
   }
-  if (observed_) {  // as the reader tells it: only a free named by age can be known temporary
-    bool temporary = in_payload && age == 1 && last_was_alloc_;
-    block_records_.add({time_ns, block.size, block.stack_id, temporary ? HeapEvent::temporary_free : HeapEvent::free});
+  if (observed()) {
+    HeapEvent event = in_payload ? free_named_by_age(age, last_was_alloc_) : HeapEvent::free;
+    block_records_.add({time_ns, block.size, block.stack_id, event});
   }
   last_was_alloc_ = false;
   maybe_flush();
@@ -131,14 +131,14 @@ void RecordingWriter::put_free(uint64_t time_ns, const LiveBlocks::Block& block)
 void RecordingWriter::rss(uint64_t time_ns, uint64_t bytes) {
   begin_timed_record(RecordTag::rss, time_ns);
   put_varint(bytes);
-  if (observed_) block_records_.on_rss(time_ns, bytes);
+  if (observed()) block_records_.on_rss(time_ns, bytes);
   maybe_flush();
 }
 
 void RecordingWriter::snapshot(uint64_t time_ns, std::string_view name) {
   begin_timed_record(RecordTag::snapshot, time_ns);
   put_string(name);
-  if (observed_) block_records_.on_snapshot(time_ns, name);
+  if (observed()) block_records_.on_snapshot(time_ns, name);
   maybe_flush();
 }
 
@@ -146,14 +146,14 @@ void RecordingWriter::child(uint64_t time_ns, int32_t pid, std::string_view reco
   begin_timed_record(RecordTag::child, time_ns);
   put_varint(uint32_t(pid));
   put_string(recording_path);
-  if (observed_) block_records_.on_child(time_ns, pid, recording_path);
+  if (observed()) block_records_.on_child(time_ns, pid, recording_path);
   maybe_flush();
 }
 
 void RecordingWriter::end(uint64_t time_ns, int32_t wait_status) {
   begin_timed_record(RecordTag::end, time_ns);
   put_zigzag(wait_status);
-  if (observed_) block_records_.on_end(time_ns, wait_status);
+  if (observed()) block_records_.on_end(time_ns, wait_status);
   maybe_flush();
 }
 

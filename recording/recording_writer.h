@@ -59,6 +59,7 @@ class RecordingWriter {
   void put_string(std::string_view s);
   void make_room(size_t bytes);
   void maybe_flush();
+  bool observed() const { return file_.observed(); }
   void hand_over_block();
 
   static constexpr size_t kBlocksInCache = size_t(1) << 16;  // 16-byte slots: ~1.7 MiB at 60% load
@@ -72,8 +73,7 @@ class RecordingWriter {
   uint64_t allocations_ = 0;             // alloc records written: the next one's ordinal
   uint64_t block_first_allocation_ = 0;  // the ordinal of the pending block's first alloc record
   bool last_was_alloc_ = false;          // in the pending block: a free right after is temporary
-  const bool observed_;                  // block_records_ is kept for an observer
-  BlockRecords block_records_;
+  BlockRecords block_records_;           // kept only while someone observes the blocks
   uint64_t records_ = 0;
 };
 
