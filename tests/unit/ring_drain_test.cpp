@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -45,10 +46,15 @@ struct TestSession {
   void publish_allocations(uint32_t ring_index, int count) {
     for (int i = 0; i < count; ++i) publish(ring_index, wire::EventKind::alloc, kAddress + uint64_t(i) * 64);
   }
-  void publish_stack(uint32_t ring_index) {  // three frames: a header and one payload slot
+  static constexpr uint64_t kFrames[3] = {0x401000, 0x402000, 0x403000};
+  void publish_stack(uint32_t ring_index) {  // kFrames: a header and one payload slot
     Ring& ring = *session_ring(session, ring_index);
-    ring.slot(ring.head.load()) = wire::Event{session->order[0].next.fetch_add(1), 0, 3, 9, wire::EventKind::stack, {}};
-    ring.slot(ring.head.load() + 1) = wire::Event{0x401000, 0x402000, 0x403000, 0, {}, {}};
+    wire::Event header{session->order[0].next.fetch_add(1), 0, std::size(kFrames), 9, wire::EventKind::stack, {}};
+    REQUIRE(wire::message_slots(header) == 2);
+    ring.slot(ring.head.load()) = header;
+    uint64_t payload[sizeof(wire::Event) / sizeof(uint64_t)] = {};
+    std::copy(std::begin(kFrames), std::end(kFrames), payload);
+    std::memcpy(&ring.slot(ring.head.load() + 1), payload, sizeof payload);
     ring.publish(2);
   }
 };
@@ -149,12 +155,7 @@ TEST_CASE("a stack's frames reach the recorder whole when they wrap around the r
   Ring& ring = *session_ring(s.session, 0);
   ring.head = ring.capacity - 1;  // the header goes in the last slot, the frames at the start
   ring.tail = ring.capacity - 1;
-  wire::Event header{0, 0, 3, 9, wire::EventKind::stack, {}};
-  REQUIRE(wire::message_slots(header) == 2);
-  ring.slot(ring.head) = header;
-  uint64_t frames[4] = {0x401000, 0x402000, 0x403000, 0};
-  std::memcpy(&ring.slot(ring.head + 1), frames, sizeof frames);
-  ring.publish(2);
+  s.publish_stack(0);
   std::vector<uint64_t> received;
   RingDrain drain(s.session);
   drain.drain(
@@ -164,7 +165,7 @@ TEST_CASE("a stack's frames reach the recorder whole when they wrap around the r
         if (frames) std::memcpy(received.data(), message.subspan(1).data(), frames * sizeof(uint64_t));
       },
       always_ready());
-  CHECK(received == std::vector<uint64_t>{0x401000, 0x402000, 0x403000});
+  CHECK(received == std::vector<uint64_t>(std::begin(TestSession::kFrames), std::end(TestSession::kFrames)));
 }
 
 }  // namespace leakrank
