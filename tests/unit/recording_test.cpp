@@ -445,6 +445,26 @@ TEST_CASE("a stack deeper than the format allows keeps its innermost frames") {
   CHECK(sink.frames == std::vector<uint64_t>(ips.begin(), ips.begin() + kMaxStackDepth));
 }
 
+// The observer's copy of a block takes 24 bytes a record: an observed block ends after
+// 2^17 allocations and frees, however few bytes they take in the file.
+TEST_CASE("an observed block ends at 131072 allocations and frees, well before a megabyte") {
+  TempDir dir;
+  std::string path = dir.file("observed.lrk");
+  std::vector<uint64_t> heap_records_per_block;
+  {
+    RecordingWriter writer(path, sample_meta(), [&](const BlockRecords& block) {
+      heap_records_per_block.push_back(block.heap_records());
+    });
+    for (uint64_t i = 0; i < 200'000; ++i) {  // a few bytes a pair: 400 000 records in under 1 MiB
+      writer.alloc(7, 0x10000000, 32, 1);
+      writer.free(7, 0x10000000);
+    }
+  }
+  REQUIRE(heap_records_per_block.size() >= 4);  // the meta block, then three full ones and the rest
+  for (uint64_t records : heap_records_per_block) CHECK(records <= (uint64_t(1) << 17));
+  CHECK(heap_records_per_block[1] == (uint64_t(1) << 17));
+}
+
 TEST_CASE("a long stream spans many blocks and reads back whole") {
   TempDir dir;
   std::string path = dir.file("long.lrk");
