@@ -3,12 +3,13 @@
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 #include <link.h>
-#include <pthread.h>
 #include <sys/mman.h>
 
 #include <cstring>
 
+#include "preload/fork_gate.h"
 #include "preload/load_span.h"
+#include "preload/thread_stack.h"
 
 namespace leakrank::preload {
 
@@ -38,8 +39,9 @@ uintptr_t g_own_end = 0;
 
 struct ThreadCache {
   CachedFrames* entries;
-  uint32_t clock;  // for least recently used; wrapping only misjudges an eviction
-  uintptr_t stack_low, stack_high;  // this thread's stack: the only memory a hit reads
+  uint32_t clock;     // for least recently used; wrapping only misjudges an eviction
+  StackMemory stack;  // this thread's stack: the only memory a hit reads
+  uint32_t stack_lookups, chains_until_lookup;  // backoff while the thread runs on another stack
   bool unavailable;
 };
 __attribute__((tls_model("initial-exec"))) thread_local ThreadCache t_cache;
@@ -59,21 +61,26 @@ ThreadCache* thread_cache() {
   ThreadCache& cache = t_cache;
   if (cache.entries || cache.unavailable) return cache.entries ? &cache : nullptr;
   cache.unavailable = true;
-  pthread_attr_t attributes;
-  if (pthread_getattr_np(pthread_self(), &attributes) != 0) return nullptr;
-  void* low = nullptr;
-  size_t size = 0;
-  bool known = pthread_attr_getstack(&attributes, &low, &size) == 0;
-  pthread_attr_destroy(&attributes);
-  if (!known) return nullptr;
   void* memory = mmap(nullptr, sizeof(CachedFrames) * kCacheEntries, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (memory == MAP_FAILED) return nullptr;
   cache.entries = static_cast<CachedFrames*>(memory);
-  cache.stack_low = reinterpret_cast<uintptr_t>(low);
-  cache.stack_high = cache.stack_low + size;
   cache.unavailable = false;
   return &cache;
+}
+
+// The stack's bounds are looked up when a chain is first cached, not when the thread first
+// allocates: most short-lived threads never get that far. A thread found on a foreign stack
+// asks again after twice as many chains each time.
+bool knows_own_stack(ThreadCache& cache) {
+  if (!cache.stack.empty()) return true;
+  if (cache.chains_until_lookup > 0) {
+    --cache.chains_until_lookup;
+    return false;
+  }
+  cache.stack = current_thread_stack();
+  cache.chains_until_lookup = 1u << (cache.stack_lookups < 20 ? cache.stack_lookups++ : 20);
+  return !cache.stack.empty();
 }
 
 // The ways of a call site's set: one site may hold several of them, one chain each.
@@ -116,8 +123,7 @@ int unwind_with_slots(const ThreadCache* cache, uintptr_t* ips, uintptr_t* slots
     unw_get_reg(&cursor, UNW_REG_SP, &sp);
     if (depth == 0 && is_own_frame(ip)) continue;
     uintptr_t slot = uintptr_t(sp) - sizeof(uintptr_t);
-    cacheable = cacheable && unw_is_signal_frame(&cursor) <= 0 && slot >= cache->stack_low &&
-                slot + sizeof(uintptr_t) <= cache->stack_high;
+    cacheable = cacheable && unw_is_signal_frame(&cursor) <= 0 && cache->stack.holds(slot, sizeof(uintptr_t));
     ips[depth] = uintptr_t(ip);
     if (slots) slots[depth] = slot;
     ++depth;
@@ -136,28 +142,25 @@ int unwind_fast(uintptr_t* ips, int max_depth) {
   return depth;
 }
 
-}  // namespace
-
-void init_stack_capture() {
-  unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
-  dl_iterate_phdr(find_own_object, reinterpret_cast<void*>(&init_stack_capture));
-}
-
-CapturedStack capture_stack(const CallSite& site, uintptr_t* scratch, int max_depth) {
-  ThreadCache* cache = site.frame_end && max_depth <= kCachedDepth ? thread_cache() : nullptr;
-  if (!cache) return {scratch, unwind_fast(scratch, max_depth), nullptr};
-  CachedFrames* set = set_for(*cache, site);
-  uint32_t now = ++cache->clock;
+CachedFrames* cached_chain(ThreadCache& cache, const CallSite& site, int max_depth) {
+  CachedFrames* set = set_for(cache, site);
+  uint32_t now = ++cache.clock;
   for (int way = 0; way < kWays; ++way) {
     CachedFrames& entry = set[way];
     if (entry.depth >= 0 && same_site(entry, site, max_depth) && still_current(entry)) {
       entry.last_used = now;
-      return {entry.ips, entry.depth, &entry};
+      return &entry;
     }
   }
-  // Recording the slots needs libunwind's step-by-step cursor, which blocks signals around
-  // each lookup (two system calls per frame): pay it only once a call site has given the
-  // same stack several times. A site that alternates between chains keeps one way for each.
+  return nullptr;
+}
+
+// Recording the slots needs libunwind's step-by-step cursor, which blocks signals around
+// each lookup (two system calls per frame): pay it only once a call site has given the
+// same stack several times. A site that alternates between chains keeps one way for each.
+CapturedStack unwind_and_watch(ThreadCache& cache, const CallSite& site, uintptr_t* scratch, int max_depth) {
+  CachedFrames* set = set_for(cache, site);
+  uint32_t now = cache.clock;
   int fast_depth = unwind_fast(scratch, max_depth);
   CachedFrames* watching = nullptr;
   for (int way = 0; way < kWays && !watching; ++way) {
@@ -180,8 +183,8 @@ CapturedStack capture_stack(const CallSite& site, uintptr_t* scratch, int max_de
   }
   CachedFrames& entry = *watching;
   entry.last_used = now;
-  if (++entry.repeats < kRepeatsBeforeCaching) return {scratch, fast_depth, nullptr};
-  int depth = unwind_with_slots(cache, entry.ips, entry.slots, max_depth);
+  if (++entry.repeats < kRepeatsBeforeCaching || !knows_own_stack(cache)) return {scratch, fast_depth, nullptr};
+  int depth = unwind_with_slots(&cache, entry.ips, entry.slots, max_depth);
   if (depth < 0) {  // not cacheable (a signal frame, another stack): forget the chain
     entry.return_address = 0;
     return {scratch, fast_depth, nullptr};
@@ -189,6 +192,23 @@ CapturedStack capture_stack(const CallSite& site, uintptr_t* scratch, int max_de
   entry.depth = depth;
   entry.id_epoch = 0;
   return {entry.ips, depth, &entry};
+}
+
+}  // namespace
+
+void init_stack_capture() {
+  unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+  dl_iterate_phdr(find_own_object, reinterpret_cast<void*>(&init_stack_capture));
+}
+
+CapturedStack capture_stack(const CallSite& site, uintptr_t* scratch, int max_depth) {
+  ThreadCache* cache = site.frame_end && max_depth <= kCachedDepth ? thread_cache() : nullptr;
+  if (CachedFrames* hit = cache ? cached_chain(*cache, site, max_depth) : nullptr) return {hit->ips, hit->depth, hit};
+  // A hit reads only this thread's stack; unwinding takes libunwind's and the loader's locks.
+  ForkSensitiveCall call;
+  if (!call.entered()) return {scratch, 0, nullptr};  // a fork is being prepared: no stack this once
+  if (!cache) return {scratch, unwind_fast(scratch, max_depth), nullptr};
+  return unwind_and_watch(*cache, site, scratch, max_depth);
 }
 
 uint32_t cached_stack_id(const CapturedStack& stack, uint64_t epoch) {
