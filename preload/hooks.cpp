@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <sys/single_threaded.h>
 
 #include <atomic>
 #include <cerrno>
@@ -10,6 +11,8 @@
 #include <cstring>
 
 #include "preload/capture.h"
+#include "preload/fork_gate.h"
+#include "preload/loaded_objects.h"
 #include "preload/module_map.h"
 #include "preload/real_allocator.h"
 #include "preload/session_client.h"
@@ -89,14 +92,24 @@ template <typename RealCall>
   return true;
 }
 
+bool g_forked_with_threads = false;  // set before the fork, read in the child
+
+void before_fork() {
+  close_gate_for_fork();
+  g_forked_with_threads = !__libc_single_threaded;
+  copy_loaded_objects_before_fork();
+}
+
 void on_fork_child() {
-  if (g_recording.load(std::memory_order_relaxed)) g_recording.store(after_fork_in_child());
+  if (g_forked_with_threads) use_copied_loaded_objects();
+  bool may_record = open_gate_in_child();
+  if (g_recording.load(std::memory_order_relaxed)) g_recording.store(after_fork_in_child(may_record));
 }
 
 __attribute__((constructor)) void start_at_load() {
   real_allocator();
   should_record();
-  pthread_atfork(nullptr, nullptr, on_fork_child);
+  pthread_atfork(before_fork, open_gate_in_parent, on_fork_child);
 }
 
 const RealAllocator& real() { return *real_allocator(); }

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "preload/fork_gate.h"
 #include "preload/load_span.h"
 #include "preload/thread_ring.h"
 #include "transport/wire_event.h"
@@ -40,6 +41,7 @@ Range g_ranges[kMaxModules];
 std::atomic<int> g_range_count{0};
 std::atomic<uint64_t> g_generation{1};
 std::atomic<uint64_t> g_last_refresh_ns{0};
+std::atomic<bool> g_stale{false};  // a fork kept the last reading from happening
 constexpr uint64_t kRefreshGapNs = 20'000'000;  // JIT code never maps to a module: bound the rescans
 
 const char* executable_path() {
@@ -120,13 +122,17 @@ void publish_ranges() {
   g_range_count.store(g_module_count, std::memory_order_release);
 }
 
-}  // namespace
-
-void send_module_map(bool after_unload) {
-  pthread_mutex_lock(&g_lock);
+// Reads the loaded objects afresh, unless a fork is being prepared: then the last list stands
+// and the next unknown stack asks again.
+bool collect_modules() {
+  ForkSensitiveCall call;
+  if (!call.entered()) return false;
   g_module_count = 0;
   dl_iterate_phdr(collect_module, nullptr);
-  if (after_unload) g_generation.fetch_add(1, std::memory_order_acq_rel);
+  return true;
+}
+
+void send_collected_modules() {
   RingWriter writer;
   if (writer.begin(1)) {
     writer.slot(0) = wire::Event{writer.sequence(0), 0, uint64_t(g_module_count), 0, wire::EventKind::module_map_begin, {}};
@@ -134,7 +140,23 @@ void send_module_map(bool after_unload) {
     for (int i = 0; i < g_module_count; ++i) send_module(g_modules[i]);
   }
   publish_ranges();
+}
+
+}  // namespace
+
+void send_module_map(bool after_unload) {
+  pthread_mutex_lock(&g_lock);
+  if (after_unload) g_generation.fetch_add(1, std::memory_order_acq_rel);
+  bool collected = collect_modules();
+  if (collected) send_collected_modules();
+  g_stale.store(!collected, std::memory_order_relaxed);
   pthread_mutex_unlock(&g_lock);
+}
+
+void resend_module_map_after_fork() {
+  pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+  g_lock = fresh;  // a thread that held it does not exist in the child
+  send_collected_modules();
 }
 
 namespace {
@@ -153,7 +175,7 @@ bool module_map_covers(const uintptr_t* ips, int depth) {
 }  // namespace
 
 void refresh_module_map_if_unknown(const uintptr_t* ips, int depth) {
-  if (module_map_covers(ips, depth)) return;
+  if (!g_stale.load(std::memory_order_relaxed) && module_map_covers(ips, depth)) return;
   timespec coarse;  // a cheap clock is enough to space out rescans
   clock_gettime(CLOCK_MONOTONIC_COARSE, &coarse);
   uint64_t now_ns = uint64_t(coarse.tv_sec) * 1'000'000'000u + uint64_t(coarse.tv_nsec);
@@ -164,11 +186,5 @@ void refresh_module_map_if_unknown(const uintptr_t* ips, int depth) {
 }
 
 uint64_t module_generation() { return g_generation.load(std::memory_order_acquire); }
-
-void reset_module_map_after_fork() {
-  pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
-  g_lock = fresh;  // a thread that held it does not exist in the child
-  g_range_count.store(0, std::memory_order_release);
-}
 
 }  // namespace leakrank::preload

@@ -13,6 +13,8 @@ void send_module_map(bool after_unload);
 void refresh_module_map_if_unknown(const uintptr_t* ips, int depth);
 // Mixed into stack hashes.
 uint64_t module_generation();
-void reset_module_map_after_fork();
+// A fork child, before it may read the loader's list: the parent's last map, sent again to
+// the child's own session.
+void resend_module_map_after_fork();
 
 }  // namespace leakrank::preload

@@ -62,7 +62,8 @@ void point_environment_at(const char (&name)[kSessionNameSize]) {
   }
 }
 
-bool connect(SessionHeader* session) {
+// A fork child sends its parent's last module map: it may not read the loader's list yet.
+bool connect(SessionHeader* session, bool forked = false) {
   if (!g_capture_ready) {
     CaptureConfig config;
     config.max_depth = int(session->config.max_depth);
@@ -73,7 +74,8 @@ bool connect(SessionHeader* session) {
   g_session = session;
   attach_thread_rings(session);
   session->connected.store(1, std::memory_order_release);
-  send_module_map(false);
+  if (forked) resend_module_map_after_fork();
+  else send_module_map(false);
   return true;
 }
 
@@ -133,15 +135,14 @@ void detach_from_session() {
   g_left_session = session;
 }
 
-bool after_fork_in_child() {
+bool after_fork_in_child(bool may_record) {
   forget_thread_ring();
-  reset_module_map_after_fork();
   SessionHeader* parent_session = g_session;
   if (!parent_session) return false;
   attach_thread_rings(nullptr);
   g_session = nullptr;
   SessionHeader* child = nullptr;
-  if (parent_session->config.follow_children) {
+  if (may_record && parent_session->config.follow_children) {
     SessionHeader* root = open_session(parent_session->root_session_name);
     if (root) {
       char name[kSessionNameSize];
@@ -155,7 +156,7 @@ bool after_fork_in_child() {
   unmap_session(parent_session);  // the parent's rings are not ours to write
   if (!child) return false;
   reset_capture_after_fork();
-  return connect(child);
+  return connect(child, true);
 }
 
 void stop_recording() {

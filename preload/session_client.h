@@ -11,7 +11,9 @@ enum class AttachResult : int { attached = 0, already_recording = 1, no_session 
 bool start_recording();
 AttachResult attach_to_session(const char* name);  // the recorder created the session for this pid
 void detach_from_session();                         // stop writing; the library stays, inert
-bool after_fork_in_child();  // pthread_atfork child handler; true when the child records
+// pthread_atfork child handler, async-signal-safe: true when the child records. may_record
+// is false when the child may have inherited a lock of leakrank's (preload/fork_gate.h).
+bool after_fork_in_child(bool may_record);
 void stop_recording();       // leave the library resident but inert (attach's detach)
 
 }  // namespace leakrank::preload
