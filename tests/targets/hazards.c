@@ -1,0 +1,123 @@
+// Programs that hung a profiler: each mode does one thing real programs do at a moment
+// when a hook can least afford to wait. Each mode leaks MARK_COUNT blocks of MARK_SIZE
+// bytes in the process it is about, so a test can find them in the recording.
+#define _GNU_SOURCE
+#include <link.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MARK_SIZE 4321
+#define MARK_COUNT 7
+
+static void leak_marks(void) {
+  for (int i = 0; i < MARK_COUNT; ++i) {
+    char* volatile p = malloc(MARK_SIZE);
+    p[0] = 1;
+  }
+}
+
+// A JVM thread's first call: glibc's pthread_getattr_np reallocs while it holds the
+// thread's own lock, so a hook that asks it anything from that realloc waits on itself.
+static void* getattr_first(void* arg) {
+  (void)arg;
+  pthread_attr_t attributes;
+  if (pthread_getattr_np(pthread_self(), &attributes) == 0) pthread_attr_destroy(&attributes);
+  leak_marks();
+  return NULL;
+}
+
+static int mode_getattr_first(void) {
+  pthread_t threads[4];
+  for (int i = 0; i < 4; ++i)
+    if (pthread_create(&threads[i], NULL, getattr_first, NULL) != 0) return 2;
+  for (int i = 0; i < 4; ++i) pthread_join(threads[i], NULL);
+  getattr_first(NULL);  // the main thread: glibc reads /proc/self/maps with stdio for it
+  return 0;
+}
+
+// Allocations from many distinct call chains keep the unwinder busy outside its caches.
+static int g_stop;
+static void* allocate_at_depth(int depth) {
+  if (depth > 0) {
+    void* volatile p = allocate_at_depth(depth - 1);
+    return p;
+  }
+  return malloc(16);
+}
+static void* churn(void* arg) {
+  unsigned seed = (unsigned)(uintptr_t)arg;
+  while (!__atomic_load_n(&g_stop, __ATOMIC_RELAXED)) free(allocate_at_depth((int)(rand_r(&seed) % 40)));
+  return NULL;
+}
+
+// Forks children one after another; each allocates from a few call chains and leaks its marks.
+static int fork_children(int children) {
+  int failed = 0;
+  for (int i = 0; i < children; ++i) {
+    pid_t child = fork();
+    if (child == 0) {
+      free(allocate_at_depth(i % 7));
+      leak_marks();
+      _exit(0);
+    }
+    int status = 0;
+    if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+  }
+  if (failed) fprintf(stderr, "target_hazards: %d children failed\n", failed);
+  return failed;
+}
+
+// Forks while other threads unwind: a child that inherits a lock the unwinder held hangs.
+static int mode_fork_while_unwinding(int children) {
+  pthread_t threads[3];
+  for (int i = 0; i < 3; ++i)
+    if (pthread_create(&threads[i], NULL, churn, (void*)(uintptr_t)(i + 1)) != 0) return 2;
+  int failed = fork_children(children);
+  __atomic_store_n(&g_stop, 1, __ATOMIC_RELAXED);
+  for (int i = 0; i < 3; ++i) pthread_join(threads[i], NULL);
+  leak_marks();
+  return failed ? 1 : 0;
+}
+
+// Forks while another thread walks the loaded objects (as backtraces and JITs do): glibc's
+// fork leaves that walk's lock held in the child, where nothing may take it again.
+static int slow_visit(struct dl_phdr_info* info, size_t size, void* data) {
+  (void)info, (void)size, (void)data;
+  usleep(100);
+  return 0;
+}
+static void* walk_objects(void* arg) {
+  (void)arg;
+  while (!__atomic_load_n(&g_stop, __ATOMIC_RELAXED)) dl_iterate_phdr(slow_visit, NULL);
+  return NULL;
+}
+
+static int mode_fork_while_walking(int children) {
+  pthread_t walker;
+  if (pthread_create(&walker, NULL, walk_objects, NULL) != 0) return 2;
+  usleep(10 * 1000);
+  int failed = fork_children(children);
+  __atomic_store_n(&g_stop, 1, __ATOMIC_RELAXED);
+  pthread_join(walker, NULL);
+  leak_marks();
+  return failed ? 1 : 0;
+}
+
+int main(int argc, char** argv) {
+  const char* mode = argc > 1 ? argv[1] : "";
+  int result = 1;
+  if (!strcmp(mode, "getattr-first")) result = mode_getattr_first();
+  else if (!strcmp(mode, "fork-while-unwinding") && argc > 2) result = mode_fork_while_unwinding(atoi(argv[2]));
+  else if (!strcmp(mode, "fork-while-walking") && argc > 2) result = mode_fork_while_walking(atoi(argv[2]));
+  else {
+    fprintf(stderr, "usage: target_hazards getattr-first | fork-while-unwinding CHILDREN | fork-while-walking CHILDREN\n");
+    return 2;
+  }
+  printf("%s done\n", mode);
+  return result;
+}
