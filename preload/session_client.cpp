@@ -8,8 +8,6 @@
 #include <cstdlib>
 #include <cstring>
 
-extern char** environ;
-
 #include "preload/capture.h"
 #include "preload/module_map.h"
 #include "preload/real_allocator.h"
@@ -50,16 +48,16 @@ SessionHeader* create_child_session(SessionHeader* root, int32_t parent, char (&
   return child;
 }
 
-// After fork, the child's own session must be the one an execve'd image finds: rewrite the
-// value in place (names have one length) since setenv could deadlock on a lock held at fork.
-void point_environment_at(const char (&name)[kSessionNameSize]) {
-  size_t key_size = strlen(kSessionEnv);
-  for (char** entry = environ; entry && *entry; ++entry) {
-    if (strncmp(*entry, kSessionEnv, key_size) != 0 || (*entry)[key_size] != '=') continue;
-    char* value = *entry + key_size + 1;
-    if (strlen(value) == strlen(name)) memcpy(value, name, strlen(name));
-    return;
+// The session this pid registered before an execve replaced its image. The environment
+// cannot name it: shells and other launchers build a child's environment themselves.
+SessionHeader* registered_session_of(SessionHeader* root, int32_t pid) {
+  for (ChildEntry& entry : root->children) {
+    if (entry.pid.load(std::memory_order_acquire) != pid) continue;
+    char name[kSessionNameSize];
+    memcpy(name, entry.session_name, kSessionNameSize);
+    return open_session(name);
   }
+  return nullptr;
 }
 
 // A fork child sends its parent's last module map: it may not read the loader's list yet.
@@ -85,20 +83,21 @@ bool start_recording() {
   static std::atomic<int> state{0};  // 0 not tried, 1 trying, 2 done
   int expected = 0;
   if (!state.compare_exchange_strong(expected, 1)) return g_session != nullptr;
-  const char* name = getenv(kSessionEnv);
-  SessionHeader* session = name ? open_session(name) : nullptr;
-  if (session) {
+  const char* name = getenv(kSessionEnv);  // always the root session's
+  SessionHeader* root = name ? open_session(name) : nullptr;
+  if (root) {
     int32_t self = int32_t(getpid());
-    if (session->target_pid.load() == self) {
-      // Same pid as the recorded process: an execve replaced its image, whose threads are gone.
+    SessionHeader* session = root->target_pid.load() == self ? root : nullptr;
+    if (!session && root->config.follow_children) {
+      session = registered_session_of(root, self);
+      char child_name[kSessionNameSize];
+      if (!session) session = create_child_session(root, int32_t(getppid()), child_name);
+    }
+    if (session != root) unmap_session(root);
+    if (session) {
+      // The same pid again: an execve replaced its image, whose threads are gone.
       if (session->connected.load()) retire_rings_of_process(session, self);
       connect(session);
-    } else {
-      char child_name[kSessionNameSize];
-      SessionHeader* child =
-          session->config.follow_children ? create_child_session(session, int32_t(getppid()), child_name) : nullptr;
-      unmap_session(session);
-      if (child) connect(child);
     }
   }
   state.store(2);
@@ -148,7 +147,6 @@ bool after_fork_in_child(bool may_record) {
       char name[kSessionNameSize];
       child = create_child_session(root, int32_t(getppid()), name);
       unmap_session(root);
-      if (child) point_environment_at(name);
       // The parent changed LD_PRELOAD: a program this child execs will run unrecorded.
       if (child && !preload_in_environment()) child->preload_dropped.store(1);
     }

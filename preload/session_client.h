@@ -1,7 +1,8 @@
 #pragma once
-// Which session this process writes to: the one named in the environment when it is the
-// recorded process (also after an execve that kept its pid), a new one of its own when it
-// is a descendant and children are followed, the one `leakrank attach` names, none otherwise.
+// Which session this process writes to: the root session named in the environment when it
+// is the recorded process; when it is a descendant and children are followed, the one its
+// pid registered in the root before an execve (one pid, one recording) or else a new one;
+// the one `leakrank attach` names; none otherwise.
 namespace leakrank::preload {
 
 enum class AttachResult : int { attached = 0, already_recording = 1, no_session = 2, not_ready = 3 };

@@ -51,12 +51,19 @@ void check_output_folder(const std::string& output) {
     throw std::runtime_error("cannot write recordings in " + folder.string() + ": " + strerror(errno));
 }
 
+// The entry can serve another descendant.
+void free_entry(ChildEntry& entry) {
+  entry.adopted.store(0, std::memory_order_relaxed);
+  entry.pid.store(0, std::memory_order_release);
+}
+
 // A descendant's session keeps its name until the descendant exits: an execve'd image
 // finds its session again by that name.
 struct Child {
   std::unique_ptr<ProcessRecorder> recorder;
   int pidfd = -1;
   std::string session_name;
+  ChildEntry* entry = nullptr;  // freed once the process is gone
 };
 
 class Recording {
@@ -144,19 +151,23 @@ bool Recording::poll_target() {
 void Recording::adopt_new_children() {
   for (ChildEntry& entry : session_->children) {
     int32_t pid = entry.pid.load(std::memory_order_acquire);
-    if (pid <= 0) continue;
+    if (pid <= 0 || entry.adopted.load(std::memory_order_relaxed)) continue;
     char name[kSessionNameSize];
     memcpy(name, entry.session_name, kSessionNameSize);
     int32_t parent = entry.parent_pid;
-    entry.pid.store(0, std::memory_order_release);  // the entry can serve another child
+    entry.adopted.store(1, std::memory_order_relaxed);
     SessionHeader* session = open_session(name);
-    if (!session) continue;
+    if (!session) {
+      free_entry(entry);
+      continue;
+    }
     std::vector<std::string> command = command_line_of(pid);
     std::string path = recording_path_for(options_.output, program_name(command), pid, true);
     Child child;
     child.recorder = std::make_unique<ProcessRecorder>(session, path, meta_for(pid, parent, command), time_zero_);
     child.pidfd = int(syscall(SYS_pidfd_open, pid, 0));
     child.session_name = name;
+    child.entry = &entry;
     root_->note_child(pid, path);
     children_.push_back(std::move(child));
   }
@@ -174,6 +185,7 @@ void Recording::reap_exited_children() {
     finish_child(child);
     unmap_session(child.recorder->session());
     unlink_session(child.session_name.c_str());
+    free_entry(*child.entry);
     if (child.pidfd >= 0) close(child.pidfd);
     children_.erase(children_.begin() + long(i));
   }

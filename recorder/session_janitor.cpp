@@ -41,9 +41,11 @@ void unlink_descendants_of(const char* root_name) {
   char byte;
   while (read(STDIN_FILENO, &byte, 1) < 0 && errno == EINTR) {
   }
-  // A recorder that ended normally removed its names itself: only a killed one leaves the
-  // root's, and then its descendants' too, which only a scan of /dev/shm finds.
-  if (unlink_session(session_name)) unlink_descendants_of(session_name);
+  // A recorder that ended normally removed its names itself, but a killed one leaves them,
+  // and a descendant that registered after the recorder's last look is known to nobody:
+  // only a scan of /dev/shm finds those.
+  unlink_session(session_name);
+  unlink_descendants_of(session_name);
   _exit(0);
 }
 

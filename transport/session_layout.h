@@ -11,15 +11,17 @@
 namespace leakrank {
 
 constexpr uint64_t kSessionMagic = 0x4b4e41524b41454cULL;  // "LEAKRANK" little-endian
-constexpr uint32_t kSessionVersion = 2;
+constexpr uint32_t kSessionVersion = 3;
 constexpr size_t kSessionNameSize = 64;
 constexpr uint32_t kMaxChildren = 256;
 constexpr const char* kSessionEnv = "LEAKRANK_SESSION";
 constexpr int32_t kRecorderGone = -1;
 
-// A process forked or exec'd from the target announces its own session here.
+// A process forked or exec'd from the target announces its own session here. The entry
+// stays until the recorder saw the process exit, so an image it execs finds the session.
 struct ChildEntry {
   std::atomic<int32_t> pid{0};  // 0 free, -1 being written, >0 ready
+  std::atomic<uint32_t> adopted{0};  // the recorder drains its session
   int32_t parent_pid = 0;
   char session_name[kSessionNameSize] = {};
 };

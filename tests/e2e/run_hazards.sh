@@ -1,7 +1,7 @@
-# What hung the profiler on real programs (tests/targets/hazards.c): the first allocation
-# of a thread inside pthread_getattr_np (every JVM thread), and fork while other threads
-# unwind or walk the loaded objects. Each run must end, keep the target's exit code, and
-# record every process with its marks.
+# What hung the profiler or lost processes on real programs (tests/targets/hazards.c): the
+# first allocation of a thread inside pthread_getattr_np (every JVM thread), fork while
+# other threads unwind or walk the loaded objects, and process trees as shells make them.
+# Each run must end, keep the target's exit code, and record every process with its marks.
 source "$(dirname "$0")/lib.sh"
 HAZARDS=$TARGETS_DIR/target_hazards
 
@@ -29,4 +29,23 @@ for mode in fork-while-unwinding fork-while-walking; do
   expect_marks "$mode.lrk" "$MARK_COUNT"
   for child in "$mode".*.lrk; do expect_marks "$child" "$MARK_COUNT"; done
 done
+# Process trees as shells make them: a forked child execs with an environment of its own
+# making (one pid, one recording, complete), and a child that exec'd starts a grandchild
+# with posix_spawn (recorded too, in a file of its own).
+record own-environment --include-children -- "$HAZARDS" exec-with-own-environment
+expect_eq "$(field children "$(totals own-environment.lrk)")" 1 "children listed for one child that exec'd"
+expect_eq "$(ls own-environment.*.lrk | wc -l)" 1 "recordings of the child that exec'd"
+expect_marks own-environment.*.lrk "$MARK_COUNT"
+expect_eq "$(field complete "$(totals own-environment.*.lrk)")" 1 "the exec'd child's recording is complete"
+
+record spawn-from-exec --include-children -- "$HAZARDS" spawn-from-exec
+expect_eq "$(field children "$(totals spawn-from-exec.lrk)")" 2 "children listed for a child and a grandchild"
+expect_eq "$(ls spawn-from-exec.*.lrk | wc -l)" 2 "recordings of the child and the grandchild"
+found=0
+for descendant in spawn-from-exec.*.lrk; do
+  line=$(totals "$descendant" "$MARK_SIZE")
+  expect_eq "$(field complete "$line")" 1 "$descendant is complete"
+  [[ $(field live_of_size "$line") == "$MARK_COUNT" ]] && found=$((found + 1))
+done
+expect_eq "$found" 1 "descendant recordings that hold the grandchild's marks"
 echo "run_hazards: ok"

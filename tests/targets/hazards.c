@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <link.h>
 #include <pthread.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,8 @@
 
 #define MARK_SIZE 4321
 #define MARK_COUNT 7
+
+extern char** environ;
 
 static void leak_marks(void) {
   for (int i = 0; i < MARK_COUNT; ++i) {
@@ -108,14 +111,59 @@ static int mode_fork_while_walking(int children) {
   return failed ? 1 : 0;
 }
 
+// What a shell does: a forked child execs with an environment it built itself (deep copies
+// taken at start), not with environ, so nothing written into environ after fork reaches the
+// new image. Its pid must keep one recording.
+static char** g_own_environment;
+
+static void copy_environment(void) {
+  size_t count = 0;
+  while (environ[count]) ++count;
+  g_own_environment = calloc(count + 1, sizeof(char*));
+  for (size_t i = 0; i < count; ++i) g_own_environment[i] = strdup(environ[i]);
+}
+
+static int wait_for(pid_t child) {
+  int status = 0;
+  if (child < 0 || waitpid(child, &status, 0) != child) return 2;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+static int mode_exec_with_own_environment(const char* self, const char* then) {
+  pid_t child = fork();
+  if (child == 0) {
+    execle(self, self, then, (char*)NULL, g_own_environment);
+    _exit(127);
+  }
+  return wait_for(child);
+}
+
+// A grandchild started by posix_spawn (no fork handlers run) from a child that exec'd.
+static int mode_spawn_leaf(const char* self) {
+  pid_t leaf;
+  char* argv[] = {(char*)self, "leaf", NULL};
+  if (posix_spawn(&leaf, self, NULL, NULL, argv, environ) != 0) return 2;
+  return wait_for(leaf);
+}
+
 int main(int argc, char** argv) {
   const char* mode = argc > 1 ? argv[1] : "";
   int result = 1;
-  if (!strcmp(mode, "getattr-first")) result = mode_getattr_first();
+  copy_environment();
+  if (!strcmp(mode, "leaf")) {
+    leak_marks();
+    return 0;
+  }
+  if (!strcmp(mode, "spawn-leaf")) return mode_spawn_leaf(argv[0]);
+  if (!strcmp(mode, "exec-with-own-environment")) result = mode_exec_with_own_environment(argv[0], "leaf");
+  else if (!strcmp(mode, "spawn-from-exec")) result = mode_exec_with_own_environment(argv[0], "spawn-leaf");
+  else if (!strcmp(mode, "getattr-first")) result = mode_getattr_first();
   else if (!strcmp(mode, "fork-while-unwinding") && argc > 2) result = mode_fork_while_unwinding(atoi(argv[2]));
   else if (!strcmp(mode, "fork-while-walking") && argc > 2) result = mode_fork_while_walking(atoi(argv[2]));
   else {
-    fprintf(stderr, "usage: target_hazards getattr-first | fork-while-unwinding CHILDREN | fork-while-walking CHILDREN\n");
+    fprintf(stderr,
+            "usage: target_hazards getattr-first | fork-while-unwinding CHILDREN | fork-while-walking CHILDREN |\n"
+            "                      exec-with-own-environment | spawn-from-exec\n");
     return 2;
   }
   printf("%s done\n", mode);
