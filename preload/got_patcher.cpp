@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "preload/load_span.h"
+#include "preload/loaded_objects.h"
 
 namespace leakrank::preload {
 namespace {
@@ -171,8 +172,8 @@ int count_loads(dl_phdr_info* info, size_t, void* loads) {
 
 int patch_allocator_slots() {
   if (!find_own_hooks()) return -1;
-  dl_iterate_phdr(count_loads, &g_loads_seen);
-  dl_iterate_phdr(patch_each_object, nullptr);
+  walk_loaded_objects(count_loads, &g_loads_seen);
+  walk_loaded_objects(patch_each_object, nullptr);
   g_attached.store(true, std::memory_order_release);
   return g_slot_count;
 }
@@ -181,20 +182,24 @@ void restore_allocator_slots() {
   g_attached.store(false, std::memory_order_release);
   while (g_patching.exchange(true, std::memory_order_acquire)) {
   }
-  dl_iterate_phdr(restore_each_object, nullptr);
+  iterate_loaded_objects(restore_each_object, nullptr);  // detach stops every other thread
   g_slot_count = 0;
   g_object_count = 0;
   g_patching.store(false, std::memory_order_release);
 }
 
+void restore_allocator_slots_in_child() {
+  if (!g_attached.load(std::memory_order_acquire)) return;
+  g_patching.store(false, std::memory_order_release);  // whoever held it is not in the child
+  restore_allocator_slots();
+}
+
 void patch_objects_loaded_since() {
   if (!g_attached.load(std::memory_order_acquire) || g_patching.exchange(true, std::memory_order_acquire)) return;
   unsigned long long loads = 0;
-  dl_iterate_phdr(count_loads, &loads);
-  if (loads != g_loads_seen && g_attached.load(std::memory_order_acquire)) {
+  if (walk_loaded_objects(count_loads, &loads) && loads != g_loads_seen && g_attached.load(std::memory_order_acquire) &&
+      walk_loaded_objects(patch_each_object, nullptr))
     g_loads_seen = loads;
-    dl_iterate_phdr(patch_each_object, nullptr);
-  }
   g_patching.store(false, std::memory_order_release);
 }
 

@@ -9,6 +9,8 @@ namespace leakrank::preload {
 int patch_allocator_slots();
 // Puts every patched slot of objects still loaded back to the value it had.
 void restore_allocator_slots();
+// A fork child of an attached process runs natively: only the process attached to is recorded.
+void restore_allocator_slots_in_child();
 // While attached: patches objects that dlopen loaded since the last call (cheap when none).
 // dlopen itself is not wrapped, since a wrapper changes whose RUNPATH the loader searches.
 void patch_objects_loaded_since();

@@ -12,6 +12,7 @@
 
 #include "preload/capture.h"
 #include "preload/fork_gate.h"
+#include "preload/got_patcher.h"
 #include "preload/loaded_objects.h"
 #include "preload/module_map.h"
 #include "preload/real_allocator.h"
@@ -103,6 +104,7 @@ void before_fork() {
 void on_fork_child() {
   if (g_forked_with_threads) use_copied_loaded_objects();
   bool may_record = open_gate_in_child();
+  restore_allocator_slots_in_child();
   if (g_recording.load(std::memory_order_relaxed)) g_recording.store(after_fork_in_child(may_record));
 }
 

@@ -5,6 +5,8 @@
 
 #include <atomic>
 
+#include "preload/fork_gate.h"
+
 namespace leakrank::preload {
 namespace {
 
@@ -44,13 +46,26 @@ void copy_loaded_objects_before_fork() {
 
 void use_copied_loaded_objects() { g_use_copy = true; }
 
-}  // namespace leakrank::preload
-
-using namespace leakrank::preload;
-
-extern "C" __attribute__((visibility("default"))) int dl_iterate_phdr(Callback callback, void* data) {
+// The loader's walk, or the copy's.
+int iterate_loaded_objects(Callback callback, void* data) {
   if (!g_use_copy) return loader_iterate_phdr()(callback, data);
   for (int i = 0; i < g_copy_count; ++i)
     if (int result = callback(&g_copies[i], sizeof(dl_phdr_info), data)) return result;
   return 0;
+}
+
+bool walk_loaded_objects(Callback callback, void* data) {
+  ForkSensitiveCall call;
+  if (!call.entered()) return false;
+  iterate_loaded_objects(callback, data);
+  return true;
+}
+
+}  // namespace leakrank::preload
+
+using namespace leakrank::preload;
+
+// Everybody's walks, libunwind's among them, when the library is preloaded.
+extern "C" __attribute__((visibility("default"))) int dl_iterate_phdr(Callback callback, void* data) {
+  return iterate_loaded_objects(callback, data);
 }

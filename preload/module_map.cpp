@@ -10,7 +10,7 @@
 #include <atomic>
 #include <cstring>
 
-#include "preload/fork_gate.h"
+#include "preload/loaded_objects.h"
 #include "preload/load_span.h"
 #include "preload/thread_ring.h"
 #include "transport/wire_event.h"
@@ -73,8 +73,9 @@ void find_build_id(const dl_phdr_info* info, LoadedModule& module) {
   }
 }
 
-int collect_module(dl_phdr_info* info, size_t, void*) {
-  if (g_module_count >= kMaxModules) return 1;
+int collect_module(dl_phdr_info* info, size_t, void* data) {
+  int& count = *static_cast<int*>(data);
+  if (count >= kMaxModules) return 1;
   LoadSpan span = load_span(info);
   if (span.empty()) return 0;
   LoadedModule module{};
@@ -85,7 +86,7 @@ int collect_module(dl_phdr_info* info, size_t, void*) {
   module.path = info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name : executable_path();
   module.path_size = strlen(module.path);
   find_build_id(info, module);
-  g_modules[g_module_count++] = module;
+  g_modules[count++] = module;
   return 0;
 }
 
@@ -125,10 +126,9 @@ void publish_ranges() {
 // Reads the loaded objects afresh, unless a fork is being prepared: then the last list stands
 // and the next unknown stack asks again.
 bool collect_modules() {
-  ForkSensitiveCall call;
-  if (!call.entered()) return false;
-  g_module_count = 0;
-  dl_iterate_phdr(collect_module, nullptr);
+  int count = 0;
+  if (!walk_loaded_objects(collect_module, &count)) return false;
+  g_module_count = count;
   return true;
 }
 

@@ -9,6 +9,7 @@
 
 #include "preload/fork_gate.h"
 #include "preload/load_span.h"
+#include "preload/loaded_objects.h"
 #include "preload/thread_stack.h"
 
 namespace leakrank::preload {
@@ -198,7 +199,7 @@ CapturedStack unwind_and_watch(ThreadCache& cache, const CallSite& site, uintptr
 
 void init_stack_capture() {
   unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
-  dl_iterate_phdr(find_own_object, reinterpret_cast<void*>(&init_stack_capture));
+  walk_loaded_objects(find_own_object, reinterpret_cast<void*>(&init_stack_capture));
 }
 
 CapturedStack capture_stack(const CallSite& site, uintptr_t* scratch, int max_depth) {

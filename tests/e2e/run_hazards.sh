@@ -48,4 +48,16 @@ for descendant in spawn-from-exec.*.lrk; do
   [[ $(field live_of_size "$line") == "$MARK_COUNT" ]] && found=$((found + 1))
 done
 expect_eq "$found" 1 "descendant recordings that hold the grandchild's marks"
+# A worker forked while leakrank is attached (a prefork server's reload) is not recorded:
+# its malloc calls reach libc directly, not the hooks, for the rest of its life.
+"$HAZARDS" fork-when-attached >service.out 2>service.err &
+service=$!
+for _ in $(seq 100); do
+  grep -q "^serving pid" service.out && break
+  sleep 0.05
+done
+"$LEAKRANK" attach "$service" --duration 1 -o attached.lrk >attach.out 2>attach.err ||
+  fail "attach exited $?: $(cat attach.err)"
+wait "$service" || fail "the service exited $? after forking its worker: $(cat service.err)"
+grep -q "^worker malloc reaches .*libc" service.out || fail "a worker forked while attached: $(cat service.out)"
 echo "run_hazards: ok"

@@ -2,6 +2,7 @@
 // when a hook can least afford to wait. Each mode leaks MARK_COUNT blocks of MARK_SIZE
 // bytes in the process it is about, so a test can find them in the recording.
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <link.h>
 #include <pthread.h>
 #include <spawn.h>
@@ -146,15 +147,65 @@ static int mode_spawn_leaf(const char* self) {
   return wait_for(leaf);
 }
 
+// The object that this program's calls to malloc reach: the one its GOT slot points into.
+static const char* malloc_slot_owner(void) {
+  struct link_map* program = _r_debug.r_map;
+  ElfW(Rela)* tables[2] = {NULL, NULL};
+  size_t sizes[2] = {0, 0};
+  ElfW(Sym)* symbols = NULL;
+  const char* names = NULL;
+  for (ElfW(Dyn)* d = program->l_ld; d->d_tag != DT_NULL; ++d) {
+    if (d->d_tag == DT_JMPREL) tables[0] = (ElfW(Rela)*)d->d_un.d_ptr;
+    if (d->d_tag == DT_PLTRELSZ) sizes[0] = d->d_un.d_val;
+    if (d->d_tag == DT_RELA) tables[1] = (ElfW(Rela)*)d->d_un.d_ptr;
+    if (d->d_tag == DT_RELASZ) sizes[1] = d->d_un.d_val;
+    if (d->d_tag == DT_SYMTAB) symbols = (ElfW(Sym)*)d->d_un.d_ptr;
+    if (d->d_tag == DT_STRTAB) names = (const char*)d->d_un.d_ptr;
+  }
+  for (int t = 0; t < 2; ++t)
+    for (size_t i = 0; tables[t] && i < sizes[t] / sizeof(ElfW(Rela)); ++i) {
+      ElfW(Rela)* r = &tables[t][i];
+      if (strcmp(names + symbols[ELF64_R_SYM(r->r_info)].st_name, "malloc") != 0) continue;
+      Dl_info owner;
+      void* target = *(void**)(program->l_addr + r->r_offset);
+      return dladdr(target, &owner) && owner.dli_fname ? owner.dli_fname : "?";
+    }
+  return "no slot";
+}
+
+// A service that forks a worker once leakrank has attached (as a prefork server's reload
+// does). The worker says where its malloc calls go: a child of an attached process runs
+// natively.
+static int mode_fork_when_attached(void) {
+  printf("serving pid %d\n", (int)getpid());
+  for (int round = 0; !strstr(malloc_slot_owner(), "libleakrank"); ++round) {
+    if (round == 30000) return 3;  // never attached
+    free(allocate_at_depth(round % 5));
+    usleep(1000);
+  }
+  pid_t worker = fork();
+  if (worker == 0) {
+    printf("worker malloc reaches %s\n", malloc_slot_owner());
+    _exit(0);
+  }
+  for (int round = 0; round < 3000; ++round) {  // serves on, past the recording's end
+    free(allocate_at_depth(round % 5));
+    usleep(1000);
+  }
+  return wait_for(worker);
+}
+
 int main(int argc, char** argv) {
   const char* mode = argc > 1 ? argv[1] : "";
   int result = 1;
+  setvbuf(stdout, NULL, _IONBF, 0);
   copy_environment();
   if (!strcmp(mode, "leaf")) {
     leak_marks();
     return 0;
   }
   if (!strcmp(mode, "spawn-leaf")) return mode_spawn_leaf(argv[0]);
+  if (!strcmp(mode, "fork-when-attached")) return mode_fork_when_attached();
   if (!strcmp(mode, "exec-with-own-environment")) result = mode_exec_with_own_environment(argv[0], "leaf");
   else if (!strcmp(mode, "spawn-from-exec")) result = mode_exec_with_own_environment(argv[0], "spawn-leaf");
   else if (!strcmp(mode, "getattr-first")) result = mode_getattr_first();
@@ -163,7 +214,7 @@ int main(int argc, char** argv) {
   else {
     fprintf(stderr,
             "usage: target_hazards getattr-first | fork-while-unwinding CHILDREN | fork-while-walking CHILDREN |\n"
-            "                      exec-with-own-environment | spawn-from-exec\n");
+            "                      exec-with-own-environment | spawn-from-exec | fork-when-attached\n");
     return 2;
   }
   printf("%s done\n", mode);
