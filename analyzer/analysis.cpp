@@ -16,6 +16,7 @@
 #include "analyzer/live_heap.h"
 #include "analyzer/site_grouping.h"
 #include "analyzer/site_series.h"
+#include "analyzer/teardown.h"
 #include "analyzer/stack_id_guard.h"
 #include "analyzer/stacks_in_waiting.h"
 #include "recording/pipelined_reader.h"
@@ -212,6 +213,7 @@ class AnalysisSink final : public RecordSink {
     HeapMoment highest = heap_.replay(chunk);
     heap_curve_.add(highest.time_ns, highest.bytes);
     heap_curve_.add(chunk.back().time_ns, heap_.live_bytes());
+    allocated_curve_.add(chunk.back().time_ns, heap_.total_bytes());
   }
 
   // --since: totals and the peak restart here, and growth is measured from this state.
@@ -236,7 +238,8 @@ class AnalysisSink final : public RecordSink {
   }
 
   uint64_t window_end_ns() const;
-  std::vector<Site> ranked_sites(const std::vector<uint32_t>& points, const std::vector<double>& times_s);
+  std::vector<Site> ranked_sites(const std::vector<uint32_t>& points, const std::vector<double>& times_s,
+                                 size_t judged_points);
   std::vector<StackSample> stack_samples();
 
   const AnalysisOptions& options_;
@@ -247,6 +250,7 @@ class AnalysisSink final : public RecordSink {
   StacksInWaiting stacks_in_waiting_;
   SiteSeries series_;
   Curve heap_curve_;
+  Curve allocated_curve_;  // cumulative: each bucket keeps its last value
   Curve rss_curve_;
   const uint64_t since_ns_;
   uint64_t window_start_ns_;  // kNever once the window has begun
@@ -267,7 +271,9 @@ uint64_t AnalysisSink::window_end_ns() const {
   return cutoff_ns_ == kNever ? last_ns_ : std::min(last_ns_, cutoff_ns_ - (options_.until_s ? 1 : 0));
 }
 
-std::vector<Site> AnalysisSink::ranked_sites(const std::vector<uint32_t>& points, const std::vector<double>& times_s) {
+// judged_points: sites are judged on the series up to there (the run before its teardown).
+std::vector<Site> AnalysisSink::ranked_sites(const std::vector<uint32_t>& points, const std::vector<double>& times_s,
+                                             size_t judged_points) {
   const std::vector<StackUsage>& usage = heap_.stacks();
   std::vector<Site> sites(grouping_.sites().size());
   std::vector<uint32_t> largest_stack(sites.size(), kNoSite);
@@ -301,7 +307,7 @@ std::vector<Site> AnalysisSink::ranked_sites(const std::vector<uint32_t>& points
     site.module = identity.module;
     site.frames = grouping_.frames_of(largest_stack[index]);
     site.live_bytes_series = series_.values(index, points);
-    site.growth = assess_growth(times_s, site.live_bytes_series, options_.growth);
+    site.growth = assess_growth_before_release(times_s, site.live_bytes_series, judged_points, options_.growth);
     site.growth_allocations = int64_t(site.live_allocations) - int64_t(whole(series_.allocations_at_start(index)));
     bool idle = site.total_allocations == 0 && site.live_bytes == 0 && site.growth.peak_bytes == 0;
     if (!idle) ranked.push_back(std::move(site));
@@ -358,7 +364,19 @@ Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summar
   analysis.rss_series = rss_curve_.finish();
   analysis.named_snapshots = std::move(named_);
   analysis.children = std::move(children_);
-  analysis.sites = ranked_sites(points, analysis.snapshot_times_s);
+  // A run that ended with its process's exit may end in a teardown; a window cut short or a
+  // detached attach ends mid-life.
+  bool ended_at_exit = summary.complete && cutoff_ns_ == kNever && !meta_.attached;
+  if (ended_at_exit) {
+    std::vector<TimePoint> allocated = allocated_curve_.finish();
+    analysis.teardown_s = teardown_start_s({analysis.heap_series, allocated, analysis.duration_s,
+                                            analysis.end_heap_bytes, whole(heap_.total_bytes())});
+  }
+  const std::vector<double>& times = analysis.snapshot_times_s;
+  size_t judged = analysis.teardown_s
+                      ? size_t(std::upper_bound(times.begin(), times.end(), *analysis.teardown_s) - times.begin())
+                      : times.size();
+  analysis.sites = ranked_sites(points, times, judged);
   if (options_.collect_stacks) analysis.stacks = stack_samples();
   analysis.modules = std::move(modules_);
   if (!summary.warning.empty()) analysis.warnings.push_back(summary.warning);

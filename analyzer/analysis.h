@@ -81,6 +81,7 @@ struct Analysis {
   uint64_t peak_heap_bytes = 0;
   double peak_heap_time_s = 0;
   uint64_t end_heap_bytes = 0;
+  std::optional<double> teardown_s;  // when the program began to free its heap on the way out
   uint64_t peak_rss_bytes = 0;
   uint64_t total_allocations = 0;
   uint64_t total_frees = 0;

@@ -206,6 +206,16 @@ GrowthAssessment assess_growth(Series times_s, Series live_bytes, const GrowthOp
   return result;
 }
 
+GrowthAssessment assess_growth_before_release(Series times_s, Series live_bytes, size_t judged,
+                                              const GrowthOptions& options) {
+  if (judged < 2 || judged >= live_bytes.size() || times_s.size() != live_bytes.size())
+    return assess_growth(times_s, live_bytes, options);
+  GrowthAssessment result = assess_growth(times_s.first(judged), live_bytes.first(judged), options);
+  result.peak_bytes = *std::max_element(live_bytes.begin(), live_bytes.end());
+  result.released_at_exit = ends_near_zero(live_bytes[judged - 1], live_bytes.back(), options);
+  return result;
+}
+
 bool ranks_before(const GrowthAssessment& a, const GrowthAssessment& b) {
   // Growing by growth then slope; the other verdicts by how much memory they held at their peak.
   auto key = [](const GrowthAssessment& g) {

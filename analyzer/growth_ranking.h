@@ -21,11 +21,17 @@ struct GrowthAssessment {
   double peak_bytes = 0;         // highest value in the series
   double recent_slope_bytes_per_s = 0;  // Theil-Sen slope over the last third: the rate now
   double plateau_since_s = 0;    // plateau only: when the series first reached 90% of its level
+  bool released_at_exit = false;  // judged before the run's final release, which freed most of it
 };
 
 // times_s and live_bytes have the same length (one entry per snapshot), times increasing.
 GrowthAssessment assess_growth(std::span<const double> times_s, std::span<const double> live_bytes,
                                const GrowthOptions& options = {});
+
+// For a run that ended in a release (analyzer/teardown.h): judged on the first `judged`
+// points, the run before the release; the peak is the whole series'.
+GrowthAssessment assess_growth_before_release(std::span<const double> times_s, std::span<const double> live_bytes,
+                                              size_t judged, const GrowthOptions& options = {});
 
 // Sort order of the report: growing sites first by growth, then plateau, steady, freed.
 bool ranks_before(const GrowthAssessment& a, const GrowthAssessment& b);

@@ -75,6 +75,9 @@ std::string header(const Analysis& analysis, const Style& style) {
   out += fmt::format("duration     {:.1f} s\n", analysis.duration_s);
   out += fmt::format("heap         peak {} at {:.1f} s, end {}\n", format_bytes(double(analysis.peak_heap_bytes)),
                      analysis.peak_heap_time_s, format_bytes(double(analysis.end_heap_bytes)));
+  if (analysis.teardown_s)
+    out += fmt::format("teardown     after {:.2f} s the program freed its heap on the way out: sites are judged\n"
+                       "             on the run before it\n", *analysis.teardown_s);
   if (analysis.peak_rss_bytes > 0)
     out += fmt::format("peak RSS     {}\n", format_bytes(double(analysis.peak_rss_bytes)));
   double temporary_share = analysis.total_allocations
@@ -99,7 +102,7 @@ std::string site_table(const std::vector<Site>& sites, size_t shown, const Style
     out += fmt::format("{:>3}  {} {:>11} {:>13} {:>11} {:>11}  {}\n", i + 1, style.verdict(site.growth.verdict, verdict),
                        format_signed_bytes(site.growth.growth_bytes), format_rate(site.growth.slope_bytes_per_s),
                        format_bytes(double(site.live_bytes)), group_digits(site.live_allocations),
-                       site_location(site));
+                       site_location(site) + (site.growth.released_at_exit ? "  (released at exit)" : ""));
   }
   return out;
 }
@@ -166,12 +169,15 @@ std::string bounded_sites(const std::vector<Site>& sites, size_t shown) {
   return out;
 }
 
-// The commands that look closer: the plot, and a diff from early on to the end.
+// The commands that look closer: the plot, and a diff from early on to the end (or to the
+// teardown).
 std::string next_steps(const Analysis& analysis) {
   std::string from = analysis.named_snapshots.empty()
                          ? fmt::format("{:.0f}s", std::floor(analysis.duration_s / 3))
                          : analysis.named_snapshots.front().name;
-  return fmt::format("next: leakrank plot {0}    leakrank diff {0}@{1} {0}@end\n", analysis.path, from);
+  // Before a teardown: at the end every site has given its memory back.
+  std::string to = analysis.teardown_s ? fmt::format("{:.3f}s", std::floor(*analysis.teardown_s * 1000) / 1000) : "end";
+  return fmt::format("next: leakrank plot {0}    leakrank diff {0}@{1} {0}@{2}\n", analysis.path, from, to);
 }
 
 }  // namespace
