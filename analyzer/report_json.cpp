@@ -52,7 +52,7 @@ json report_json(const Analysis& analysis, const ReportOptions& options) {
           {"duration_s", analysis.duration_s},
           {"peak_heap_bytes", analysis.peak_heap_bytes},
           {"end_heap_bytes", analysis.end_heap_bytes},
-          {"teardown_s", analysis.teardown_s ? json(*analysis.teardown_s) : json(nullptr)},
+          {"teardown_start_s", analysis.teardown_s ? json(*analysis.teardown_s) : json(nullptr)},
           {"peak_rss_bytes", analysis.peak_rss_bytes},
           {"total_allocations", analysis.total_allocations},
           {"total_frees", analysis.total_frees},

@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 # expect_grew_until_exit NAME FUNCTION: the recording's first site grew and was released at exit.
 expect_grew_until_exit() {
   "$LEAKRANK" report "$1.lrk" --format json >"$1.json" || fail "report of $1"
-  [[ $(jq '.teardown_s != null' "$1.json") == true ]] || fail "$1: no teardown found"
+  [[ $(jq '.teardown_start_s != null' "$1.json") == true ]] || fail "$1: no teardown found"
   local first
   first=$(jq -r '.sites[0] | "\(.verdict) \(.released_at_exit) \(.function)"' "$1.json")
   [[ $first == "growing true $2"* ]] || fail "$1: first site is '$first', not growing and released at exit: $2"
