@@ -92,7 +92,7 @@ class AnalysisSink final : public RecordSink {
   AnalysisSink(const AnalysisOptions& options, FramesAhead& frames_ahead)
       : options_(options),
         frames_ahead_(frames_ahead),
-        grouping_(options.group_by, options.keep_frames),
+        grouping_(options.group_by, options.keep_frames, AllocationWrappers(options.wrappers)),
         stacks_in_waiting_(frames_ahead, grouping_),
         series_(options.max_snapshots),
         since_ns_(options.since_s ? nanoseconds(*options.since_s) : 0),

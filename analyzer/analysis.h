@@ -20,6 +20,7 @@ enum class GroupBy { function, line, stack };
 struct AnalysisOptions {
   GroupBy group_by = GroupBy::line;
   bool keep_frames = false;                   // --keep-frames: runtime frames may name a site
+  std::vector<std::string> wrappers;          // --wrapper: more allocation wrappers (analyzer/allocation_wrappers.h)
   std::optional<double> since_s;              // --since: growth measured from here
   std::optional<double> until_s;              // --until, or FILE@30s: the state at this time
   std::optional<std::string> until_snapshot;  // FILE@name: the state at a named snapshot

@@ -16,7 +16,8 @@ std::string_view basename_of(std::string_view path) {
 
 }  // namespace
 
-SiteGrouping::SiteGrouping(GroupBy group_by, bool keep_frames) : group_by_(group_by), keep_frames_(keep_frames) {}
+SiteGrouping::SiteGrouping(GroupBy group_by, bool keep_frames, AllocationWrappers wrappers)
+    : group_by_(group_by), keep_frames_(keep_frames), wrappers_(std::move(wrappers)) {}
 
 void SiteGrouping::set_module_map(const std::vector<ModuleInfo>& modules) {
   module_map_ = modules;
@@ -96,11 +97,16 @@ std::string SiteGrouping::stack_key(std::span<const Frame* const> frames) const 
   return key;
 }
 
-// The first frame in the program's own code: the allocator, libc and libstdc++ frames
-// above it say how, not where.
-const Frame& SiteGrouping::site_frame(std::span<const Frame* const> frames) const {
+// The first frame in the program's own code past its allocation wrappers: the allocator,
+// libc and libstdc++ frames above it, and xmalloc and its kind, say how, not where. A stack
+// of wrappers alone (cut short by --max-depth) keeps the innermost of them.
+const Frame& SiteGrouping::site_frame(std::span<const Frame* const> frames) {
   if (keep_frames_) return *frames.front();
   auto own = std::find_if(frames.begin(), frames.end(), [](const Frame* f) { return !is_runtime_frame(*f); });
+  auto asking = std::find_if(own, frames.end(), [&](const Frame* f) {
+    return !is_runtime_frame(*f) && !wrappers_.is_wrapper(*f);
+  });
+  if (asking != frames.end()) return **asking;
   return own != frames.end() ? **own : *frames.front();
 }
 

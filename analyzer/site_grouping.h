@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/allocation_wrappers.h"
 #include "analyzer/analysis.h"  // GroupBy
 #include "analyzer/frames_ahead.h"  // StackFrames
 
@@ -25,7 +26,7 @@ struct SiteIdentity {
 
 class SiteGrouping {
  public:
-  SiteGrouping(GroupBy group_by, bool keep_frames);
+  SiteGrouping(GroupBy group_by, bool keep_frames, AllocationWrappers wrappers = AllocationWrappers());
 
   void set_module_map(const std::vector<ModuleInfo>& modules);
   // frames: per return address, as FramesAhead made them.
@@ -55,11 +56,12 @@ class SiteGrouping {
   std::string fallback_name(uint64_t ip) const;
   std::string frame_key(const Frame& frame) const;
   std::string stack_key(std::span<const Frame* const> frames) const;
-  const Frame& site_frame(std::span<const Frame* const> frames) const;
+  const Frame& site_frame(std::span<const Frame* const> frames);
   uint32_t intern_site(std::span<const Frame* const> frames);
 
   GroupBy group_by_;
   bool keep_frames_;
+  AllocationWrappers wrappers_;
   std::vector<ModuleInfo> module_map_;                        // in force, sorted by start
   absl::flat_hash_map<uint64_t, uint32_t> address_index_;     // ip -> addresses_, this module map
   std::vector<FrameRange> addresses_;                         // per interned ip: slice of frames_
