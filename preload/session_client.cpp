@@ -13,6 +13,7 @@ extern char** environ;
 #include "preload/capture.h"
 #include "preload/module_map.h"
 #include "preload/real_allocator.h"
+#include "preload/thread_exit.h"
 #include "preload/thread_ring.h"
 #include "transport/shared_session.h"
 
@@ -70,6 +71,7 @@ bool connect(SessionHeader* session) {
     g_capture_ready = init_capture(config);
     if (!g_capture_ready) return false;
   }
+  prepare_thread_exit();
   g_session = session;
   attach_thread_rings(session);
   session->connected.store(1, std::memory_order_release);

@@ -13,8 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "preload/stack_capture.h"
-
+#include "preload/thread_exit.h"
 
 namespace leakrank::preload {
 namespace {
@@ -23,23 +22,6 @@ using detail::g_ring_epoch;
 using detail::g_ring_session;
 using detail::ThreadRing;
 using detail::t_thread_ring;
-pthread_key_t g_exit_key;
-std::atomic<bool> g_exit_key_ready{false};
-
-void on_thread_exit(void*) {
-  retire_thread_ring();
-  release_stack_cache();
-}
-
-void ensure_exit_key() {
-  bool expected = false;
-  static std::atomic<bool> creating{false};
-  if (g_exit_key_ready.load(std::memory_order_acquire)) return;
-  if (creating.compare_exchange_strong(expected, true)) {
-    if (pthread_key_create(&g_exit_key, on_thread_exit) == 0) g_exit_key_ready.store(true, std::memory_order_release);
-  }
-}
-
 Ring* claim_own_ring(SessionHeader* session) {
   for (uint32_t i = 1; i < session->config.ring_count; ++i) {
     Ring* ring = session_ring(session, i);
@@ -132,6 +114,9 @@ void retire_rings_of_process(SessionHeader* session, int32_t pid) {
 }
 
 bool RingWriter::begin_slowly(size_t slots) {
+  // A thread's first message comes here (it has no ring yet), with or without a session,
+  // right after its first stack capture may have made the thread's stack cache.
+  clean_up_at_thread_exit();
   SessionHeader* session = g_ring_session.load(std::memory_order_acquire);
   if (!session) return false;
   uint32_t epoch = g_ring_epoch.load(std::memory_order_acquire);
@@ -140,13 +125,7 @@ bool RingWriter::begin_slowly(size_t slots) {
     t_thread_ring.epoch = epoch;
     t_thread_ring.retired = false;
   }
-  if (!t_thread_ring.ring && !t_thread_ring.retired) {
-    t_thread_ring.ring = claim_own_ring(session);
-    if (t_thread_ring.ring) {
-      ensure_exit_key();
-      if (g_exit_key_ready.load(std::memory_order_acquire)) pthread_setspecific(g_exit_key, reinterpret_cast<void*>(1));
-    }
-  }
+  if (!t_thread_ring.ring && !t_thread_ring.retired) t_thread_ring.ring = claim_own_ring(session);
   shared_ = t_thread_ring.ring == nullptr;
   ring_ = shared_ ? session_ring(session, 0) : t_thread_ring.ring;
   if (shared_) lock_shared(ring_);
