@@ -12,7 +12,7 @@
 namespace leakrank {
 
 constexpr uint64_t kSessionMagic = 0x4b4e41524b41454cULL;  // "LEAKRANK" little-endian
-constexpr uint32_t kSessionVersion = 3;
+constexpr uint32_t kSessionVersion = 4;
 constexpr size_t kSessionNameSize = 64;
 constexpr uint32_t kMaxChildren = 256;
 constexpr const char* kSessionEnv = "LEAKRANK_SESSION";
@@ -52,6 +52,9 @@ struct SessionHeader {
   // for a ring of its own again only when this moved: on its own cache line, which the
   // recorder writes once per freed ring and those threads read on every message.
   alignas(64) std::atomic<uint64_t> rings_freed;
+  // Writers napping until the recorder makes room in their full rings: each naps the longer
+  // the more there are, so that together they do not take the recorder's CPU.
+  alignas(64) std::atomic<uint32_t> waiting_writers;
   OrderCounter order[kOrderStripes];
 };
 
