@@ -11,6 +11,7 @@
 #include "preload/capture.h"
 #include "preload/module_map.h"
 #include "preload/real_allocator.h"
+#include "preload/thread_exit.h"
 #include "preload/thread_ring.h"
 #include "transport/shared_session.h"
 
@@ -69,6 +70,7 @@ bool connect(SessionHeader* session, bool forked = false) {
     g_capture_ready = init_capture(config);
     if (!g_capture_ready) return false;
   }
+  prepare_thread_exit();
   g_session = session;
   attach_thread_rings(session);
   session->connected.store(1, std::memory_order_release);

@@ -1,7 +1,12 @@
 #pragma once
-// Transport, producer side: each thread claims a ring of its own in the session on its
-// first event and gives it back when it exits. Threads that find no free ring, or that
-// allocate after their ring was given back (late TLS teardown), share ring 0 under a spinlock.
+// Transport, producer side: each thread claims a ring of its own in the session on its first
+// event and gives it back when it exits; the recorder frees it for a new thread once drained.
+// Threads that find none free, or that allocate after theirs was given back (late TLS
+// teardown), write to the session's shared rings, one message at a time under a ring's lock.
+// The lock is only ever tried: a thread takes whichever shared ring is not busy, starting
+// with the one that worked last, and pauses only when none is. No fork leaves it held where
+// it matters: a forked child writes to a session of its own (session_client.cpp), and an
+// execve, whose old threads are gone, resets the locks (retire_rings_of_process).
 #include <sys/single_threaded.h>
 
 #include <atomic>
@@ -14,9 +19,12 @@ namespace leakrank::preload {
 
 namespace detail {
 struct ThreadRing {
-  Ring* ring;
+  Ring* ring;             // the thread's own ring; null while it has none
+  uint64_t freed_seen;    // the session's rings_freed when the thread last found no ring free
   uint32_t epoch;
-  bool retired;
+  uint32_t shared_index;  // the shared ring that took its last message
+  bool shared;            // it found no ring of its own: it writes to the shared rings
+  bool retired;           // its exit cleanup ran: it never claims a ring again
 };
 // Inline definitions: the fast path reads them directly, without a TLS init check.
 inline __attribute__((tls_model("initial-exec"))) thread_local ThreadRing t_thread_ring;
@@ -26,7 +34,7 @@ inline std::atomic<uint32_t> g_ring_epoch{1};  // bumped whenever the session ch
 
 // Writes one message group (headers + payload slots) into the calling thread's ring. Every
 // allocation and free passes here, so the usual case (the thread's own ring has room) is
-// inline, and only claiming a ring, sharing one or waiting goes out of line.
+// inline, and only claiming a ring, writing to a shared one or waiting goes out of line.
 class RingWriter {
  public:
   // Waits until `slots` fit. Returns false when the session is gone (the recorder died):
@@ -62,6 +70,8 @@ class RingWriter {
 
  private:
   bool begin_slowly(size_t slots);
+  bool wait_for_room(Ring* ring, size_t slots);
+  bool take_shared_ring(detail::ThreadRing& thread, size_t slots);
   void unlock_shared();
 
   SessionHeader* session_ = nullptr;

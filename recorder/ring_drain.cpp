@@ -37,10 +37,15 @@ uint64_t RingDrain::stage_rest(uint32_t index) {
   stage.slots.insert(stage.slots.end(), run, run + first);
   stage.slots.insert(stage.slots.end(), ring.slots(), ring.slots() + (count - first));
   ring.consume(count);
-  // A retired ring whose last message we now hold can go to the next new thread.
-  if (state == uint32_t(RingState::retired) && ring.readable() == 0 && index != 0)
-    ring.state.store(uint32_t(RingState::free), std::memory_order_release);
+  if (state == uint32_t(RingState::retired) && ring.readable() == 0) free_ring(ring);
   return count;
+}
+
+// A retired ring whose last message we now hold can go to the next new thread. Threads
+// writing to the shared rings meanwhile look for it once they see the count move.
+void RingDrain::free_ring(Ring& ring) {
+  ring.state.store(uint32_t(RingState::free), std::memory_order_release);
+  session_->rings_freed.fetch_add(1, std::memory_order_release);
 }
 
 // The end of the message that reaches `until`, or `until`: the drain's limit may fall inside a

@@ -67,6 +67,7 @@ class RingDrain {
     return ring.tail.load(std::memory_order_relaxed) + (final ? readable : std::min(readable, kMostSlotsPerDrain));
   }
   uint64_t stage_rest(uint32_t index);
+  void free_ring(Ring& ring);
   uint64_t whole_messages_end(const Ring& ring, uint64_t from, uint64_t until) const;
   bool time_to_skip_gaps(bool final);
   bool skip_oldest_gap();

@@ -1,7 +1,8 @@
 #pragma once
 // A single-producer / single-consumer ring of wire::Event slots living in shared memory.
-// The producer is one target thread, the consumer the recorder. No syscall, no lock:
-// head and tail are monotonically increasing slot counters on separate cache lines.
+// The producer is one target thread (or, for a shared ring, whichever thread holds its lock),
+// the consumer the recorder. No syscall, no lock between producer and consumer: head and
+// tail are monotonically increasing slot counters on separate cache lines.
 #include <atomic>
 #include <cstdint>
 
@@ -16,17 +17,19 @@ inline const bool kCpuHasPrefetchW = [] {
 }();
 #endif
 
-enum class RingState : uint32_t { free = 0, owned = 1, retired = 2 };
+// A ring is owned by one thread at a time (free -> owned -> retired, and the recorder frees
+// it again once drained), or is one of the session's shared rings, written under its lock.
+enum class RingState : uint32_t { free = 0, owned = 1, retired = 2, shared = 3 };
 
 struct Ring {
-  // Producer's cache line.
+  // Producer's cache line. A shared ring's lock sits with what its holder writes next.
   alignas(64) std::atomic<uint64_t> head{0};
   uint64_t cached_tail = 0;          // producer-private copy, refreshed only when the ring looks full
+  std::atomic<uint32_t> lock{0};     // shared rings only: 1 while a thread writes a message
   // Consumer's cache line.
   alignas(64) std::atomic<uint64_t> tail{0};
   // Ownership, changed once per thread lifetime.
   alignas(64) std::atomic<uint32_t> state{uint32_t(RingState::free)};
-  std::atomic<uint32_t> lock{0};     // only the shared overflow ring (index 0) is locked
   int32_t owner_pid = 0;
   int32_t owner_tid = 0;
   uint32_t capacity = 0;             // slots, a power of two

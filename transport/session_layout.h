@@ -1,6 +1,7 @@
 #pragma once
 // The shared-memory segment one recorded process writes into: a header, then ring_count
-// rings. Ring 0 is shared (behind a spinlock) by threads that find no free ring of their own.
+// rings. The first shared_rings of them are shared by the threads that find no free ring of
+// their own among the others (preload/thread_ring.h).
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -11,7 +12,7 @@
 namespace leakrank {
 
 constexpr uint64_t kSessionMagic = 0x4b4e41524b41454cULL;  // "LEAKRANK" little-endian
-constexpr uint32_t kSessionVersion = 3;
+constexpr uint32_t kSessionVersion = 5;
 constexpr size_t kSessionNameSize = 64;
 constexpr uint32_t kMaxChildren = 256;
 constexpr const char* kSessionEnv = "LEAKRANK_SESSION";
@@ -28,6 +29,9 @@ struct ChildEntry {
 
 struct SessionConfig {
   uint32_t ring_count = 64;
+  // Four writers at a time, a message each in a few hundred ns, outpace what one recorder
+  // drains; the 60 other rings go one to a thread while they last.
+  uint32_t shared_rings = 4;
   uint32_t ring_capacity = 131072;  // slots of 32 bytes, at most: 4 MiB per thread, touched only when used
   uint32_t max_depth = 64;
   uint32_t follow_children = 0;
@@ -46,6 +50,13 @@ struct SessionHeader {
   std::atomic<uint32_t> preload_dropped;  // forked with an LD_PRELOAD that no longer loads us
   char root_session_name[kSessionNameSize];  // where descendants register
   ChildEntry children[kMaxChildren];
+  // How many times the recorder has freed a ring. A thread writing to the shared rings looks
+  // for a ring of its own again only when this moved: on its own cache line, which the
+  // recorder writes once per freed ring and those threads read on every message.
+  alignas(64) std::atomic<uint64_t> rings_freed;
+  // Writers napping until the recorder makes room in their full rings: each naps the longer
+  // the more there are, so that together they do not take the recorder's CPU.
+  alignas(64) std::atomic<uint32_t> waiting_writers;
   OrderCounter order[kOrderStripes];
 };
 

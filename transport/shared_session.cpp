@@ -46,6 +46,15 @@ SessionConfig fitted_to_filesystem(SessionConfig config, int fd) {
   return config;
 }
 
+// Threads beyond the rings of their own need at least one shared ring, and one ring of
+// their own keeps the common case lock-free.
+SessionConfig with_shared_rings(SessionConfig config) {
+  if (config.ring_count < 2) config.ring_count = 2;
+  if (config.shared_rings < 1) config.shared_rings = 1;
+  if (config.shared_rings >= config.ring_count) config.shared_rings = config.ring_count - 1;
+  return config;
+}
+
 }  // namespace
 
 uint32_t fitted_ring_capacity(const SessionConfig& config, uint64_t free_bytes) {
@@ -62,7 +71,7 @@ SessionHeader* create_session(const SessionConfig& wanted, char (&name_out)[kSes
     if (fd < 0 && errno != EEXIST) return nullptr;
   }
   if (fd < 0) return nullptr;
-  SessionConfig config = fitted_to_filesystem(wanted, fd);
+  SessionConfig config = fitted_to_filesystem(with_shared_rings(wanted), fd);
   size_t bytes = session_bytes(config);
   void* memory = ftruncate(fd, off_t(bytes)) == 0 ? map_fd(fd, bytes) : nullptr;
   int saved = errno;
@@ -80,6 +89,7 @@ SessionHeader* create_session(const SessionConfig& wanted, char (&name_out)[kSes
   for (uint32_t i = 0; i < config.ring_count; ++i) {
     Ring* ring = new (session_ring(session, i)) Ring{};
     ring->capacity = config.ring_capacity;
+    if (i < config.shared_rings) ring->state.store(uint32_t(RingState::shared), std::memory_order_relaxed);
   }
   return session;
 }
@@ -93,8 +103,10 @@ SessionHeader* open_session(const char* name) {
     session = static_cast<SessionHeader*>(map_fd(fd, size_t(st.st_size)));
   close(fd);
   if (!session) return nullptr;
+  const SessionConfig& config = session->config;
   bool valid = session->magic == kSessionMagic && session->version == kSessionVersion &&
-               session_bytes(session->config) == size_t(st.st_size);
+               session_bytes(config) == size_t(st.st_size) && config.shared_rings >= 1 &&
+               config.shared_rings < config.ring_count;
   if (!valid) {
     munmap(session, size_t(st.st_size));
     errno = EINVAL;

@@ -23,7 +23,7 @@ struct TestSession {
 
   explicit TestSession(uint32_t ring_capacity = kMinRingCapacity) {
     SessionConfig config;
-    config.ring_count = 3;
+    config.ring_count = 3;  // rings 0 and 1 shared, ring 2 a thread's own
     config.ring_capacity = ring_capacity;
     session = create_session(config, name);
     REQUIRE(session);
@@ -166,6 +166,23 @@ TEST_CASE("a stack's frames reach the recorder whole when they wrap around the r
       },
       always_ready());
   CHECK(received == std::vector<uint64_t>(std::begin(TestSession::kFrames), std::end(TestSession::kFrames)));
+}
+
+TEST_CASE("a retired ring goes back to free once drained, and the session counts it") {
+  TestSession s;
+  Ring& own = *session_ring(s.session, 2);
+  own.state = uint32_t(RingState::retired);  // its thread has exited
+  s.publish(2, wire::EventKind::alloc, kAddress);
+  s.publish(0, wire::EventKind::free, kAddress);
+  Emitted emitted;
+  RingDrain drain(s.session);
+  drain.drain(emitted.emit(), always_ready());
+  CHECK(emitted.lines == std::vector<std::string>{"2:alloc:1", "0:free:0"});
+  CHECK(own.state.load() == uint32_t(RingState::free));
+  CHECK(s.session->rings_freed.load() == 1);  // threads on the shared rings look for it now
+  CHECK(session_ring(s.session, 0)->state.load() == uint32_t(RingState::shared));  // never freed
+  drain.drain(emitted.emit(), always_ready());
+  CHECK(s.session->rings_freed.load() == 1);  // a free ring is counted once
 }
 
 }  // namespace leakrank

@@ -43,4 +43,35 @@ TEST_CASE("a created session records the ring size it was given, and its size ma
   CHECK(unlink_session(name));
 }
 
+TEST_CASE("a session's first rings are shared, the others wait free for threads of their own") {
+  char name[kSessionNameSize] = {};
+  SessionConfig config;
+  SessionHeader* session = create_session(config, name);
+  REQUIRE(session);
+  CHECK(session->config.shared_rings == config.shared_rings);
+  for (uint32_t i = 0; i < session->config.ring_count; ++i) {
+    RingState expected = i < config.shared_rings ? RingState::shared : RingState::free;
+    CHECK(session_ring(session, i)->state.load() == uint32_t(expected));
+  }
+  CHECK(session->rings_freed.load() == 0);
+  unmap_session(session);
+  CHECK(unlink_session(name));
+}
+
+TEST_CASE("a session keeps at least one shared ring and one ring a thread can own") {
+  char name[kSessionNameSize] = {};
+  SessionConfig config;
+  config.ring_count = 1;
+  config.shared_rings = 0;
+  SessionHeader* session = create_session(config, name);
+  REQUIRE(session);
+  CHECK(session->config.ring_count == 2);
+  CHECK(session->config.shared_rings == 1);
+  SessionHeader* opened = open_session(name);  // and opening it accepts what creating it made
+  CHECK(opened);
+  unmap_session(opened);
+  unmap_session(session);
+  CHECK(unlink_session(name));
+}
+
 }  // namespace leakrank
