@@ -467,6 +467,17 @@ redis_benchmark() {
 }
 
 # Build chains, all under --include-children; each run starts from the same clean tree. Here
+# check_build_chain SCRIPT: bash -c SCRIPT runs alike alone and with every descendant
+# recorded, and each process that ran a compiler has a readable recording of its own.
+check_build_chain() {
+  run_alone bash -c "$1" || return 0
+  count_execs bash -c "$1" || return 0
+  run_recorded --include-children -- bash -c "$1" || return 0
+  expect_same_run
+  expect_all_readable
+  expect_execs_recorded
+}
+
 # bash forks rm, make and the program; make starts a gcc driver per file, and each driver
 # its compilers (cc1, as; collect2, which runs ld): three levels below the recorded bash.
 make_build() {
@@ -475,12 +486,7 @@ make_build() {
   printf '#include <stdio.h>\nint two(void) { return 2 * (puts("two") > 0); }\n' >two.c
   printf 'program: main.o one.o two.o\n\t$(CC) -o $@ $^\n%%.o: %%.c\n\t$(CC) -O1 -c -o $@ $<\n' >Makefile
   local build='rm -f *.o program && make -j2 && ./program'
-  run_alone bash -c "$build" || return 0
-  count_execs bash -c "$build" || return 0
-  run_recorded --include-children -- bash -c "$build" || return 0
-  expect_same_run
-  expect_all_readable
-  expect_execs_recorded
+  check_build_chain "$build"
 }
 
 # cmake's compiler checks build a test project with make: cmake, make, drivers, compilers.
@@ -489,12 +495,7 @@ cmake_configure() {
   printf 'cmake_minimum_required(VERSION 3.13)\nproject(tiny C)\nadd_executable(tiny main.c)\n' >project/CMakeLists.txt
   printf 'int main(void) { return 0; }\n' >project/main.c
   local configure='rm -rf out && cmake -S project -B out'
-  run_alone bash -c "$configure" || return 0
-  count_execs bash -c "$configure" || return 0
-  run_recorded --include-children -- bash -c "$configure" || return 0
-  expect_same_run
-  expect_all_readable
-  expect_execs_recorded
+  check_build_chain "$configure"
 }
 
 # bash runs a lone command in its own process (exec, no fork): the g++ driver is the root here.
@@ -511,12 +512,7 @@ std::map<std::string, std::vector<int>> index_words(const std::vector<std::strin
 }
 EOF
   local compile='g++ -O1 -c small.cpp -o small.o'
-  run_alone bash -c "$compile" || return 0
-  count_execs bash -c "$compile" || return 0
-  run_recorded --include-children -- bash -c "$compile" || return 0
-  expect_same_run
-  expect_all_readable
-  expect_execs_recorded
+  check_build_chain "$compile"
 }
 
 # ---- running them --------------------------------------------------------------------------
