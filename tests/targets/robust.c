@@ -12,17 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MARK_SIZE 4321
-#define MARK_COUNT 7
+#include "marks.h"
 
 extern char** environ;
-
-static void leak_marks(void) {
-  for (int i = 0; i < MARK_COUNT; ++i) {
-    char* volatile p = malloc(MARK_SIZE);
-    p[0] = 1;
-  }
-}
 
 static void* leak_marks_thread(void* arg) {
   (void)arg;
