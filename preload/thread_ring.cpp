@@ -6,13 +6,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <fcntl.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 
+#include "preload/bare_file.h"
 #include "preload/thread_exit.h"
 
 namespace leakrank::preload {
@@ -48,11 +48,8 @@ bool is_zombie(int32_t pid) {
   size_t at = 6;
   while (n > 0) path[at++] = digits[--n];
   memcpy(path + at, "/stat", 6);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
   char stat[256];
-  ssize_t got = read(fd, stat, sizeof stat - 1);
-  close(fd);
+  long got = BareFile(path).read(stat, sizeof stat - 1);
   if (got <= 0) return false;
   stat[got] = '\0';
   const char* after_name = strrchr(stat, ')');  // the name may itself hold spaces or parentheses
@@ -171,6 +168,7 @@ void retire_rings_of_process(SessionHeader* session, int32_t pid) {
   for (uint32_t i = 0; i < session->config.ring_count; ++i) {
     Ring* ring = session_ring(session, i);
     uint32_t state = ring->state.load(std::memory_order_acquire);
+    if (state == uint32_t(RingState::shared) || ring->owner_pid == pid) ring->numbering.store(0, std::memory_order_release);
     if (state == uint32_t(RingState::shared)) unlock(ring);
     else if (state == uint32_t(RingState::owned) && ring->owner_pid == pid)
       ring->state.store(uint32_t(RingState::retired), std::memory_order_release);

@@ -1,9 +1,8 @@
 #include "preload/thread_stack.h"
 
-#include <fcntl.h>
 #include <pthread.h>
-#include <sys/syscall.h>
-#include <unistd.h>
+
+#include "preload/bare_file.h"
 
 extern "C" void* __libc_stack_end;  // glibc: the initial stack's top, as the kernel handed it over
 
@@ -14,15 +13,8 @@ struct Mapping {
   uintptr_t start = 0, end = 0;
 };
 
-// Bare system calls: not cancellation points, and no lock a signal could interrupt.
 class MapsReader {
  public:
-  MapsReader() : fd_(int(syscall(SYS_openat, AT_FDCWD, "/proc/self/maps", O_RDONLY | O_CLOEXEC))) {}
-  ~MapsReader() {
-    if (fd_ >= 0) syscall(SYS_close, fd_);
-  }
-  MapsReader(const MapsReader&) = delete;
-  MapsReader& operator=(const MapsReader&) = delete;
 
   // Each line starts "start-end "; the rest of the line is skipped.
   bool next(Mapping& mapping) {
@@ -38,7 +30,7 @@ class MapsReader {
   static int hex_digit(int c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
   int get() {
     if (at_ == size_) {
-      long got = fd_ < 0 ? -1 : syscall(SYS_read, fd_, buffer_, sizeof buffer_);
+      long got = file_.read(buffer_, sizeof buffer_);
       if (got <= 0) return -1;
       at_ = 0;
       size_ = int(got);
@@ -46,7 +38,7 @@ class MapsReader {
     return static_cast<unsigned char>(buffer_[at_++]);
   }
 
-  int fd_;
+  BareFile file_{"/proc/self/maps"};
   char buffer_[1024];
   int at_ = 0, size_ = 0;
 };
