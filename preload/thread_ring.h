@@ -57,6 +57,7 @@ class RingWriter {
   // A process with one thread needs no locked add, which waits for every earlier store to
   // land; glibc clears __libc_single_threaded before a second thread exists.
   uint64_t sequence(uint32_t stripe) {
+    ring_->numbering.store(1, std::memory_order_relaxed);  // ordered before the number by the add's release
     std::atomic<uint64_t>& next = session_->order[stripe].next;
     if (!__libc_single_threaded) return next.fetch_add(1, std::memory_order_acq_rel);
     uint64_t number = next.load(std::memory_order_relaxed);

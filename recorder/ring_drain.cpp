@@ -7,15 +7,11 @@
 namespace leakrank {
 namespace {
 
-// A number is taken and published within a few instructions, unless its thread is descheduled
-// in between (seconds, on an overloaded machine); one missing for this long
-// belonged to a thread that died in between (an execve elsewhere in the process).
-constexpr uint64_t kGapPatienceNs = 2'000'000'000;
-
 }  // namespace
 
-RingDrain::RingDrain(SessionHeader* session)
+RingDrain::RingDrain(SessionHeader* session, uint64_t gap_patience_ns)
     : session_(session),
+      gap_patience_ns_(gap_patience_ns),
       staging_(session->config.ring_count),
       expected_(kOrderStripes, 0),
       published_(session->config.ring_count, 0) {}
@@ -79,7 +75,18 @@ bool RingDrain::skip_oldest_gap() {
   return stuck != nullptr;
 }
 
-// Whether messages have waited long enough for a missing number to give up on it.
+// A missing number is still coming while a writer took one and has not published it yet:
+// on a loaded machine a writer can be descheduled for longer than any patience.
+bool RingDrain::a_writer_holds_a_number() const {
+  for (uint32_t index = 0; index < staging_.size(); ++index) {
+    const Ring& ring = *session_ring(session_, index);
+    if (ring.numbering.load(std::memory_order_acquire)) return true;
+  }
+  return false;
+}
+
+// Whether messages have waited long enough for a missing number to give up on it: a number
+// taken by a writer that is gone (an image replaced by execve) never comes.
 bool RingDrain::time_to_skip_gaps(bool final) {
   bool pending = false;
   for (const Staging& stage : staging_) pending |= stage.read < stage.slots.size();
@@ -89,7 +96,7 @@ bool RingDrain::time_to_skip_gaps(bool final) {
   }
   uint64_t now = monotonic_ns();
   if (!stuck_since_ns_) stuck_since_ns_ = now;
-  if (!final && now - stuck_since_ns_ <= kGapPatienceNs) return false;
+  if (!final && (now - stuck_since_ns_ <= gap_patience_ns_ || a_writer_holds_a_number())) return false;
   stuck_since_ns_ = 0;
   return true;
 }

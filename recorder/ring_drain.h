@@ -16,7 +16,11 @@ namespace leakrank {
 
 class RingDrain {
  public:
-  explicit RingDrain(SessionHeader* session);
+  // A number is taken and published within a few instructions; one missing for longer than
+  // the patience, while no writer holds a number, belonged to a thread that died in between
+  // (an execve elsewhere in the process) and is given up on.
+  static constexpr uint64_t kGapPatienceNs = 2'000'000'000;
+  explicit RingDrain(SessionHeader* session, uint64_t gap_patience_ns = kGapPatienceNs);
 
   // Takes everything published so far and emits what can be ordered. Messages go out
   // straight from the rings; one that must wait is moved out of its ring with those behind
@@ -69,6 +73,7 @@ class RingDrain {
   uint64_t stage_rest(uint32_t index);
   void free_ring(Ring& ring);
   uint64_t whole_messages_end(const Ring& ring, uint64_t from, uint64_t until) const;
+  bool a_writer_holds_a_number() const;
   bool time_to_skip_gaps(bool final);
   bool skip_oldest_gap();
 
@@ -140,6 +145,7 @@ class RingDrain {
   }
 
   SessionHeader* session_;
+  uint64_t gap_patience_ns_;
   std::vector<Staging> staging_;
   std::vector<uint64_t> expected_;  // next sequence number per stripe
   std::vector<wire::Event> scratch_;  // a multi-slot message, copied out of its ring

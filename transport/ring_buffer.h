@@ -26,6 +26,9 @@ struct Ring {
   alignas(64) std::atomic<uint64_t> head{0};
   uint64_t cached_tail = 0;          // producer-private copy, refreshed only when the ring looks full
   std::atomic<uint32_t> lock{0};     // shared rings only: 1 while a thread writes a message
+  // 1 from taking a sequence number until its message is published: the recorder gives up on
+  // a missing number only while no writer holds one (a writer may be descheduled for seconds).
+  std::atomic<uint32_t> numbering{0};
   // Consumer's cache line.
   alignas(64) std::atomic<uint64_t> tail{0};
   // Ownership, changed once per thread lifetime.
@@ -52,6 +55,7 @@ struct Ring {
   void publish(uint64_t n) {
     uint64_t next = head.load(std::memory_order_relaxed) + n;
     head.store(next, std::memory_order_release);
+    numbering.store(0, std::memory_order_release);  // after head: a reader that sees 0 sees the message
     prefetch_for_writing(&slot(next + kWriteAheadSlots));
   }
   static constexpr uint64_t kWriteAheadSlots = 16;

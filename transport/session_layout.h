@@ -12,7 +12,7 @@
 namespace leakrank {
 
 constexpr uint64_t kSessionMagic = 0x4b4e41524b41454cULL;  // "LEAKRANK" little-endian
-constexpr uint32_t kSessionVersion = 5;
+constexpr uint32_t kSessionVersion = 6;
 constexpr size_t kSessionNameSize = 64;
 constexpr uint32_t kMaxChildren = 256;
 constexpr const char* kSessionEnv = "LEAKRANK_SESSION";

@@ -42,6 +42,7 @@ struct TestSession {
     ring.slot(ring.head.load()) = event;
     ring.publish(1);
   }
+  Ring& ring(uint32_t ring_index) { return *session_ring(session, ring_index); }
   uint64_t readable(uint32_t ring_index) { return session_ring(session, ring_index)->readable(); }
   void publish_allocations(uint32_t ring_index, int count) {
     for (int i = 0; i < count; ++i) publish(ring_index, wire::EventKind::alloc, kAddress + uint64_t(i) * 64);
@@ -131,6 +132,22 @@ TEST_CASE("the final drain emits what waits for a number that will never come") 
   drain.drain(emitted.emit(), always_ready());
   CHECK(emitted.lines.empty());
   drain.drain(emitted.emit(), always_ready(), true);
+  CHECK(emitted.lines == std::vector<std::string>{"0:free:0"});
+}
+
+TEST_CASE("a missing number is waited for while a writer holds one, and given up on after") {
+  TestSession s;
+  s.session->order[order_stripe(wire::EventKind::free, kAddress)].next = 1;  // number 0: a writer's
+  s.ring(1).numbering = 1;
+  s.publish(0, wire::EventKind::free, kAddress);
+  Emitted emitted;
+  RingDrain drain(s.session, 0);  // no patience: only the writer keeps the gap open
+  drain.drain(emitted.emit(), always_ready());
+  drain.drain(emitted.emit(), always_ready());
+  CHECK(emitted.lines.empty());
+  s.ring(1).numbering = 0;  // that writer is gone (its image was replaced)
+  drain.drain(emitted.emit(), always_ready());
+  drain.drain(emitted.emit(), always_ready());
   CHECK(emitted.lines == std::vector<std::string>{"0:free:0"});
 }
 
