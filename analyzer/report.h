@@ -18,7 +18,7 @@ struct ReportOptions {
 // sites in brief, and the next command to run.
 std::string render_report_text(const Analysis& analysis, const ReportOptions& options = {});
 
-// The stable JSON of design.md ("report --format json"), plus "estimated", "complete"
+// The stable JSON of docs/design.md ("report --format json"), plus "estimated", "complete"
 // and "warnings"; with descendants (run --include-children), a "children" array of
 // reports shaped like the top-level one.
 std::string render_report_json(const Analysis& analysis, const ReportOptions& options = {},
