@@ -9,7 +9,7 @@
 int main(int argc, char** argv) {
   CLI::App app{"leakrank: ranks the allocation sites that make a process grow over time", "leakrank"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "leakrank 0.1.0");
+  app.set_version_flag("-V,--version", "leakrank " LEAKRANK_VERSION);
   int exit_code = 0;
   leakrank::cli::register_run(app, exit_code);
   leakrank::cli::register_attach(app, exit_code);
