@@ -1,10 +1,38 @@
-# The command line as people who use heaptrack, valgrind, perf or git expect it: -V and
-# --version print the version project() declares.
+# The command line as people who use heaptrack, valgrind, perf or git expect it: verbs are
+# suggested when mistyped, help and version work as elsewhere, and every error is one
+# "leakrank: " line with exit code 2.
 source "$(dirname "$0")/lib.sh"
+
+# expect_usage_error WHAT ARGS...: exit 2 and one line on stderr that starts with "leakrank: ".
+expect_usage_error() {
+  local what=$1 status=0
+  shift
+  "$LEAKRANK" "$@" >out 2>err || status=$?
+  expect_eq "$status" 2 "exit code of $what"
+  expect_eq "$(wc -l <err)" 1 "lines of error for $what: $(cat err)"
+  [[ $(cat err) == "leakrank: "* ]] || fail "error for $what lacks the leakrank: prefix: $(cat err)"
+}
 
 # One version, the one project() declares in CMakeLists.txt.
 version=$(sed -n 's/^project(leakrank VERSION \([0-9.]*\).*/\1/p' "$SOURCE_DIR/CMakeLists.txt")
 [[ -n $version ]] || fail "no version in CMakeLists.txt"
 expect_eq "$("$LEAKRANK" --version)" "leakrank $version" "--version"
 expect_eq "$("$LEAKRANK" -V)" "leakrank $version" "-V"
+
+# help VERB is VERB --help; help alone is --help.
+expect_eq "$("$LEAKRANK" help report)" "$("$LEAKRANK" report --help)" "help report"
+expect_eq "$("$LEAKRANK" help)" "$("$LEAKRANK" --help)" "help"
+"$LEAKRANK" --help | grep -q "^  help " || fail "help is not listed among the verbs"
+
+# A mistyped verb is named with the nearest one; a word far from every verb lists them all.
+expect_usage_error "a mistyped verb" reprot
+expect_eq "$(cat err)" "leakrank: unknown command 'reprot', did you mean 'report'?" "mistyped verb"
+expect_usage_error "help of a mistyped verb" help plto
+expect_eq "$(cat err)" "leakrank: unknown command 'plto', did you mean 'plot'?" "help of a mistyped verb"
+expect_usage_error "an unknown verb" frobnicate
+grep -q "the commands are run, attach, report" err || fail "unknown verb without the list: $(cat err)"
+expect_usage_error "no verb"
+expect_usage_error "an unknown option" report --bogus
+expect_usage_error "run without a command" run --interval 1
+
 echo "cli_usage: ok"
