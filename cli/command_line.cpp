@@ -11,6 +11,10 @@
 namespace leakrank::cli {
 namespace {
 
+// The verb whose first positional word starts a command of its own, as with heaptrack,
+// valgrind and perf: every word from there on belongs to that command.
+constexpr std::string_view kCommandVerb = "run";
+
 std::vector<std::string> verb_names(const CLI::App& app) {
   std::vector<std::string> names;
   for (const CLI::App* verb : app.get_subcommands([](const CLI::App*) { return true; }))
@@ -37,6 +41,22 @@ CommandError unknown_verb(const CLI::App& app, const std::string& word) {
   return CommandError(fmt::format("unknown command '{}'; the commands are {}", word, joined(names)));
 }
 
+// Puts "--" before the first word that is neither an option of verb nor an option's value,
+// so that CLI11 leaves the command's own options alone. An option's value is the next word
+// unless it is attached (--output=x, -ox).
+void end_options_at_command(const CLI::App& verb, std::vector<std::string>& args, size_t first) {
+  for (size_t i = first; i < args.size(); ++i) {
+    const std::string& word = args[i];
+    if (word == "--") return;
+    if (word.size() < 2 || word[0] != '-') {
+      args.insert(args.begin() + long(i), "--");
+      return;
+    }
+    const CLI::Option* option = verb.get_option_no_throw(word);
+    if (option != nullptr && option->get_expected_min() > 0) ++i;
+  }
+}
+
 }  // namespace
 
 void register_help(CLI::App& app) {
@@ -55,6 +75,7 @@ std::vector<std::string> verb_arguments(const CLI::App& app, int argc, char** ar
   }
   const CLI::App* verb = find_verb(app, args[0]);
   if (verb == nullptr && !args[0].starts_with('-')) throw unknown_verb(app, args[0]);
+  if (verb != nullptr && verb->get_name() == kCommandVerb) end_options_at_command(*verb, args, 1);
   std::reverse(args.begin(), args.end());
   return args;
 }

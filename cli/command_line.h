@@ -11,6 +11,7 @@ void register_help(CLI::App& app);
 
 // argv without the program name, for CLI::App::parse (which takes them last to first):
 //   help VERB      -> VERB --help
+//   run ls -la     -> run -- ls -la   (run's options end where its command starts)
 // Throws CommandError when the first word is no verb, naming the nearest one.
 std::vector<std::string> verb_arguments(const CLI::App& app, int argc, char** argv);
 

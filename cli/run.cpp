@@ -1,4 +1,4 @@
-// leakrank run [options] -- CMD ARGS...: record a command from start to exit.
+// leakrank run [options] [--] CMD ARGS...: record a command from start to exit.
 #include <fmt/core.h>
 #include <unistd.h>
 
@@ -52,7 +52,9 @@ void register_run(CLI::App& app, int& exit_code) {
   run->add_option("--rss-threshold", args->rss_threshold, "Act when the target's RSS crosses SIZE");
   run->add_option("--on-threshold", args->on_threshold, "snapshot: mark a snapshot; stop: SIGSTOP the target")
       ->check(CLI::IsMember({"snapshot", "stop"}));
-  run->add_option("command", args->options.command, "The command to record, after --")->required();
+  run->add_option("CMD", args->options.command,
+                  "The command to record and its arguments: options end where it starts (or at --)")
+      ->required();
   run->callback([args, &exit_code] { exit_code = run_verb(*args); });
 }
 

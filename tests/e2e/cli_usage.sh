@@ -1,6 +1,6 @@
-# The command line as people who use heaptrack, valgrind, perf or git expect it: verbs are
-# suggested when mistyped, help and version work as elsewhere, and every error is one
-# "leakrank: " line with exit code 2.
+# The command line as people who use heaptrack, valgrind, perf or git expect it: the command
+# to record starts at its first word, verbs are suggested when mistyped, help and version
+# work as elsewhere, and every error is one "leakrank: " line with exit code 2.
 source "$(dirname "$0")/lib.sh"
 
 # expect_usage_error WHAT ARGS...: exit 2 and one line on stderr that starts with "leakrank: ".
@@ -35,4 +35,11 @@ expect_usage_error "no verb"
 expect_usage_error "an unknown option" report --bogus
 expect_usage_error "run without a command" run --interval 1
 
+# run's options (flags, and options with their value) end at the command: its words are the
+# command's, even those run knows (-o).
+"$LEAKRANK" run --include-children -o args.lrk printf '%s|' -la -o x --interval >out 2>err || fail "run without --: $(cat err)"
+expect_eq "$(cat out)" "-la|-o|x|--interval|" "arguments of a command given without --"
+[[ -s args.lrk && ! -e x ]] || fail "the recording is not where run's own -o put it"
+"$LEAKRANK" run --interval 0.5 -o dashes.lrk -- printf '%s|' -la >out 2>err || fail "run with --: $(cat err)"
+expect_eq "$(cat out)" "-la|" "arguments of a command given after --"
 echo "cli_usage: ok"
