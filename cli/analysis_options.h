@@ -1,17 +1,17 @@
 #pragma once
 // Options that every verb reading recordings shares, declared once.
 #include <CLI/CLI.hpp>
-#include <map>
-#include <string>
 
 #include "analyzer/analysis.h"
+#include "cli/choice_option.h"
 
 namespace leakrank::cli {
 
 inline CLI::Option* add_group_by_option(CLI::App& verb, GroupBy& group_by) {
-  return verb.add_option("--group-by", group_by, "Site identity: function, line (default), or stack")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, GroupBy>{
-          {"function", GroupBy::function}, {"line", GroupBy::line}, {"stack", GroupBy::stack}}));
+  return add_choice_option(verb, "--group-by", group_by,
+                           Choices<GroupBy>{
+                               {"function", GroupBy::function}, {"line", GroupBy::line}, {"stack", GroupBy::stack}},
+                           "Site identity: function, line (default), or stack");
 }
 
 }  // namespace leakrank::cli

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <map>
 #include <memory>
 
 #include "analyzer/analysis.h"
@@ -11,6 +10,7 @@
 #include "analyzer/recording_selection.h"
 #include "analyzer/report.h"
 #include "cli/analysis_options.h"
+#include "cli/choice_option.h"
 #include "cli/verbs.h"
 
 namespace leakrank::cli {
@@ -79,9 +79,9 @@ void register_report(CLI::App& app, int& exit_code) {
                      "(TIME: 30s, end, or a snapshot name)");
   report->add_option("--top", args->top, "Sites shown (0: all)")->capture_default_str();
   add_group_by_option(*report, args->group_by);
-  report->add_option("--format", args->format, "text (default) or json (stable, for CI)")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, ReportFormat>{{"text", ReportFormat::text}, {"json", ReportFormat::json}}));
+  add_choice_option(*report, "--format", args->format,
+                    Choices<ReportFormat>{{"text", ReportFormat::text}, {"json", ReportFormat::json}},
+                    "text (default) or json (stable, for CI)");
   report->add_option("--since", args->since, "Measure growth from this time on (e.g. 30s, 2m)");
   report->add_option("--until", args->until, "Report the state at this time (e.g. 90s)");
   report->add_flag("--keep-frames", args->keep_frames,

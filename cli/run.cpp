@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "analyzer/byte_size.h"
+#include "cli/choice_option.h"
 #include "cli/run_summary.h"
 #include "cli/verbs.h"
 #include "recorder/recorder.h"
@@ -16,7 +17,6 @@ struct RunArguments {
   RunOptions options;
   std::string sample_bytes;
   std::string rss_threshold;
-  std::string on_threshold = "snapshot";
   double snapshot_every = 0;
 };
 
@@ -25,7 +25,6 @@ int run_verb(RunArguments& args) {
   if (!args.sample_bytes.empty()) options.sample_bytes = parse_byte_size(args.sample_bytes);
   if (!args.rss_threshold.empty()) options.rss_threshold = parse_byte_size(args.rss_threshold);
   if (args.snapshot_every > 0) options.snapshot_every_s = args.snapshot_every;
-  options.on_threshold = args.on_threshold == "stop" ? ThresholdAction::stop : ThresholdAction::snapshot;
   SummaryAnalysis summary;
   options.follow_target = summary.follow();
   RunOutcome outcome = run_and_record(options);
@@ -50,8 +49,9 @@ void register_run(CLI::App& app, int& exit_code) {
   run->add_option("--max-depth", args->options.max_depth, "Deepest stack recorded")
       ->capture_default_str()->check(CLI::Range(1, 256));
   run->add_option("--rss-threshold", args->rss_threshold, "Act when the target's RSS crosses SIZE");
-  run->add_option("--on-threshold", args->on_threshold, "snapshot: mark a snapshot; stop: SIGSTOP the target")
-      ->check(CLI::IsMember({"snapshot", "stop"}));
+  add_choice_option(*run, "--on-threshold", args->options.on_threshold,
+                    Choices<ThresholdAction>{{"snapshot", ThresholdAction::snapshot}, {"stop", ThresholdAction::stop}},
+                    "snapshot (default): mark a snapshot; stop: SIGSTOP the target");
   run->add_option("CMD", args->options.command,
                   "The command to record and its arguments: options end where it starts (or at --)")
       ->required();

@@ -35,6 +35,20 @@ expect_usage_error "no verb"
 expect_usage_error "an unknown option" report --bogus
 expect_usage_error "run without a command" run --interval 1
 
+# Options that take a name list the names in help and errors, and take nothing else: not
+# the number of the enum behind them.
+"$LEAKRANK" report --help >help.txt
+grep -q -- "--format text|json " help.txt || fail "report --help does not list the formats: $(grep -- --format help.txt)"
+grep -q -- "--group-by function|line|stack" help.txt || fail "report --help does not list the groupings"
+! grep -q "ENUM\|->" help.txt || fail "report --help shows CLI11's enum mapping: $(grep 'ENUM\|->' help.txt)"
+expect_usage_error "report --format 1" report --format 1 none.lrk
+expect_eq "$(cat err)" "leakrank: --format: '1' is not one of text|json (see leakrank help report)" "report --format 1"
+expect_usage_error "report --group-by 0" report --group-by 0 none.lrk
+expect_usage_error "diff --format 2" diff --format 2 none.lrk none.lrk
+grep -q "text|json|markdown" err || fail "diff --format error without the names: $(cat err)"
+expect_usage_error "export --format 0" export none.lrk --format 0 -o out
+expect_usage_error "run --on-threshold 1" run --on-threshold 1 true
+
 # run's options (flags, and options with their value) end at the command: its words are the
 # command's, even those run knows (-o).
 "$LEAKRANK" run --include-children -o args.lrk printf '%s|' -la -o x --interval >out 2>err || fail "run without --: $(cat err)"
