@@ -4,6 +4,7 @@
 
 #include "analyzer/analysis.h"
 #include "cli/choice_option.h"
+#include "cli/value_checks.h"
 
 namespace leakrank::cli {
 
@@ -12,6 +13,10 @@ inline CLI::Option* add_group_by_option(CLI::App& verb, GroupBy& group_by) {
                            Choices<GroupBy>{
                                {"function", GroupBy::function}, {"line", GroupBy::line}, {"stack", GroupBy::stack}},
                            "Site identity: function, line (default), or stack");
+}
+
+inline CLI::Option* add_top_option(CLI::App& verb, size_t& top, const std::string& description) {
+  return verb.add_option("--top", top, description)->capture_default_str()->check(whole_number_in(0, 1'000'000));
 }
 
 }  // namespace leakrank::cli

@@ -12,6 +12,7 @@
 #include "analyzer/suppressions.h"
 #include "cli/analysis_options.h"
 #include "cli/choice_option.h"
+#include "cli/value_checks.h"
 #include "cli/verbs.h"
 
 namespace leakrank::cli {
@@ -80,7 +81,8 @@ void register_diff(CLI::App& app, int& exit_code) {
                                        "(TIME: 30s, end, or a snapshot name)")->required();
   diff->add_option("NEW", args->now, "Recording to compare, same forms as BASE")->required();
   diff->add_option("--fail-on-growth", args->fail_on_growth,
-                   "Exit 1 when a site's live bytes grew by more than SIZE (e.g. 10MiB)");
+                   "Exit 1 when a site's live bytes grew by more than SIZE (e.g. 10MiB)")
+      ->check(parsed_by(parse_byte_size));
   add_choice_option(*diff, "--format", args->format,
                     Choices<DiffFormat>{
                         {"text", DiffFormat::text}, {"json", DiffFormat::json}, {"markdown", DiffFormat::markdown}},
@@ -88,7 +90,7 @@ void register_diff(CLI::App& app, int& exit_code) {
   diff->add_option("--suppressions", args->suppressions,
                    "LeakSanitizer-style file of leak:PATTERN lines: matching sites are left out");
   add_group_by_option(*diff, args->group_by);
-  diff->add_option("--top", args->top, "Sites shown (0: all)")->capture_default_str();
+  add_top_option(*diff, args->top, "Sites shown (0: all)");
   diff->callback([args, &exit_code] { exit_code = diff_verb(*args); });
 }
 

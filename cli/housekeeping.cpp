@@ -12,6 +12,7 @@
 #include "analyzer/byte_size.h"
 #include "analyzer/plot_builder.h"
 #include "analyzer/recording_selection.h"
+#include "cli/value_checks.h"
 #include "cli/verbs.h"
 #include "recorder/snapshot_requests.h"
 #include "recording/recording_reader.h"
@@ -100,7 +101,6 @@ void check_snapshot_name(const std::string& name) {
 }
 
 int snapshot_verb(pid_t pid, const std::optional<std::string>& name) {
-  if (name) check_snapshot_name(*name);
   request_snapshot(pid, name.value_or(""));
   fmt::print("leakrank pid {} marked snapshot{}\n", pid, name ? " '" + *name + "'" : "");
   return 0;
@@ -129,9 +129,11 @@ void register_housekeeping(CLI::App& app, int& exit_code) {
   clean->callback([args, &exit_code] { exit_code = clean_verb(args->dry_run); });
 
   CLI::App* snapshot = app.add_subcommand("snapshot", "Make a running leakrank run or attach mark a snapshot now");
-  snapshot->add_option("PID", args->snapshot_pid, "The pid of the recording leakrank process")->required();
+  snapshot->add_option("PID", args->snapshot_pid, "The pid of the recording leakrank process")
+      ->required()->check(whole_number_in(1, kMaxPid));
   snapshot->add_option("--name", args->snapshot_name,
-                       "Name to find it by (leakrank diff FILE@NAME FILE@end); default snapshot-N");
+                       "Name to find it by (leakrank diff FILE@NAME FILE@end); default snapshot-N")
+      ->check(parsed_by(check_snapshot_name));
   snapshot->callback([args, &exit_code] { exit_code = snapshot_verb(args->snapshot_pid, args->snapshot_name); });
 }
 

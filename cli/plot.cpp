@@ -12,6 +12,8 @@
 
 #include "analyzer/plot_builder.h"
 #include "analyzer/recording_selection.h"
+#include "cli/analysis_options.h"
+#include "cli/value_checks.h"
 #include "cli/verbs.h"
 #include "recorder/installed_library.h"
 
@@ -81,9 +83,10 @@ void register_plot(CLI::App& app, int& exit_code) {
                    "Recordings or list numbers (default: the newest); several are overlaid for comparison");
   plot->add_option("-o,--output", args->output, "OUT.png or OUT.svg (default: the recording's name with .png)");
   plot->add_option("--title", args->title, "Chart title (default: the recorded command)");
-  plot->add_option("--top", args->top, "Rising sites drawn per recording")->capture_default_str();
-  plot->add_option("--window", args->window, "Show only X0,X1 seconds, e.g. 2,10");
-  plot->add_option("--size", args->size, "WIDTHxHEIGHT in pixels (points for SVG)")->capture_default_str();
+  add_top_option(*plot, args->top, "Rising sites drawn per recording");
+  plot->add_option("--window", args->window, "Show only X0,X1 seconds, e.g. 2,10")->check(parsed_by(parse_plot_window));
+  plot->add_option("--size", args->size, "WIDTHxHEIGHT in pixels (points for SVG)")
+      ->capture_default_str()->check(parsed_by(parse_plot_size));
   plot->add_flag("--slope", args->slope, "Append each series' trend (least squares, per second) to the legend");
   plot->callback([args, &exit_code] { exit_code = plot_verb(*args); });
 }

@@ -11,6 +11,7 @@
 #include "analyzer/report.h"
 #include "cli/analysis_options.h"
 #include "cli/choice_option.h"
+#include "cli/value_checks.h"
 #include "cli/verbs.h"
 
 namespace leakrank::cli {
@@ -77,13 +78,15 @@ void register_report(CLI::App& app, int& exit_code) {
   report->add_option("FILE", args->file,
                      "Recording (default: the newest here), a `leakrank list` number, or FILE@TIME "
                      "(TIME: 30s, end, or a snapshot name)");
-  report->add_option("--top", args->top, "Sites shown (0: all)")->capture_default_str();
+  add_top_option(*report, args->top, "Sites shown (0: all)");
   add_group_by_option(*report, args->group_by);
   add_choice_option(*report, "--format", args->format,
                     Choices<ReportFormat>{{"text", ReportFormat::text}, {"json", ReportFormat::json}},
                     "text (default) or json (stable, for CI)");
-  report->add_option("--since", args->since, "Measure growth from this time on (e.g. 30s, 2m)");
-  report->add_option("--until", args->until, "Report the state at this time (e.g. 90s)");
+  report->add_option("--since", args->since, "Measure growth from this time on (e.g. 30s, 2m)")
+      ->check(parsed_by(parse_duration_s));
+  report->add_option("--until", args->until, "Report the state at this time (e.g. 90s)")
+      ->check(parsed_by(parse_duration_s));
   report->add_flag("--keep-frames", args->keep_frames,
                    "Let allocator, libc and libstdc++ frames name a site instead of skipping them, "
                    "and give them file:line when their debug info is installed");

@@ -6,7 +6,9 @@
 
 #include "analyzer/byte_size.h"
 #include "cli/choice_option.h"
+#include "cli/recording_options.h"
 #include "cli/run_summary.h"
+#include "cli/value_checks.h"
 #include "cli/verbs.h"
 #include "recorder/recorder.h"
 
@@ -37,18 +39,16 @@ int run_verb(RunArguments& args) {
 void register_run(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<RunArguments>();
   CLI::App* run = app.add_subcommand("run", "Run a command and record every allocation with its stack");
-  run->add_option("-o,--output", args->options.output, "Recording file (default: leakrank.<prog>.<pid>.lrk)");
-  run->add_option("--interval", args->options.interval_s, "Seconds between RSS samples")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+  add_recording_options(*run, args->options.output, args->options.interval_s, args->options.max_depth);
   run->add_option("--snapshot-every", args->snapshot_every, "Seconds between snapshot marks (default: adaptive)")
-      ->check(CLI::PositiveNumber);
+      ->check(number_in(0.01, 86400));
   run->add_flag("--include-children", args->options.include_children,
                 "Record forked and exec'd descendants too, each into its own file");
   run->add_option("--sample-bytes", args->sample_bytes,
-                  "Sample allocations: on average one per N bytes (e.g. 512KiB); reports become estimates");
-  run->add_option("--max-depth", args->options.max_depth, "Deepest stack recorded")
-      ->capture_default_str()->check(CLI::Range(1, 256));
-  run->add_option("--rss-threshold", args->rss_threshold, "Act when the target's RSS crosses SIZE");
+                  "Sample allocations: on average one per N bytes (e.g. 512KiB); reports become estimates")
+      ->check(parsed_by(parse_byte_size));
+  run->add_option("--rss-threshold", args->rss_threshold, "Act when the target's RSS crosses SIZE")
+      ->check(parsed_by(parse_byte_size));
   add_choice_option(*run, "--on-threshold", args->options.on_threshold,
                     Choices<ThresholdAction>{{"snapshot", ThresholdAction::snapshot}, {"stop", ThresholdAction::stop}},
                     "snapshot (default): mark a snapshot; stop: SIGSTOP the target");

@@ -49,6 +49,35 @@ grep -q "text|json|markdown" err || fail "diff --format error without the names:
 expect_usage_error "export --format 0" export none.lrk --format 0 -o out
 expect_usage_error "run --on-threshold 1" run --on-threshold 1 true
 
+# A bad value gets one line that names the option and the values it takes: no 309-digit
+# bound, no -3 wrapped into a huge count.
+expect_usage_error "run --interval 0" run --interval 0 true
+expect_eq "$(cat err)" "leakrank: --interval: expected a number from 0.001 to 3600, got '0' (see leakrank help run)" \
+  "run --interval 0"
+expect_usage_error "report --top -3" report --top -3 none.lrk
+grep -q "expected a whole number from 0 to 1000000, got '-3'" err || fail "report --top -3: $(cat err)"
+while read -r option args; do
+  # shellcheck disable=SC2086  # args are words
+  expect_usage_error "$args" $args
+  [[ $(cat err) == "leakrank: $option: "* ]] || fail "the error for '$args' does not name $option: $(cat err)"
+  (($(wc -c <err) < 200)) || fail "the error for '$args' is $(wc -c <err) bytes long"
+done <<'CASES'
+--interval run --interval -1 true
+--interval run --interval 1e999 true
+--interval attach 1 --interval abc
+--max-depth run --max-depth 300 true
+--snapshot-every run --snapshot-every 0 true
+--sample-bytes run --sample-bytes 5XB true
+--duration attach 1 --duration 0
+PID attach 0
+PID snapshot 99999999
+--top diff --top 99999999999999999999 none.lrk none.lrk
+--top plot --top 1.5 none.lrk
+--since report --since 5q none.lrk
+--fail-on-growth diff --fail-on-growth -1 none.lrk none.lrk
+--size plot --size 0x3 none.lrk
+CASES
+
 # run's options (flags, and options with their value) end at the command: its words are the
 # command's, even those run knows (-o).
 "$LEAKRANK" run --include-children -o args.lrk printf '%s|' -la -o x --interval >out 2>err || fail "run without --: $(cat err)"
