@@ -2,10 +2,12 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <memory>
 
 #include "analyzer/byte_size.h"
 #include "cli/choice_option.h"
+#include "cli/command_search.h"
 #include "cli/recording_options.h"
 #include "cli/run_summary.h"
 #include "cli/value_checks.h"
@@ -22,8 +24,16 @@ struct RunArguments {
   double snapshot_every = 0;
 };
 
+// Before the recording exists, so that a command that cannot start leaves no empty one.
+void check_command(const std::string& program) {
+  if (int error = command_error(program))
+    throw CommandError(fmt::format("cannot run {}: {}", program, std::strerror(error)),
+                       exit_code_for_command_error(error));
+}
+
 int run_verb(RunArguments& args) {
   RunOptions& options = args.options;
+  check_command(options.command.front());
   if (!args.sample_bytes.empty()) options.sample_bytes = parse_byte_size(args.sample_bytes);
   if (!args.rss_threshold.empty()) options.rss_threshold = parse_byte_size(args.rss_threshold);
   if (args.snapshot_every > 0) options.snapshot_every_s = args.snapshot_every;
