@@ -2,6 +2,7 @@
 // then leave it running as it was.
 #include <memory>
 
+#include "cli/output_file.h"
 #include "cli/recording_options.h"
 #include "cli/run_summary.h"
 #include "cli/value_checks.h"
@@ -14,9 +15,11 @@ namespace {
 struct AttachArguments {
   AttachOptions options;
   double duration = 0;
+  bool force = false;
 };
 
 int attach_verb(AttachArguments& args) {
+  check_recording_output(args.options.output, args.force);
   if (args.duration > 0) args.options.duration_s = args.duration;
   RunOutcome outcome = attach_and_record(args.options);
   SummaryAnalysis summary;
@@ -33,7 +36,7 @@ void register_attach(CLI::App& app, int& exit_code) {
   attach->add_option("PID", args->options.pid, "The process to record")->required()->check(whole_number_in(1, kMaxPid));
   attach->add_option("--duration", args->duration, "Seconds to record (default: until Ctrl-C or SIGTERM)")
       ->check(number_in(0.001, 31536000));
-  add_recording_options(*attach, args->options.output, args->options.interval_s, args->options.max_depth);
+  add_recording_options(*attach, args->options.output, args->force, args->options.interval_s, args->options.max_depth);
   attach->callback([args, &exit_code] { exit_code = attach_verb(*args); });
 }
 

@@ -1,6 +1,5 @@
 // leakrank export FILE --format folded|pprof|json -o OUT: hand a recording to other tools
 // (flame graphs, pprof, scripts).
-#include <fstream>
 #include <memory>
 
 #include "analyzer/analysis.h"
@@ -8,8 +7,8 @@
 #include "analyzer/recording_selection.h"
 #include "analyzer/report.h"
 #include "cli/choice_option.h"
+#include "cli/output_file.h"
 #include "cli/verbs.h"
-#include "recording/recording_writer.h"
 
 namespace leakrank::cli {
 namespace {
@@ -31,20 +30,13 @@ std::string render(const Analysis& analysis, ExportFormat format) {
   return render_folded(analysis);
 }
 
-void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) throw RecordingError("cannot write " + path);
-}
-
 int export_verb(const ExportArguments& args) {
   const RecordingRef ref = parse_recording_ref(args.file);
   AnalysisOptions options;
   options.until_s = ref.instant.time_s;
   options.until_snapshot = ref.instant.snapshot;
   options.collect_stacks = args.format != ExportFormat::json;
-  write_file(args.output, render(analyze_recording(ref.path, options), args.format));
+  write_output(args.output, render(analyze_recording(ref.path, options), args.format));
   return 0;
 }
 
@@ -61,7 +53,7 @@ void register_export(CLI::App& app, int& exit_code) {
                     "pprof: gzipped profile.proto, in-use and allocated space and objects; "
                     "json: the report's JSON")
       ->required();
-  export_app->add_option("-o,--output", args->output, "Output file")->required();
+  export_app->add_option("-o,--output", args->output, "Output file, - for standard output")->required();
   export_app->callback([args, &exit_code] { exit_code = export_verb(*args); });
 }
 

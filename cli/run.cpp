@@ -8,6 +8,7 @@
 #include "analyzer/byte_size.h"
 #include "cli/choice_option.h"
 #include "cli/command_search.h"
+#include "cli/output_file.h"
 #include "cli/recording_options.h"
 #include "cli/run_summary.h"
 #include "cli/value_checks.h"
@@ -22,6 +23,7 @@ struct RunArguments {
   std::string sample_bytes;
   std::string rss_threshold;
   double snapshot_every = 0;
+  bool force = false;
 };
 
 // Before the recording exists, so that a command that cannot start leaves no empty one.
@@ -34,6 +36,7 @@ void check_command(const std::string& program) {
 int run_verb(RunArguments& args) {
   RunOptions& options = args.options;
   check_command(options.command.front());
+  check_recording_output(options.output, args.force);
   if (!args.sample_bytes.empty()) options.sample_bytes = parse_byte_size(args.sample_bytes);
   if (!args.rss_threshold.empty()) options.rss_threshold = parse_byte_size(args.rss_threshold);
   if (args.snapshot_every > 0) options.snapshot_every_s = args.snapshot_every;
@@ -49,7 +52,7 @@ int run_verb(RunArguments& args) {
 void register_run(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<RunArguments>();
   CLI::App* run = app.add_subcommand("run", "Run a command and record every allocation with its stack");
-  add_recording_options(*run, args->options.output, args->options.interval_s, args->options.max_depth);
+  add_recording_options(*run, args->options.output, args->force, args->options.interval_s, args->options.max_depth);
   run->add_option("--snapshot-every", args->snapshot_every, "Seconds between snapshot marks (default: adaptive)")
       ->check(number_in(0.01, 86400));
   run->add_flag("--include-children", args->options.include_children,
