@@ -41,8 +41,7 @@ Side analyze_argument(const std::string& argument, GroupBy group_by) {
   AnalysisOptions options;
   options.group_by = group_by;
   options.symbolizer.runtime_debug_info = false;  // a diff shows sites, never stacks
-  options.until_s = ref.instant.time_s;
-  options.until_snapshot = ref.instant.snapshot;
+  end_at(options, ref.instant);
   const bool at_instant = ref.instant.time_s || ref.instant.snapshot;
   std::string label = at_instant ? ref.path + argument.substr(argument.rfind('@')) : ref.path;
   return {std::move(label), analyze_recording(ref.path, options)};

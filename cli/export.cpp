@@ -6,6 +6,7 @@
 #include "analyzer/export.h"
 #include "analyzer/recording_selection.h"
 #include "analyzer/report.h"
+#include "cli/analysis_options.h"
 #include "cli/choice_option.h"
 #include "cli/output_file.h"
 #include "cli/report_json.h"
@@ -34,8 +35,7 @@ std::string render(const Analysis& analysis, ExportFormat format) {
 int export_verb(const ExportArguments& args) {
   const RecordingRef ref = parse_recording_ref(args.file);
   AnalysisOptions options;
-  options.until_s = ref.instant.time_s;
-  options.until_snapshot = ref.instant.snapshot;
+  end_at(options, ref.instant);
   options.collect_stacks = args.format != ExportFormat::json;
   write_output(args.output, render(analyze_recording(ref.path, options), args.format));
   return 0;

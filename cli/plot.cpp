@@ -60,12 +60,15 @@ void render_with_plot_library(const PlotSpec& spec, const std::string& output) {
 int plot_verb(const PlotArguments& args) {
   const PlotOptions options = plot_options(args);  // bad arguments fail before the slow part
   std::vector<std::string> recordings;
-  for (const std::string& file : args.files.empty() ? std::vector<std::string>{""} : args.files)
-    recordings.push_back(select_recording(file));
-  AnalysisOptions analysis;
-  analysis.symbolizer.runtime_debug_info = false;  // a plot names sites, never shows stacks
   std::vector<RecordedRun> runs;
-  for (const std::string& path : recordings) runs.push_back(analyze_run(path, analysis));
+  for (const std::string& file : args.files.empty() ? std::vector<std::string>{""} : args.files) {
+    const RecordingRef ref = parse_recording_ref(file);  // FILE@TIME: the chart ends at TIME
+    AnalysisOptions analysis;
+    analysis.symbolizer.runtime_debug_info = false;  // a plot names sites, never shows stacks
+    end_at(analysis, ref.instant);
+    recordings.push_back(ref.path);
+    runs.push_back(analyze_run(ref.path, analysis));
+  }
   const std::string output = args.output.empty() ? default_output(recordings) : args.output;
   render_with_plot_library(build_plot(runs, options), output);
   for (const RecordedRun& run : runs)
@@ -80,7 +83,7 @@ void register_plot(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<PlotArguments>();
   CLI::App* plot = app.add_subcommand("plot", "Chart memory over time: RSS, heap, peak and the sites that rose");
   plot->add_option("FILE", args->files,
-                   "Recordings or list numbers (default: the newest); several are overlaid for comparison");
+                   "Recordings, list numbers or FILE@TIME (default: the newest); several are overlaid for comparison");
   plot->add_option("-o,--output", args->output, "OUT.png or OUT.svg (default: the recording's name with .png)");
   plot->add_option("--title", args->title, "Chart title (default: the recorded command)");
   add_top_option(*plot, args->top, "Rising sites drawn per recording");

@@ -44,8 +44,8 @@ AnalysisOptions analysis_options(const ReportArguments& args, const RecordingIns
   options.symbolizer.debug_dirs = args.debug_dirs;
   options.symbolizer.runtime_debug_info = args.keep_frames;  // else runtime frames are only counted
   if (!args.since.empty()) options.since_s = parse_duration_s(args.since);
-  options.until_s = args.until.empty() ? instant.time_s : parse_duration_s(args.until);
-  if (args.until.empty()) options.until_snapshot = instant.snapshot;
+  if (args.until.empty()) end_at(options, instant);
+  else options.until_s = parse_duration_s(args.until);
   return options;
 }
 
