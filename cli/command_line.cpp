@@ -75,6 +75,9 @@ std::vector<std::string> verb_arguments(const CLI::App& app, int argc, char** ar
   }
   const CLI::App* verb = find_verb(app, args[0]);
   if (verb == nullptr && !args[0].starts_with('-')) throw unknown_verb(app, args[0]);
+  // Else CLI11 answers "A subcommand is required" to leakrank -x.
+  if (verb == nullptr && app.get_option_no_throw(args[0]) == nullptr)
+    throw CommandError(fmt::format("unknown option '{}' (see leakrank --help)", args[0]));
   if (verb != nullptr && verb->get_name() == kCommandVerb) end_options_at_command(*verb, args, 1);
   std::reverse(args.begin(), args.end());
   return args;
@@ -85,7 +88,7 @@ std::string failure_line(const CLI::App* app, const CLI::Error& error) {
   // CLI11 starts some messages as sentences ("The following argument was not expected"):
   // mid-line, after "leakrank: ", they read better in lower case.
   if (message.size() > 1 && std::isupper(static_cast<unsigned char>(message[0])) &&
-      std::islower(static_cast<unsigned char>(message[1])))
+      !std::isupper(static_cast<unsigned char>(message[1])))
     message[0] = char(std::tolower(static_cast<unsigned char>(message[0])));
   std::vector<CLI::App*> verbs = app->get_subcommands();
   std::string help = verbs.empty() ? "leakrank --help" : "leakrank help " + verbs.front()->get_name();

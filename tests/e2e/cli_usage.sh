@@ -33,6 +33,8 @@ expect_usage_error "an unknown verb" frobnicate
 grep -q "the commands are run, attach, report" err || fail "unknown verb without the list: $(cat err)"
 expect_usage_error "no verb"
 expect_usage_error "an unknown option" report --bogus
+expect_usage_error "an unknown option before the verb" -x
+expect_eq "$(cat err)" "leakrank: unknown option '-x' (see leakrank --help)" "an unknown option before the verb"
 expect_usage_error "run without a command" run --interval 1
 
 # Options that take a name list the names in help and errors, and take nothing else: not
