@@ -2,7 +2,10 @@
 // then leave it running as it was.
 #include <memory>
 
+#include "cli/output_file.h"
+#include "cli/recording_options.h"
 #include "cli/run_summary.h"
+#include "cli/value_checks.h"
 #include "cli/verbs.h"
 #include "recorder/attach_recorder.h"
 
@@ -12,9 +15,11 @@ namespace {
 struct AttachArguments {
   AttachOptions options;
   double duration = 0;
+  bool force = false;
 };
 
 int attach_verb(AttachArguments& args) {
+  check_recording_output(args.options.output, args.force);
   if (args.duration > 0) args.options.duration_s = args.duration;
   RunOutcome outcome = attach_and_record(args.options);
   SummaryAnalysis summary;
@@ -28,14 +33,10 @@ void register_attach(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<AttachArguments>();
   CLI::App* attach = app.add_subcommand(
       "attach", "Record a running process until --duration, Ctrl-C or SIGTERM; it keeps running afterwards");
-  attach->add_option("PID", args->options.pid, "The process to record")->required();
+  attach->add_option("PID", args->options.pid, "The process to record")->required()->check(whole_number_in(1, kMaxPid));
   attach->add_option("--duration", args->duration, "Seconds to record (default: until Ctrl-C or SIGTERM)")
-      ->check(CLI::PositiveNumber);
-  attach->add_option("-o,--output", args->options.output, "Recording file (default: leakrank.<prog>.<pid>.lrk)");
-  attach->add_option("--interval", args->options.interval_s, "Seconds between RSS samples")
-      ->capture_default_str()->check(CLI::PositiveNumber);
-  attach->add_option("--max-depth", args->options.max_depth, "Deepest stack recorded")
-      ->capture_default_str()->check(CLI::Range(1, 256));
+      ->check(number_in(0.001, 31536000));
+  add_recording_options(*attach, args->options.output, args->force, args->options.interval_s, args->options.max_depth);
   attach->callback([args, &exit_code] { exit_code = attach_verb(*args); });
 }
 

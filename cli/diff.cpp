@@ -2,7 +2,6 @@
 // CI gate (--fail-on-growth) that fails when a site grew too much.
 #include <fmt/core.h>
 
-#include <map>
 #include <memory>
 
 #include "analyzer/analysis.h"
@@ -12,6 +11,8 @@
 #include "analyzer/recording_selection.h"
 #include "analyzer/suppressions.h"
 #include "cli/analysis_options.h"
+#include "cli/choice_option.h"
+#include "cli/value_checks.h"
 #include "cli/verbs.h"
 
 namespace leakrank::cli {
@@ -19,15 +20,12 @@ namespace {
 
 constexpr int kExitGrowth = 1;
 
-const std::map<std::string, DiffFormat> kFormats = {
-    {"text", DiffFormat::text}, {"json", DiffFormat::json}, {"markdown", DiffFormat::markdown}};
-
 struct DiffArguments {
   std::string base;
   std::string now;
   std::string fail_on_growth;
   std::string suppressions;
-  std::string format = "text";
+  DiffFormat format = DiffFormat::text;
   GroupBy group_by = GroupBy::line;
   size_t top = 20;
 };
@@ -43,8 +41,7 @@ Side analyze_argument(const std::string& argument, GroupBy group_by) {
   AnalysisOptions options;
   options.group_by = group_by;
   options.symbolizer.runtime_debug_info = false;  // a diff shows sites, never stacks
-  options.until_s = ref.instant.time_s;
-  options.until_snapshot = ref.instant.snapshot;
+  end_at(options, ref.instant);
   const bool at_instant = ref.instant.time_s || ref.instant.snapshot;
   std::string label = at_instant ? ref.path + argument.substr(argument.rfind('@')) : ref.path;
   return {std::move(label), analyze_recording(ref.path, options)};
@@ -66,12 +63,11 @@ int diff_verb(const DiffArguments& args) {
   RecordingDiff diff = diff_analyses(base.analysis, now.analysis, suppressions);
   diff.base_label = base.label;
   diff.new_label = now.label;
-  const DiffFormat format = kFormats.at(args.format);
-  fmt::print("{}", render_diff(diff, format, render));
+  fmt::print("{}", render_diff(diff, args.format, render));
   if (!render.fail_on_growth_bytes) return 0;
   const auto failed = sites_growing_over(diff, *render.fail_on_growth_bytes);
   // The text table lists them already; JSON and markdown usually go to a file, so say it here.
-  if (format != DiffFormat::text) print_gate_failures(failed, *render.fail_on_growth_bytes);
+  if (args.format != DiffFormat::text) print_gate_failures(failed, *render.fail_on_growth_bytes);
   return failed.empty() ? 0 : kExitGrowth;
 }
 
@@ -84,13 +80,16 @@ void register_diff(CLI::App& app, int& exit_code) {
                                        "(TIME: 30s, end, or a snapshot name)")->required();
   diff->add_option("NEW", args->now, "Recording to compare, same forms as BASE")->required();
   diff->add_option("--fail-on-growth", args->fail_on_growth,
-                   "Exit 1 when a site's live bytes grew by more than SIZE (e.g. 10MiB)");
-  diff->add_option("--format", args->format, "text, json, or markdown (for a CI job summary)")
-      ->capture_default_str()->check(CLI::IsMember(kFormats));
+                   "Exit 1 when a site's live bytes grew by more than SIZE (e.g. 10MiB)")
+      ->check(parsed_by(parse_byte_size));
+  add_choice_option(*diff, "--format", args->format,
+                    Choices<DiffFormat>{
+                        {"text", DiffFormat::text}, {"json", DiffFormat::json}, {"markdown", DiffFormat::markdown}},
+                    "text (default), json, or markdown (for a CI job summary)");
   diff->add_option("--suppressions", args->suppressions,
                    "LeakSanitizer-style file of leak:PATTERN lines: matching sites are left out");
   add_group_by_option(*diff, args->group_by);
-  diff->add_option("--top", args->top, "Sites shown (0: all)")->capture_default_str();
+  add_top_option(*diff, args->top, "Sites shown (0: all)");
   diff->callback([args, &exit_code] { exit_code = diff_verb(*args); });
 }
 

@@ -1,54 +1,43 @@
 // leakrank export FILE --format folded|pprof|json -o OUT: hand a recording to other tools
 // (flame graphs, pprof, scripts).
-#include <fstream>
-#include <map>
 #include <memory>
 
 #include "analyzer/analysis.h"
 #include "analyzer/export.h"
 #include "analyzer/recording_selection.h"
 #include "analyzer/report.h"
+#include "cli/analysis_options.h"
+#include "cli/choice_option.h"
+#include "cli/output_file.h"
+#include "cli/report_json.h"
 #include "cli/verbs.h"
-#include "recording/recording_writer.h"
 
 namespace leakrank::cli {
 namespace {
 
 enum class ExportFormat { folded, pprof, json };
 
-const std::map<std::string, ExportFormat> kFormats = {
-    {"folded", ExportFormat::folded}, {"pprof", ExportFormat::pprof}, {"json", ExportFormat::json}};
-
 struct ExportArguments {
   std::string file;
-  std::string format;
+  ExportFormat format = ExportFormat::folded;
   std::string output;
 };
 
 std::string render(const Analysis& analysis, ExportFormat format) {
   switch (format) {
     case ExportFormat::pprof: return render_pprof(analysis);
-    case ExportFormat::json: return render_report_json(analysis, {.top = 0});  // every site
+    case ExportFormat::json: return report_json(analysis, {.top = 0});  // every site
     case ExportFormat::folded: break;
   }
   return render_folded(analysis);
 }
 
-void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) throw RecordingError("cannot write " + path);
-}
-
 int export_verb(const ExportArguments& args) {
   const RecordingRef ref = parse_recording_ref(args.file);
   AnalysisOptions options;
-  options.until_s = ref.instant.time_s;
-  options.until_snapshot = ref.instant.snapshot;
-  const ExportFormat format = kFormats.at(args.format);
-  options.collect_stacks = format != ExportFormat::json;
-  write_file(args.output, render(analyze_recording(ref.path, options), format));
+  end_at(options, ref.instant);
+  options.collect_stacks = args.format != ExportFormat::json;
+  write_output(args.output, render(analyze_recording(ref.path, options), args.format));
   return 0;
 }
 
@@ -58,13 +47,14 @@ void register_export(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ExportArguments>();
   CLI::App* export_app = app.add_subcommand("export", "Write a recording for other tools: flame graphs, pprof, scripts");
   export_app->add_option("FILE", args->file, "Recording (default: the newest), a list number, or FILE@TIME");
-  export_app->add_option("--format", args->format,
-                         "folded: one 'outer;...;inner BYTES' line per stack, BYTES live at the end (flamegraph.pl); "
-                         "pprof: gzipped profile.proto, in-use and allocated space and objects; "
-                         "json: the report's JSON")
-      ->required()
-      ->check(CLI::IsMember(kFormats));
-  export_app->add_option("-o,--output", args->output, "Output file")->required();
+  add_choice_option(*export_app, "--format", args->format,
+                    Choices<ExportFormat>{
+                        {"folded", ExportFormat::folded}, {"pprof", ExportFormat::pprof}, {"json", ExportFormat::json}},
+                    "folded: one 'outer;...;inner BYTES' line per stack, BYTES live at the end (flamegraph.pl); "
+                    "pprof: gzipped profile.proto, in-use and allocated space and objects; "
+                    "json: the report's JSON")
+      ->required();
+  export_app->add_option("-o,--output", args->output, "Output file, - for standard output")->required();
   export_app->callback([args, &exit_code] { exit_code = export_verb(*args); });
 }
 

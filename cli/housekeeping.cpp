@@ -12,6 +12,8 @@
 #include "analyzer/byte_size.h"
 #include "analyzer/plot_builder.h"
 #include "analyzer/recording_selection.h"
+#include "cli/analysis_options.h"
+#include "cli/value_checks.h"
 #include "cli/verbs.h"
 #include "recorder/snapshot_requests.h"
 #include "recording/recording_reader.h"
@@ -61,7 +63,10 @@ void print_peak(const Analysis& process, std::string_view indent) {
 
 int peak_verb(const std::vector<std::string>& files) {
   for (const std::string& file : files.empty() ? std::vector<std::string>{""} : files) {
-    RecordedRun run = analyze_run(select_recording(file));
+    const RecordingRef ref = parse_recording_ref(file);  // FILE@TIME: the peak until TIME
+    AnalysisOptions options;
+    end_at(options, ref.instant);
+    RecordedRun run = analyze_run(ref.path, options);
     print_peak(run.process, "");
     for (const Analysis& child : run.children) print_peak(child, "  child ");
     for (const std::string& warning : run.process.warnings) fmt::print(stderr, "leakrank: warning: {}\n", warning);
@@ -100,7 +105,6 @@ void check_snapshot_name(const std::string& name) {
 }
 
 int snapshot_verb(pid_t pid, const std::optional<std::string>& name) {
-  if (name) check_snapshot_name(*name);
   request_snapshot(pid, name.value_or(""));
   fmt::print("leakrank pid {} marked snapshot{}\n", pid, name ? " '" + *name + "'" : "");
   return 0;
@@ -121,7 +125,7 @@ void register_housekeeping(CLI::App& app, int& exit_code) {
   list->callback([&exit_code] { exit_code = list_verb(); });
 
   CLI::App* peak = app.add_subcommand("peak", "Peak heap and RSS of a recording and of each recorded child");
-  peak->add_option("FILE", args->peak_files, "Recordings or list numbers (default: the newest)");
+  peak->add_option("FILE", args->peak_files, "Recordings, list numbers or FILE@TIME (default: the newest)");
   peak->callback([args, &exit_code] { exit_code = peak_verb(args->peak_files); });
 
   CLI::App* clean = app.add_subcommand("clean", "Remove the recordings (*.lrk) here");
@@ -129,9 +133,11 @@ void register_housekeeping(CLI::App& app, int& exit_code) {
   clean->callback([args, &exit_code] { exit_code = clean_verb(args->dry_run); });
 
   CLI::App* snapshot = app.add_subcommand("snapshot", "Make a running leakrank run or attach mark a snapshot now");
-  snapshot->add_option("PID", args->snapshot_pid, "The pid of the recording leakrank process")->required();
+  snapshot->add_option("PID", args->snapshot_pid, "The pid of the recording leakrank process")
+      ->required()->check(whole_number_in(1, kMaxPid));
   snapshot->add_option("--name", args->snapshot_name,
-                       "Name to find it by (leakrank diff FILE@NAME FILE@end); default snapshot-N");
+                       "Name to find it by (leakrank diff FILE@NAME FILE@end); default snapshot-N")
+      ->check(parsed_by(check_snapshot_name));
   snapshot->callback([args, &exit_code] { exit_code = snapshot_verb(args->snapshot_pid, args->snapshot_name); });
 }
 

@@ -4,28 +4,33 @@
 #include <CLI/CLI.hpp>
 #include <exception>
 
+#include "cli/command_line.h"
 #include "cli/verbs.h"
 
 int main(int argc, char** argv) {
+  using namespace leakrank::cli;
   CLI::App app{"leakrank: ranks the allocation sites that make a process grow over time", "leakrank"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "leakrank 0.1.0");
+  app.set_version_flag("-V,--version", "leakrank " LEAKRANK_VERSION);
+  app.failure_message(failure_line);
   int exit_code = 0;
-  leakrank::cli::register_run(app, exit_code);
-  leakrank::cli::register_attach(app, exit_code);
-  leakrank::cli::register_report(app, exit_code);
-  leakrank::cli::register_diff(app, exit_code);
-  leakrank::cli::register_plot(app, exit_code);
-  leakrank::cli::register_export(app, exit_code);
-  leakrank::cli::register_housekeeping(app, exit_code);
+  register_run(app, exit_code);
+  register_attach(app, exit_code);
+  register_report(app, exit_code);
+  register_diff(app, exit_code);
+  register_plot(app, exit_code);
+  register_export(app, exit_code);
+  register_housekeeping(app, exit_code);
+  register_help(app);
   try {
-    app.parse(argc, argv);
+    app.parse(verb_arguments(app, argc, argv));
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
-    return code == 0 ? 0 : leakrank::cli::kExitUsage;
+    return code == 0 ? 0 : kExitUsage;
   } catch (const std::exception& e) {
     fmt::print(stderr, "leakrank: {}\n", e.what());
-    return leakrank::cli::kExitUsage;
+    const auto* command_error = dynamic_cast<const CommandError*>(&e);
+    return command_error != nullptr ? command_error->exit_code : kExitUsage;
   }
   return exit_code;
 }

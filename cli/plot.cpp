@@ -12,6 +12,8 @@
 
 #include "analyzer/plot_builder.h"
 #include "analyzer/recording_selection.h"
+#include "cli/analysis_options.h"
+#include "cli/value_checks.h"
 #include "cli/verbs.h"
 #include "recorder/installed_library.h"
 
@@ -58,12 +60,15 @@ void render_with_plot_library(const PlotSpec& spec, const std::string& output) {
 int plot_verb(const PlotArguments& args) {
   const PlotOptions options = plot_options(args);  // bad arguments fail before the slow part
   std::vector<std::string> recordings;
-  for (const std::string& file : args.files.empty() ? std::vector<std::string>{""} : args.files)
-    recordings.push_back(select_recording(file));
-  AnalysisOptions analysis;
-  analysis.symbolizer.runtime_debug_info = false;  // a plot names sites, never shows stacks
   std::vector<RecordedRun> runs;
-  for (const std::string& path : recordings) runs.push_back(analyze_run(path, analysis));
+  for (const std::string& file : args.files.empty() ? std::vector<std::string>{""} : args.files) {
+    const RecordingRef ref = parse_recording_ref(file);  // FILE@TIME: the chart ends at TIME
+    AnalysisOptions analysis;
+    analysis.symbolizer.runtime_debug_info = false;  // a plot names sites, never shows stacks
+    end_at(analysis, ref.instant);
+    recordings.push_back(ref.path);
+    runs.push_back(analyze_run(ref.path, analysis));
+  }
   const std::string output = args.output.empty() ? default_output(recordings) : args.output;
   render_with_plot_library(build_plot(runs, options), output);
   for (const RecordedRun& run : runs)
@@ -78,12 +83,13 @@ void register_plot(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<PlotArguments>();
   CLI::App* plot = app.add_subcommand("plot", "Chart memory over time: RSS, heap, peak and the sites that rose");
   plot->add_option("FILE", args->files,
-                   "Recordings or list numbers (default: the newest); several are overlaid for comparison");
+                   "Recordings, list numbers or FILE@TIME (default: the newest); several are overlaid for comparison");
   plot->add_option("-o,--output", args->output, "OUT.png or OUT.svg (default: the recording's name with .png)");
   plot->add_option("--title", args->title, "Chart title (default: the recorded command)");
-  plot->add_option("--top", args->top, "Rising sites drawn per recording")->capture_default_str();
-  plot->add_option("--window", args->window, "Show only X0,X1 seconds, e.g. 2,10");
-  plot->add_option("--size", args->size, "WIDTHxHEIGHT in pixels (points for SVG)")->capture_default_str();
+  add_top_option(*plot, args->top, "Rising sites drawn per recording");
+  plot->add_option("--window", args->window, "Show only X0,X1 seconds, e.g. 2,10")->check(parsed_by(parse_plot_window));
+  plot->add_option("--size", args->size, "WIDTHxHEIGHT in pixels (points for SVG)")
+      ->capture_default_str()->check(parsed_by(parse_plot_size));
   plot->add_flag("--slope", args->slope, "Append each series' trend (least squares, per second) to the legend");
   plot->callback([args, &exit_code] { exit_code = plot_verb(*args); });
 }

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <map>
 #include <memory>
 
 #include "analyzer/analysis.h"
@@ -11,6 +10,9 @@
 #include "analyzer/recording_selection.h"
 #include "analyzer/report.h"
 #include "cli/analysis_options.h"
+#include "cli/choice_option.h"
+#include "cli/report_json.h"
+#include "cli/value_checks.h"
 #include "cli/verbs.h"
 
 namespace leakrank::cli {
@@ -42,15 +44,15 @@ AnalysisOptions analysis_options(const ReportArguments& args, const RecordingIns
   options.symbolizer.debug_dirs = args.debug_dirs;
   options.symbolizer.runtime_debug_info = args.keep_frames;  // else runtime frames are only counted
   if (!args.since.empty()) options.since_s = parse_duration_s(args.since);
-  options.until_s = args.until.empty() ? instant.time_s : parse_duration_s(args.until);
-  if (args.until.empty()) options.until_snapshot = instant.snapshot;
+  if (args.until.empty()) end_at(options, instant);
+  else options.until_s = parse_duration_s(args.until);
   return options;
 }
 
 // Descendants recorded with run --include-children: a section each in text, and in JSON
 // an extra "children" array of reports shaped like the top-level one.
 std::string render_run(const RecordedRun& run, ReportFormat format, const ReportOptions& render) {
-  if (format == ReportFormat::json) return render_report_json(run.process, render, run.children);
+  if (format == ReportFormat::json) return report_json(run.process, render, run.children);
   std::string text = render_report_text(run.process, render);
   for (const Analysis& child : run.children)
     text += fmt::format("\n── child process {} ──\n{}", child.meta.pid, render_report_text(child, render));
@@ -77,13 +79,15 @@ void register_report(CLI::App& app, int& exit_code) {
   report->add_option("FILE", args->file,
                      "Recording (default: the newest here), a `leakrank list` number, or FILE@TIME "
                      "(TIME: 30s, end, or a snapshot name)");
-  report->add_option("--top", args->top, "Sites shown (0: all)")->capture_default_str();
+  add_top_option(*report, args->top, "Sites shown (0: all)");
   add_group_by_option(*report, args->group_by);
-  report->add_option("--format", args->format, "text (default) or json (stable, for CI)")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, ReportFormat>{{"text", ReportFormat::text}, {"json", ReportFormat::json}}));
-  report->add_option("--since", args->since, "Measure growth from this time on (e.g. 30s, 2m)");
-  report->add_option("--until", args->until, "Report the state at this time (e.g. 90s)");
+  add_choice_option(*report, "--format", args->format,
+                    Choices<ReportFormat>{{"text", ReportFormat::text}, {"json", ReportFormat::json}},
+                    "text (default) or json (stable, for CI)");
+  report->add_option("--since", args->since, "Measure growth from this time on (e.g. 30s, 2m)")
+      ->check(parsed_by(parse_duration_s));
+  report->add_option("--until", args->until, "Report the state at this time (e.g. 90s)")
+      ->check(parsed_by(parse_duration_s));
   report->add_flag("--keep-frames", args->keep_frames,
                    "Let allocator, libc and libstdc++ frames name a site instead of skipping them, "
                    "and give them file:line when their debug info is installed");

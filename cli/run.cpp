@@ -1,11 +1,17 @@
-// leakrank run [options] -- CMD ARGS...: record a command from start to exit.
+// leakrank run [options] [--] CMD ARGS...: record a command from start to exit.
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <memory>
 
 #include "analyzer/byte_size.h"
+#include "cli/choice_option.h"
+#include "cli/command_search.h"
+#include "cli/output_file.h"
+#include "cli/recording_options.h"
 #include "cli/run_summary.h"
+#include "cli/value_checks.h"
 #include "cli/verbs.h"
 #include "recorder/recorder.h"
 
@@ -16,16 +22,24 @@ struct RunArguments {
   RunOptions options;
   std::string sample_bytes;
   std::string rss_threshold;
-  std::string on_threshold = "snapshot";
   double snapshot_every = 0;
+  bool force = false;
 };
+
+// Before the recording exists, so that a command that cannot start leaves no empty one.
+void check_command(const std::string& program) {
+  if (int error = command_error(program))
+    throw CommandError(fmt::format("cannot run {}: {}", program, std::strerror(error)),
+                       exit_code_for_command_error(error));
+}
 
 int run_verb(RunArguments& args) {
   RunOptions& options = args.options;
+  check_command(options.command.front());
+  check_recording_output(options.output, args.force);
   if (!args.sample_bytes.empty()) options.sample_bytes = parse_byte_size(args.sample_bytes);
   if (!args.rss_threshold.empty()) options.rss_threshold = parse_byte_size(args.rss_threshold);
   if (args.snapshot_every > 0) options.snapshot_every_s = args.snapshot_every;
-  options.on_threshold = args.on_threshold == "stop" ? ThresholdAction::stop : ThresholdAction::snapshot;
   SummaryAnalysis summary;
   options.follow_target = summary.follow();
   RunOutcome outcome = run_and_record(options);
@@ -38,21 +52,22 @@ int run_verb(RunArguments& args) {
 void register_run(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<RunArguments>();
   CLI::App* run = app.add_subcommand("run", "Run a command and record every allocation with its stack");
-  run->add_option("-o,--output", args->options.output, "Recording file (default: leakrank.<prog>.<pid>.lrk)");
-  run->add_option("--interval", args->options.interval_s, "Seconds between RSS samples")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+  add_recording_options(*run, args->options.output, args->force, args->options.interval_s, args->options.max_depth);
   run->add_option("--snapshot-every", args->snapshot_every, "Seconds between snapshot marks (default: adaptive)")
-      ->check(CLI::PositiveNumber);
+      ->check(number_in(0.01, 86400));
   run->add_flag("--include-children", args->options.include_children,
                 "Record forked and exec'd descendants too, each into its own file");
   run->add_option("--sample-bytes", args->sample_bytes,
-                  "Sample allocations: on average one per N bytes (e.g. 512KiB); reports become estimates");
-  run->add_option("--max-depth", args->options.max_depth, "Deepest stack recorded")
-      ->capture_default_str()->check(CLI::Range(1, 256));
-  run->add_option("--rss-threshold", args->rss_threshold, "Act when the target's RSS crosses SIZE");
-  run->add_option("--on-threshold", args->on_threshold, "snapshot: mark a snapshot; stop: SIGSTOP the target")
-      ->check(CLI::IsMember({"snapshot", "stop"}));
-  run->add_option("command", args->options.command, "The command to record, after --")->required();
+                  "Sample allocations: on average one per N bytes (e.g. 512KiB); reports become estimates")
+      ->check(parsed_by(parse_byte_size));
+  run->add_option("--rss-threshold", args->rss_threshold, "Act when the target's RSS crosses SIZE")
+      ->check(parsed_by(parse_byte_size));
+  add_choice_option(*run, "--on-threshold", args->options.on_threshold,
+                    Choices<ThresholdAction>{{"snapshot", ThresholdAction::snapshot}, {"stop", ThresholdAction::stop}},
+                    "snapshot (default): mark a snapshot; stop: SIGSTOP the target");
+  run->add_option("CMD", args->options.command,
+                  "The command to record and its arguments: options end where it starts (or at --)")
+      ->required();
   run->callback([args, &exit_code] { exit_code = run_verb(*args); });
 }
 

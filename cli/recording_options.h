@@ -1,0 +1,21 @@
+#pragma once
+// Options of the verbs that write a recording (run, attach), declared once.
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+
+#include "cli/value_checks.h"
+
+namespace leakrank::cli {
+
+inline void add_recording_options(CLI::App& verb, std::string& output, bool& force, double& interval_s,
+                                  uint32_t& max_depth) {
+  verb.add_option("-o,--output", output, "Recording file (default: leakrank.<prog>.<pid>.lrk)");
+  verb.add_flag("--force", force, "Let -o replace a file that is not a leakrank recording");
+  verb.add_option("--interval", interval_s, "Seconds between RSS samples")
+      ->capture_default_str()->check(number_in(0.001, 3600));
+  verb.add_option("--max-depth", max_depth, "Deepest stack recorded")
+      ->capture_default_str()->check(whole_number_in(1, 256));
+}
+
+}  // namespace leakrank::cli
