@@ -57,6 +57,7 @@ json report_json(const Analysis& analysis, const ReportOptions& options) {
           {"total_allocations", analysis.total_allocations},
           {"total_frees", analysis.total_frees},
           {"sites", std::move(sites)},
+          {"sites_omitted", analysis.sites.size() - shown},  // left out by --top
           {"estimated", analysis.estimated},
           {"complete", analysis.complete},
           {"warnings", analysis.warnings}};

@@ -9,7 +9,6 @@
 #include "cli/analysis_options.h"
 #include "cli/choice_option.h"
 #include "cli/output_file.h"
-#include "cli/report_json.h"
 #include "cli/verbs.h"
 
 namespace leakrank::cli {
@@ -26,7 +25,7 @@ struct ExportArguments {
 std::string render(const Analysis& analysis, ExportFormat format) {
   switch (format) {
     case ExportFormat::pprof: return render_pprof(analysis);
-    case ExportFormat::json: return report_json(analysis, {.top = 0});  // every site
+    case ExportFormat::json: return render_report_json(analysis, {.top = 0});  // every site
     case ExportFormat::folded: break;
   }
   return render_folded(analysis);

@@ -11,7 +11,6 @@
 #include "analyzer/report.h"
 #include "cli/analysis_options.h"
 #include "cli/choice_option.h"
-#include "cli/report_json.h"
 #include "cli/value_checks.h"
 #include "cli/verbs.h"
 
@@ -52,7 +51,7 @@ AnalysisOptions analysis_options(const ReportArguments& args, const RecordingIns
 // Descendants recorded with run --include-children: a section each in text, and in JSON
 // an extra "children" array of reports shaped like the top-level one.
 std::string render_run(const RecordedRun& run, ReportFormat format, const ReportOptions& render) {
-  if (format == ReportFormat::json) return report_json(run.process, render, run.children);
+  if (format == ReportFormat::json) return render_report_json(run.process, render, run.children);
   std::string text = render_report_text(run.process, render);
   for (const Analysis& child : run.children)
     text += fmt::format("\n── child process {} ──\n{}", child.meta.pid, render_report_text(child, render));
