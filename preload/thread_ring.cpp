@@ -185,7 +185,9 @@ bool RingWriter::begin_slowly(size_t slots) {
   if (may_find_own_ring(thread, session)) find_own_ring(thread, session);
   session_ = session;
   shared_ = thread.shared;
-  return shared_ ? take_shared_ring(thread, slots) : wait_for_room(thread.ring, slots);
+  bool room = shared_ ? take_shared_ring(thread, slots) : wait_for_room(thread.ring, slots);
+  if (room) ring_->numbering.store(1, std::memory_order_relaxed);
+  return room;
 }
 
 // The thread's own ring is full: the recorder is behind. The event waits, never dropped.

@@ -38,7 +38,9 @@ inline std::atomic<uint32_t> g_ring_epoch{1};  // bumped whenever the session ch
 class RingWriter {
  public:
   // Waits until `slots` fit. Returns false when the session is gone (the recorder died):
-  // the event is then not recorded and the program goes on.
+  // the event is then not recorded and the program goes on. From a true return to commit,
+  // the ring says a message is being written (Ring::numbering): its sequence numbers, and
+  // a stack id it may define for other threads to use, are on their way.
   bool begin(size_t slots) {
     SessionHeader* session = detail::g_ring_session.load(std::memory_order_acquire);
     Ring* ring = detail::t_thread_ring.ring;
@@ -47,6 +49,7 @@ class RingWriter {
       session_ = session;
       ring_ = ring;
       shared_ = false;
+      ring->numbering.store(1, std::memory_order_relaxed);
       return true;
     }
     return begin_slowly(slots);
@@ -57,7 +60,6 @@ class RingWriter {
   // A process with one thread needs no locked add, which waits for every earlier store to
   // land; glibc clears __libc_single_threaded before a second thread exists.
   uint64_t sequence(uint32_t stripe) {
-    ring_->numbering.store(1, std::memory_order_relaxed);  // ordered before the number by the add's release
     std::atomic<uint64_t>& next = session_->order[stripe].next;
     if (!__libc_single_threaded) return next.fetch_add(1, std::memory_order_acq_rel);
     uint64_t number = next.load(std::memory_order_relaxed);

@@ -75,18 +75,19 @@ bool RingDrain::skip_oldest_gap() {
   return stuck != nullptr;
 }
 
-// A missing number is still coming while a writer took one and has not published it yet:
-// on a loaded machine a writer can be descheduled for longer than any patience.
-bool RingDrain::a_writer_holds_a_number() const {
-  for (uint32_t index = 0; index < staging_.size(); ++index) {
-    const Ring& ring = *session_ring(session_, index);
-    if (ring.numbering.load(std::memory_order_acquire)) return true;
-  }
-  return false;
+// Whether every number taken so far is in a message this drain has read: no writer is
+// mid-message, and then (in that order) no ring holds a published message not read yet
+// (a drain reads a bounded share of each ring, and a writer can be descheduled for seconds).
+bool RingDrain::every_taken_number_read() const {
+  for (uint32_t index = 0; index < staging_.size(); ++index)
+    if (session_ring(session_, index)->numbering.load(std::memory_order_acquire)) return false;
+  for (uint32_t index = 0; index < staging_.size(); ++index)
+    if (session_ring(session_, index)->readable() > 0) return false;
+  return true;
 }
 
-// Whether messages have waited long enough for a missing number to give up on it: a number
-// taken by a writer that is gone (an image replaced by execve) never comes.
+// Whether messages have waited long enough for a missing number to give up on it: only a
+// number taken by a writer that is gone (an image replaced by execve) never comes.
 bool RingDrain::time_to_skip_gaps(bool final) {
   bool pending = false;
   for (const Staging& stage : staging_) pending |= stage.read < stage.slots.size();
@@ -96,7 +97,7 @@ bool RingDrain::time_to_skip_gaps(bool final) {
   }
   uint64_t now = monotonic_ns();
   if (!stuck_since_ns_) stuck_since_ns_ = now;
-  if (!final && (now - stuck_since_ns_ <= gap_patience_ns_ || a_writer_holds_a_number())) return false;
+  if (!final && (now - stuck_since_ns_ <= gap_patience_ns_ || !every_taken_number_read())) return false;
   stuck_since_ns_ = 0;
   return true;
 }

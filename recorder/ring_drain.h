@@ -17,8 +17,8 @@ namespace leakrank {
 class RingDrain {
  public:
   // A number is taken and published within a few instructions; one missing for longer than
-  // the patience, while no writer holds a number, belonged to a thread that died in between
-  // (an execve elsewhere in the process) and is given up on.
+  // the patience, while no writer is mid-message and every published message was read,
+  // belonged to a thread that died in between (an execve elsewhere in the process).
   static constexpr uint64_t kGapPatienceNs = 2'000'000'000;
   explicit RingDrain(SessionHeader* session, uint64_t gap_patience_ns = kGapPatienceNs);
 
@@ -73,7 +73,7 @@ class RingDrain {
   uint64_t stage_rest(uint32_t index);
   void free_ring(Ring& ring);
   uint64_t whole_messages_end(const Ring& ring, uint64_t from, uint64_t until) const;
-  bool a_writer_holds_a_number() const;
+  bool every_taken_number_read() const;
   bool time_to_skip_gaps(bool final);
   bool skip_oldest_gap();
 

@@ -26,8 +26,10 @@ struct Ring {
   alignas(64) std::atomic<uint64_t> head{0};
   uint64_t cached_tail = 0;          // producer-private copy, refreshed only when the ring looks full
   std::atomic<uint32_t> lock{0};     // shared rings only: 1 while a thread writes a message
-  // 1 from taking a sequence number until its message is published: the recorder gives up on
-  // a missing number only while no writer holds one (a writer may be descheduled for seconds).
+  // 1 while a message is being written (from RingWriter::begin to its publish): its sequence
+  // numbers, or a stack id another thread already uses, are on their way. The recorder gives
+  // up on a missing number only while no writer is mid-message (one may be descheduled for
+  // seconds).
   std::atomic<uint32_t> numbering{0};
   // Consumer's cache line.
   alignas(64) std::atomic<uint64_t> tail{0};
