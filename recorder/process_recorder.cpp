@@ -1,11 +1,9 @@
 #include "recorder/process_recorder.h"
 
-#include <unistd.h>
-
-#include <cstdio>
 #include <cstring>
 #include <utility>
 
+#include "recorder/resident_memory.h"
 #include "transport/monotonic_clock.h"
 
 namespace leakrank {
@@ -29,17 +27,6 @@ std::vector<unsigned char> payload_bytes(std::span<const wire::Event> payload, s
 }
 
 }  // namespace
-
-uint64_t resident_set_bytes(pid_t pid) {
-  char path[64];
-  snprintf(path, sizeof path, "/proc/%d/statm", int(pid));
-  FILE* file = fopen(path, "re");
-  if (!file) return 0;
-  unsigned long long size = 0, resident = 0;
-  int fields = fscanf(file, "%llu %llu", &size, &resident);
-  fclose(file);
-  return fields == 2 ? resident * uint64_t(sysconf(_SC_PAGESIZE)) : 0;
-}
 
 ProcessRecorder::ProcessRecorder(SessionHeader* session, const std::string& path, const RecordingMeta& meta,
                                  uint64_t time_zero_ns, BlockObserver observer)
@@ -176,7 +163,7 @@ void ProcessRecorder::on_module(const wire::Event& header, std::span<const wire:
 
 void ProcessRecorder::sample_rss() {
   if (finished_) return;
-  uint64_t rss = resident_set_bytes(pid_);
+  uint64_t rss = own_resident_bytes(pid_);
   if (!rss) return;
   stats_.peak_rss_bytes = std::max(stats_.peak_rss_bytes, rss);
   drain();  // events before this instant go first, so the file stays in time order

@@ -93,6 +93,4 @@ class ProcessRecorder {
   size_t lookahead_count_ = 0;
 };
 
-uint64_t resident_set_bytes(pid_t pid);  // 0 when the process is gone
-
 }  // namespace leakrank

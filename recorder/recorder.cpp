@@ -201,8 +201,9 @@ void Recording::tick() {
 }
 
 // mprof's --pdb-mmem for native code: act once, when the target's RSS first crosses the line.
+// Its peak is the sample just taken the first time it does.
 void Recording::check_threshold(uint64_t elapsed) {
-  if (!options_.rss_threshold || threshold_crossed_ || resident_set_bytes(target_) < *options_.rss_threshold) return;
+  if (!options_.rss_threshold || threshold_crossed_ || root_->stats().peak_rss_bytes < *options_.rss_threshold) return;
   threshold_crossed_ = true;
   if (options_.on_threshold == ThresholdAction::snapshot) {
     root_->mark_snapshot("rss-threshold");
