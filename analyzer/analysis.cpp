@@ -163,6 +163,12 @@ class AnalysisSink final : public RecordSink {
     children_.push_back({pid, std::string(path)});
   }
 
+  // The latest command names the program whatever the window: the one the process ran.
+  void on_command(uint64_t time_ns, const std::vector<std::string>& command) override {
+    last_ns_ = time_ns;
+    meta_.command = command;
+  }
+
   void on_end(uint64_t time_ns, int32_t wait_status) override {
     last_ns_ = time_ns;
     wait_status_ = wait_status;
@@ -403,6 +409,9 @@ class AheadThenSink final : public RecordSink {
   void on_rss(uint64_t time_ns, uint64_t bytes) override { sink_.on_rss(time_ns, bytes); }
   void on_snapshot(uint64_t time_ns, std::string_view name) override { sink_.on_snapshot(time_ns, name); }
   void on_child(uint64_t time_ns, int32_t pid, std::string_view path) override { sink_.on_child(time_ns, pid, path); }
+  void on_command(uint64_t time_ns, const std::vector<std::string>& command) override {
+    sink_.on_command(time_ns, command);
+  }
   void on_end(uint64_t time_ns, int32_t wait_status) override { sink_.on_end(time_ns, wait_status); }
 
  private:

@@ -20,10 +20,12 @@ struct RunLabels {
   std::string with(std::string_view label) const { return prefix + std::string(label); }
 };
 
-PlotSeries totals_series(std::string label, const std::vector<TimePoint>& points, PlotSeries::Role role) {
+// shift_s: where the series' time zero lies on the plot's axis (a child's, into the run).
+PlotSeries totals_series(std::string label, const std::vector<TimePoint>& points, PlotSeries::Role role,
+                         double shift_s = 0) {
   PlotSeries series{std::move(label), {}, {}, role};
   for (const TimePoint& point : points) {
-    series.times_s.push_back(point.time_s);
+    series.times_s.push_back(point.time_s + shift_s);
     series.bytes.push_back(double(point.bytes));
   }
   return series;
@@ -140,7 +142,8 @@ PlotSpec build_plot(const std::vector<RecordedRun>& runs, const PlotOptions& opt
   }
   for (size_t i = 0; i < runs.size(); ++i)
     for (const Analysis& child : runs[i].children)
-      spec.series.push_back(totals_series(labels[i].with(child_label(child)), child.heap_series, PlotSeries::Role::heap));
+      spec.series.push_back(totals_series(labels[i].with(child_label(child)), child.heap_series, PlotSeries::Role::heap,
+                                          start_in_parent_s(runs[i].process.meta, child.meta)));
   for (size_t i = 0; i < runs.size(); ++i) add_sites(spec, runs[i].process, labels[i], options.top_sites);
   return spec;
 }

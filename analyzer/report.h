@@ -20,7 +20,8 @@ std::string render_report_text(const Analysis& analysis, const ReportOptions& op
 
 // The stable JSON of docs/design.md ("report --format json"), plus "estimated", "complete"
 // and "warnings"; with descendants (run --include-children), a "children" array of
-// reports shaped like the top-level one.
+// reports shaped like the top-level one, each with "started_s": when it began, in seconds
+// into the parent's recording (its own "duration_s" and times count from there).
 std::string render_report_json(const Analysis& analysis, const ReportOptions& options = {},
                                std::span<const Analysis> children = {});
 

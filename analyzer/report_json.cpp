@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyzer/recorded_run.h"
 #include "analyzer/report.h"
 
 namespace leakrank {
@@ -69,7 +70,10 @@ std::string render_report_json(const Analysis& analysis, const ReportOptions& op
                                std::span<const Analysis> children) {
   json report = report_json(analysis, options);
   if (!children.empty()) report["children"] = json::array();
-  for (const Analysis& child : children) report["children"].push_back(report_json(child, options));
+  for (const Analysis& child : children) {
+    report["children"].push_back(report_json(child, options));
+    report["children"].back()["started_s"] = start_in_parent_s(analysis.meta, child.meta);
+  }
   // Invalid UTF-8 in a symbol or path must not make the whole report unreadable.
   return report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

@@ -54,7 +54,8 @@ std::string render_run(const RecordedRun& run, ReportFormat format, const Report
   if (format == ReportFormat::json) return render_report_json(run.process, render, run.children);
   std::string text = render_report_text(run.process, render);
   for (const Analysis& child : run.children)
-    text += fmt::format("\n── child process {} ──\n{}", child.meta.pid, render_report_text(child, render));
+    text += fmt::format("\n── child process {}, started {:.1f} s into the run ──\n{}", child.meta.pid,
+                        start_in_parent_s(run.process.meta, child.meta), render_report_text(child, render));
   return text;
 }
 

@@ -89,6 +89,11 @@ struct EverySink : leakrank::RecordSink {
     mix(time_ns ^ uint64_t(pid));
     mix(path);
   }
+  void on_command(uint64_t time_ns, const std::vector<std::string>& command) override {
+    first(false);
+    mix(time_ns);
+    for (const std::string& arg : command) mix(arg);
+  }
   void on_end(uint64_t time_ns, int32_t wait_status) override {
     first(false);
     mix(time_ns ^ uint64_t(wait_status));

@@ -1,21 +1,25 @@
 #include "recorder/process_identity.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "recorder/file_text.h"
 
 namespace leakrank {
 
-std::vector<std::string> command_line_of(pid_t pid) {
-  std::string raw = read_file_text("/proc/" + std::to_string(pid) + "/cmdline");
+std::vector<std::string> command_line_from(std::string_view cmdline) {
   std::vector<std::string> args;
-  for (size_t start = 0; start < raw.size();) {
-    size_t end = raw.find('\0', start);
-    if (end == std::string::npos) end = raw.size();
-    args.push_back(raw.substr(start, end - start));
+  for (size_t start = 0; start < cmdline.size();) {
+    size_t end = std::min(cmdline.find('\0', start), cmdline.size());
+    args.emplace_back(cmdline.substr(start, end - start));
     start = end + 1;
   }
+  while (!args.empty() && args.back().empty()) args.pop_back();
   return args;
+}
+
+std::vector<std::string> command_line_of(pid_t pid) {
+  return command_line_from(read_file_text("/proc/" + std::to_string(pid) + "/cmdline"));
 }
 
 std::string program_name(const std::vector<std::string>& command) {

@@ -1,11 +1,9 @@
 #include "recorder/process_recorder.h"
 
-#include <unistd.h>
-
-#include <cstdio>
 #include <cstring>
 #include <utility>
 
+#include "recorder/resident_memory.h"
 #include "transport/monotonic_clock.h"
 
 namespace leakrank {
@@ -30,23 +28,13 @@ std::vector<unsigned char> payload_bytes(std::span<const wire::Event> payload, s
 
 }  // namespace
 
-uint64_t resident_set_bytes(pid_t pid) {
-  char path[64];
-  snprintf(path, sizeof path, "/proc/%d/statm", int(pid));
-  FILE* file = fopen(path, "re");
-  if (!file) return 0;
-  unsigned long long size = 0, resident = 0;
-  int fields = fscanf(file, "%llu %llu", &size, &resident);
-  fclose(file);
-  return fields == 2 ? resident * uint64_t(sysconf(_SC_PAGESIZE)) : 0;
-}
-
 ProcessRecorder::ProcessRecorder(SessionHeader* session, const std::string& path, const RecordingMeta& meta,
                                  uint64_t time_zero_ns, BlockObserver observer)
     : session_(session),
       pid_(meta.pid),
       writer_(path, meta, std::move(observer)),
       drain_(session),
+      command_(meta.pid, meta.command),
       time_zero_ns_(time_zero_ns),
       anonymous_stack_of_ring_(session->config.ring_count, 0) {}
 
@@ -94,7 +82,7 @@ void ProcessRecorder::on_message(uint32_t ring, std::span<const wire::Event> mes
     case wire::EventKind::module_map_begin:
       modules_.clear();
       modules_expected_ = header.size;
-      if (modules_expected_ == 0) writer_.module_map(++module_generation_, modules_);
+      if (modules_expected_ == 0) write_module_map();
       break;
     case wire::EventKind::module: on_module(header, message.subspan(1)); break;
     default: break;  // alloc and free: above
@@ -171,16 +159,29 @@ void ProcessRecorder::on_module(const wire::Event& header, std::span<const wire:
   module.build_id.assign(at, fixed.build_id_size);
   module.path.assign(at + fixed.build_id_size, fixed.path_size);
   modules_.push_back(std::move(module));
-  if (modules_.size() == modules_expected_) writer_.module_map(++module_generation_, modules_);
+  if (modules_.size() == modules_expected_) write_module_map();
+}
+
+// The library sends a module map as it connects, after each fork and each exec: the command
+// may have changed. dl_iterate_phdr reports the program first.
+void ProcessRecorder::write_module_map() {
+  writer_.module_map(++module_generation_, modules_);
+  if (!modules_.empty() && command_.on_module_map(modules_.front().path)) writer_.command(now_, command_.command());
 }
 
 void ProcessRecorder::sample_rss() {
   if (finished_) return;
-  uint64_t rss = resident_set_bytes(pid_);
+  uint64_t rss = own_resident_bytes(pid_);
   if (!rss) return;
   stats_.peak_rss_bytes = std::max(stats_.peak_rss_bytes, rss);
   drain();  // events before this instant go first, so the file stays in time order
   writer_.rss(recording_time(monotonic_ns()), rss);
+}
+
+// Until its library connects, the target is still leakrank's fork, not yet the program.
+void ProcessRecorder::refresh_command() {
+  if (finished_ || !session_->connected.load(std::memory_order_acquire)) return;
+  if (command_.refresh()) writer_.command(recording_time(monotonic_ns()), command_.command());
 }
 
 void ProcessRecorder::mark_snapshot(std::string_view name) {
@@ -200,7 +201,9 @@ void ProcessRecorder::flush() {
 void ProcessRecorder::finish(int wait_status) {
   if (finished_) return;
   drain_messages(true);
-  writer_.end(recording_time(monotonic_ns()), wait_status);
+  uint64_t now = recording_time(monotonic_ns());
+  if (command_.settle()) writer_.command(now, command_.command());
+  writer_.end(now, wait_status);
   writer_.flush();
   finished_ = true;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Records one process: drains its session in time order, gives its stacks dense ids,
-// samples its RSS, marks snapshots and writes its recording.
+// samples its RSS, follows its command, marks snapshots and writes its recording.
 #include <sys/types.h>
 
 #include <array>
@@ -12,6 +12,7 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include "recorder/process_command.h"
 #include "recorder/ring_drain.h"
 #include "recorder/sparse_id_map.h"
 #include "recording/recording_writer.h"
@@ -34,6 +35,7 @@ class ProcessRecorder {
 
   uint64_t drain();                    // returns slots moved; cheap when idle
   void sample_rss();
+  void refresh_command();              // after an exec or a new title, says what runs now
   void mark_snapshot(std::string_view name);
   void note_child(pid_t pid, const std::string& recording_path);
   void flush();                        // what is drained reaches the file: a killed recorder loses little
@@ -51,6 +53,7 @@ class ProcessRecorder {
   void on_message(uint32_t ring, std::span<const wire::Event> message);
   void on_stack(uint32_t ring, const wire::Event& header, std::span<const wire::Event> payload);
   void on_module(const wire::Event& header, std::span<const wire::Event> payload);
+  void write_module_map();
   uint64_t recording_time(uint64_t monotonic);  // never earlier than the last record written
 
   // Allocations and frees wait here for a few messages while the writer's lookups of their
@@ -72,6 +75,7 @@ class ProcessRecorder {
   pid_t pid_;
   RecordingWriter writer_;
   RingDrain drain_;
+  ProcessCommand command_;
   uint64_t time_zero_ns_;
   uint64_t last_time_ = 0;
   uint64_t now_ = 0;  // recording time given to the messages of the current drain
@@ -92,7 +96,5 @@ class ProcessRecorder {
   size_t lookahead_oldest_ = 0;
   size_t lookahead_count_ = 0;
 };
-
-uint64_t resident_set_bytes(pid_t pid);  // 0 when the process is gone
 
 }  // namespace leakrank

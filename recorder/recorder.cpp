@@ -91,7 +91,7 @@ class Recording {
   void reap_exited_children();
   void finish_child(Child& child);
   void tick();
-  RecordingMeta meta_for(pid_t pid, int32_t parent, std::vector<std::string> command) const;
+  RecordingMeta meta_for(pid_t pid, int32_t parent, std::vector<std::string> command, uint64_t time_zero) const;
   void check_threshold(uint64_t elapsed);
   void outlive_target_after();
 
@@ -112,8 +112,9 @@ class Recording {
 };
 
 
-RecordingMeta Recording::meta_for(pid_t pid, int32_t parent, std::vector<std::string> command) const {
-  return recording_meta(pid, parent, std::move(command), time_zero_, options_.sample_bytes, options_.max_depth, false);
+RecordingMeta Recording::meta_for(pid_t pid, int32_t parent, std::vector<std::string> command,
+                                  uint64_t time_zero) const {
+  return recording_meta(pid, parent, std::move(command), time_zero, options_.sample_bytes, options_.max_depth, false);
 }
 
 void Recording::start() {
@@ -134,8 +135,8 @@ void Recording::start() {
   target_pidfd_ = int(syscall(SYS_pidfd_open, target_, 0));
   std::string path = recording_path_for(options_.output, program_name(options_.command), target_, false);
   try {
-    root_ = std::make_unique<ProcessRecorder>(session_, path, meta_for(target_, 0, options_.command), time_zero_,
-                                              options_.follow_target);
+    root_ = std::make_unique<ProcessRecorder>(session_, path, meta_for(target_, 0, options_.command, time_zero_),
+                                              time_zero_, options_.follow_target);
   } catch (...) {
     kill(target_, SIGKILL);  // nothing could be recorded: do not leave it running unobserved
     waitpid(target_, nullptr, 0);
@@ -163,8 +164,11 @@ void Recording::adopt_new_children() {
     }
     std::vector<std::string> command = command_line_of(pid);
     std::string path = recording_path_for(options_.output, program_name(command), pid, true);
+    // Its time starts now, as it has just connected: a 50 ms child is 50 ms long, wherever
+    // it falls in the run (its meta's start time places it there).
+    uint64_t born = monotonic_ns();
     Child child;
-    child.recorder = std::make_unique<ProcessRecorder>(session, path, meta_for(pid, parent, command), time_zero_);
+    child.recorder = std::make_unique<ProcessRecorder>(session, path, meta_for(pid, parent, command, born), born);
     child.pidfd = int(syscall(SYS_pidfd_open, pid, 0));
     child.session_name = name;
     child.entry = &entry;
@@ -213,8 +217,9 @@ void Recording::tick() {
 }
 
 // mprof's --pdb-mmem for native code: act once, when the target's RSS first crosses the line.
+// Its peak is the sample just taken the first time it does.
 void Recording::check_threshold(uint64_t elapsed) {
-  if (!options_.rss_threshold || threshold_crossed_ || resident_set_bytes(target_) < *options_.rss_threshold) return;
+  if (!options_.rss_threshold || threshold_crossed_ || root_->stats().peak_rss_bytes < *options_.rss_threshold) return;
   threshold_crossed_ = true;
   if (options_.on_threshold == ThresholdAction::snapshot) {
     root_->mark_snapshot("rss-threshold");

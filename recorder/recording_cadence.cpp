@@ -37,7 +37,10 @@ bool RecordingCadence::tick(uint64_t elapsed_ns, std::span<ProcessRecorder* cons
   bool sampled = elapsed_ns >= next_rss_ns_;
   if (sampled) {
     next_rss_ns_ = elapsed_ns + rss_interval_ns_;
-    for (ProcessRecorder* process : processes) process->sample_rss();
+    for (ProcessRecorder* process : processes) {
+      process->sample_rss();
+      process->refresh_command();
+    }
   }
   if (snapshots_.due(elapsed_ns))
     for (ProcessRecorder* process : processes) process->mark_snapshot("");

@@ -1,6 +1,7 @@
 #pragma once
 // What a recorder does on a clock, whether it launched its target (run) or attached to it:
-// sample RSS, mark periodic and requested snapshots, flush the files. One tick per loop turn.
+// sample RSS and the command line, mark periodic and requested snapshots, flush the files.
+// One tick per loop turn.
 #include <cstdint>
 #include <optional>
 #include <span>

@@ -44,6 +44,10 @@ void BlockRecords::on_child(uint64_t time_ns, int32_t pid, std::string_view reco
   later([time_ns, pid, path = std::string(recording_path)](RecordSink& sink) { sink.on_child(time_ns, pid, path); });
 }
 
+void BlockRecords::on_command(uint64_t time_ns, const std::vector<std::string>& command) {
+  later([time_ns, command](RecordSink& sink) { sink.on_command(time_ns, command); });
+}
+
 void BlockRecords::on_end(uint64_t time_ns, int32_t wait_status) {
   has_end_ = true;
   later([=](RecordSink& sink) { sink.on_end(time_ns, wait_status); });

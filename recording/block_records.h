@@ -27,6 +27,7 @@ class BlockRecords final : public RecordSink {
   void on_rss(uint64_t time_ns, uint64_t bytes) override;
   void on_snapshot(uint64_t time_ns, std::string_view name) override;
   void on_child(uint64_t time_ns, int32_t pid, std::string_view recording_path) override;
+  void on_command(uint64_t time_ns, const std::vector<std::string>& command) override;
   void on_end(uint64_t time_ns, int32_t wait_status) override;
 
   // The same calls, in the same order; consecutive heap records reach on_heap_records together.

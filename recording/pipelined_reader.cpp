@@ -35,6 +35,7 @@ struct Batch {
   std::string text;              // snapshot names and child paths
   std::vector<RecordingMeta> metas;
   std::vector<std::vector<ModuleInfo>> module_maps;
+  std::vector<std::vector<std::string>> commands;
 
   bool full() const {
     return heap.size() >= kBatchRecords || records.size() >= kBatchRecords || frames.size() >= kBatchFrames;
@@ -46,6 +47,7 @@ struct Batch {
     text.clear();
     metas.clear();
     module_maps.clear();
+    commands.clear();
   }
   std::string_view text_of(const PlainRecord& r) const { return std::string_view(text).substr(r.value, r.extra); }
   std::span<const uint64_t> frames_of(const PlainRecord& r) const {
@@ -167,6 +169,10 @@ class BatchWriter final : public RecordSink {
   void on_child(uint64_t time_ns, int32_t pid, std::string_view path) override {
     add({RecordTag::child, uint32_t(pid), time_ns, append_text(path), path.size()});
   }
+  void on_command(uint64_t time_ns, const std::vector<std::string>& command) override {
+    batch().commands.push_back(command);
+    add({RecordTag::command, 0, time_ns, batch().commands.size() - 1, 0});
+  }
   void on_end(uint64_t time_ns, int32_t wait_status) override {
     add({RecordTag::end, uint32_t(wait_status), time_ns, 0, 0});
   }
@@ -224,6 +230,7 @@ void deliver(const Batch& batch, RecordSink& sink) {
       case RecordTag::rss: sink.on_rss(r.time_ns, r.value); break;
       case RecordTag::snapshot: sink.on_snapshot(r.time_ns, batch.text_of(r)); break;
       case RecordTag::child: sink.on_child(r.time_ns, int32_t(r.small), batch.text_of(r)); break;
+      case RecordTag::command: sink.on_command(r.time_ns, batch.commands[r.value]); break;
       case RecordTag::end: sink.on_end(r.time_ns, int32_t(r.small)); break;
     }
   }

@@ -13,9 +13,10 @@
 // stack, or by how many alloc records of the same payload back it came (in the tag itself
 // for the 16 latest), not by its address: addresses cost more bytes than all else together,
 // and no analysis needs them. Only a free of a block never seen allocated keeps its address.
-// Version 3 added kSameTime and free_young; a v2 file is read as it is. A block is flushed when it
-// reaches ~1 MiB of raw records or when the recorder asks (at least every second), so a
-// recording whose writer was killed is readable up to its last whole block.
+// Version 3 added kSameTime and free_young, version 4 the command record; older files are
+// read as they are. A block is flushed when it reaches ~1 MiB of raw records or when the
+// recorder asks (at least every second), so a recording whose writer was killed is
+// readable up to its last whole block.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -24,8 +25,8 @@
 namespace leakrank {
 
 constexpr char kRecordingMagic[8] = {'L', 'R', 'K', 'R', 'E', 'C', '\r', '\n'};
-constexpr uint32_t kRecordingVersion = 3;
-constexpr uint32_t kOldestReadableVersion = 2;  // v3 only added encodings
+constexpr uint32_t kRecordingVersion = 4;
+constexpr uint32_t kOldestReadableVersion = 2;  // v3 and v4 only added records
 constexpr size_t kFileHeaderBytes = sizeof(kRecordingMagic) + 4;  // magic, format version
 constexpr size_t kBlockHeaderBytes = 8;                           // compressed size, raw size
 
@@ -53,6 +54,8 @@ enum class RecordTag : uint8_t {
   free_recent = 10,     // varint dt, varint age: frees what the age-th latest alloc record of this
                         // payload allocated (1: the latest), age <= kRecentAllocations
   free_unmatched = 11,  // varint dt, varint address: a free of a block never seen allocated
+  command = 12,         // varint dt, varint count, count x string: what the process runs from
+                        // now on (it exec'd, or retitled itself), in place of the meta's command
   free_young = 16,      // 16..31, varint dt: free_recent of age (tag - 15), the age in the tag
 };
 

@@ -2,6 +2,7 @@
 // What reading a recording gives: its records, in file order, as calls on a sink.
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -56,6 +57,8 @@ class RecordSink {
   virtual void on_rss(uint64_t /*time_ns*/, uint64_t /*bytes*/) {}
   virtual void on_snapshot(uint64_t /*time_ns*/, std::string_view /*name*/) {}
   virtual void on_child(uint64_t /*time_ns*/, int32_t /*pid*/, std::string_view /*recording_path*/) {}
+  // What the process runs from here on, in place of the meta's command: it exec'd or retitled itself.
+  virtual void on_command(uint64_t /*time_ns*/, const std::vector<std::string>& /*command*/) {}
   virtual void on_end(uint64_t /*time_ns*/, int32_t /*wait_status*/) {}
 };
 

@@ -159,6 +159,13 @@ class RecordDecoder {
         sink_.on_child(time, pid, c.string());
         return;
       }
+      case RecordTag::command: {
+        uint64_t time = next_time(same_time, c);
+        command_.resize(c.count(1));
+        for (std::string& arg : command_) arg = c.string();
+        sink_.on_command(time, command_);
+        return;
+      }
       case RecordTag::end: {
         uint64_t time = next_time(same_time, c);
         sink_.on_end(time, c.i32());
@@ -254,6 +261,7 @@ class RecordDecoder {
   std::vector<uint64_t> frames_;
   std::vector<HeapRecord> heap_run_;
   std::vector<ModuleInfo> modules_;
+  std::vector<std::string> command_;
 };
 
 struct Block {

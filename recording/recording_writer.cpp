@@ -150,6 +150,14 @@ void RecordingWriter::child(uint64_t time_ns, int32_t pid, std::string_view reco
   maybe_flush();
 }
 
+void RecordingWriter::command(uint64_t time_ns, const std::vector<std::string>& command) {
+  begin_timed_record(RecordTag::command, time_ns);
+  put_varint(command.size());
+  for (const std::string& arg : command) put_string(arg);
+  if (observed()) block_records_.on_command(time_ns, command);
+  maybe_flush();
+}
+
 void RecordingWriter::end(uint64_t time_ns, int32_t wait_status) {
   begin_timed_record(RecordTag::end, time_ns);
   put_zigzag(wait_status);

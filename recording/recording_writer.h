@@ -41,6 +41,7 @@ class RecordingWriter {
   void rss(uint64_t time_ns, uint64_t bytes);
   void snapshot(uint64_t time_ns, std::string_view name);
   void child(uint64_t time_ns, int32_t pid, std::string_view recording_path);
+  void command(uint64_t time_ns, const std::vector<std::string>& command);
   void end(uint64_t time_ns, int32_t wait_status);
 
   void flush();  // compresses and writes the pending block, if any, and waits until it is in the file

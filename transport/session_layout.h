@@ -16,6 +16,9 @@ constexpr uint32_t kSessionVersion = 6;
 constexpr size_t kSessionNameSize = 64;
 constexpr uint32_t kMaxChildren = 256;
 constexpr const char* kSessionEnv = "LEAKRANK_SESSION";
+// A session's shared-memory name: this, then 32 hex digits. In /proc/PID/maps it is a file
+// in /dev/shm, which is how the recorder tells the segments in a target's memory.
+constexpr char kSessionNamePrefix[] = "/leakrank-";
 constexpr int32_t kRecorderGone = -1;
 
 // A process forked or exec'd from the target announces its own session here. The entry

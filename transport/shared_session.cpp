@@ -22,9 +22,8 @@ void random_name(char (&out)[kSessionNameSize]) {
     memcpy(bytes, &mix, sizeof mix);
   }
   static const char hex[] = "0123456789abcdef";
-  const char prefix[] = "/leakrank-";
-  memcpy(out, prefix, sizeof prefix - 1);
-  size_t at = sizeof prefix - 1;
+  memcpy(out, kSessionNamePrefix, sizeof kSessionNamePrefix - 1);
+  size_t at = sizeof kSessionNamePrefix - 1;
   for (unsigned char b : bytes) {
     out[at++] = hex[b >> 4];
     out[at++] = hex[b & 15];

@@ -30,6 +30,7 @@ serve single --rate 3000
 started=$SECONDS
 "$LEAKRANK" attach "$service_pid" --duration 3 -o single.lrk >attach.out 2>attach.err ||
   fail "attach exited $?: $(cat attach.err)"
+detached_rss_kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$service_pid/status")
 [[ -s single.lrk ]] || fail "no recording written"
 grep -q "attach paused pid $service_pid" attach.err || fail "the attach pause is not reported: $(cat attach.err)"
 grep -q "detached; pid $service_pid paused" attach.err || fail "the detach is not reported: $(cat attach.err)"
@@ -52,6 +53,11 @@ sleep 0.5
 kill -0 "$service_pid" 2>/dev/null || fail "the service died after detach"
 shmem=$(awk '/^RssShmem:/ {print $2}' "/proc/$service_pid/status")
 ((shmem < 1024)) || fail "the service still holds ${shmem} kB of leakrank's shared memory after detach"
+# The recorded RSS was the service's own: not the rings it had mapped (4 MiB, measured), so
+# never above what it holds once they are gone (read at once: the service keeps growing).
+peak_kb=$(($("$LEAKRANK" report single.lrk --format json | jq .peak_rss_bytes) / 1024))
+((peak_kb <= detached_rss_kb + 1024)) ||
+  fail "recorded peak RSS ${peak_kb} kB is above the ${detached_rss_kb} kB the service holds alone"
 
 # Twenty attach/detach cycles in a row on the same service.
 for cycle in $(seq 20); do

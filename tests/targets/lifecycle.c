@@ -152,6 +152,69 @@ static int mode_nested(void) {
   return wait_child(pid);
 }
 
+// A child that starts late, is adopted under its parent's command line, then execs: its
+// recording must name the program it exec'd and span its own life.
+static int mode_exec_later(void) {
+  usleep(300 * 1000);
+  pid_t pid = fork();
+  if (pid == 0) {
+    usleep(300 * 1000);
+    execl(self_path, self_path, "hold", (char*)NULL);
+    _exit(99);
+  }
+  int status = wait_child(pid);
+  usleep(300 * 1000);
+  return status == 0 ? 0 : 1;
+}
+
+// What exec-later's child execs: a leaf that lives long enough to be looked at.
+static int mode_hold(void) {
+  leak_marks();
+  usleep(200 * 1000);
+  return 0;
+}
+
+// A worker retitled as nginx does it: the title over argv[0], the rest of the arguments'
+// memory zeroed, so /proc/PID/cmdline has a string of empty arguments after the title.
+static int mode_retitle(int argc, char** argv) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    char* end = argv[argc - 1] + strlen(argv[argc - 1]);
+    memset(argv[0], 0, (size_t)(end - argv[0]));
+    strncpy(argv[0], "lifecycle: worker", (size_t)(end - argv[0]));
+    leak_marks();
+    usleep(300 * 1000);
+    _exit(0);
+  }
+  return wait_child(pid);
+}
+
+static int parent_is_leakrank(void) {
+  char path[64], name[32] = "";
+  snprintf(path, sizeof path, "/proc/%d/comm", (int)getppid());
+  FILE* comm = fopen(path, "r");
+  if (comm) {
+    if (!fgets(name, sizeof name, comm)) name[0] = '\0';
+    fclose(comm);
+  }
+  return !strcmp(name, "leakrank\n");
+}
+
+// A child that is gone before the recorder looks at it: under leakrank, its parent, the
+// recorder is stopped until the child has been reaped.
+static int mode_outrun(void) {
+  int stop = parent_is_leakrank();
+  if (stop) kill(getppid(), SIGSTOP);
+  pid_t pid = fork();
+  if (pid == 0) {
+    execl(self_path, self_path, "leaf", (char*)NULL);
+    _exit(99);
+  }
+  int status = wait_child(pid);
+  if (stop) kill(getppid(), SIGCONT);
+  return status;
+}
+
 static int mode_dlopen(const char* plugin) {
   for (int i = 0; i < 200; ++i) {
     void* handle = dlopen(plugin, RTLD_NOW);
@@ -244,6 +307,10 @@ int main(int argc, char** argv) {
   else if (!strcmp(mode, "spawn")) result = mode_spawn();
   else if (!strcmp(mode, "system")) result = mode_system();
   else if (!strcmp(mode, "nested")) result = mode_nested();
+  else if (!strcmp(mode, "exec-later")) result = mode_exec_later();
+  else if (!strcmp(mode, "retitle")) result = mode_retitle(argc, argv);
+  else if (!strcmp(mode, "outrun")) result = mode_outrun();
+  else if (!strcmp(mode, "hold")) result = mode_hold();
   else if (!strcmp(mode, "dlopen") && argc > 2) result = mode_dlopen(argv[2]);
   else if (!strcmp(mode, "signals")) result = mode_signals();
   else if (!strcmp(mode, "allocator-api")) result = mode_allocator_api();

@@ -97,6 +97,16 @@ TEST_CASE("children get one heap series each, after every run's totals and befor
   CHECK(spec.series[2].role == PlotSeries::Role::heap);
 }
 
+TEST_CASE("a child's series is placed on the run's time axis at its start") {
+  Analysis parent = analysis("t.lrk");
+  Analysis child = analysis("t.201.lrk", 201);
+  child.meta.start_unix_ns = parent.meta.start_unix_ns + 1'500'000'000;  // its own time starts 1.5 s in
+  PlotSpec spec = build_plot({RecordedRun{parent, {child}}}, {.top_sites = 0});
+  REQUIRE(spec.series.size() == 3);
+  CHECK(spec.series[1].times_s == std::vector<double>{0, 1, 2, 3});
+  CHECK(spec.series[2].times_s == std::vector<double>{1.5, 2.5, 3.5, 4.5});
+}
+
 TEST_CASE("a window moves the peaks to the highest points inside it") {
   PlotSpec spec = build_plot({RecordedRun{analysis("t.lrk"), {}}}, {.window = std::pair{0.0, 1.5}});
   REQUIRE(spec.window);

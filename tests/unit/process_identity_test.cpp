@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <string_view>
 #include <thread>
 
 using namespace leakrank;
@@ -14,6 +15,16 @@ TEST_CASE("a command line is read whole, or not at all when the process is gone"
   CHECK(program_name(self) == "process_identity_test");
   CHECK(command_line_of(-1).empty());
   CHECK(program_name({}) == "process");
+}
+
+TEST_CASE("a retitled process's command line ends with its title, not the padding after it") {
+  using namespace std::string_view_literals;
+  using Args = std::vector<std::string>;
+  CHECK(command_line_from("nginx: worker process\0\0\0\0\0"sv) == Args{"nginx: worker process"});
+  CHECK(command_line_from("cc\0-c\0a.c\0"sv) == Args{"cc", "-c", "a.c"});
+  CHECK(command_line_from("printf\0\0x\0"sv) == Args{"printf", "", "x"});  // an empty argument inside stays
+  CHECK(command_line_from(""sv).empty());
+  CHECK(command_line_from("\0\0"sv).empty());
 }
 
 // A short-lived child is often reaped between opening /proc/PID/cmdline and reading it:

@@ -103,6 +103,9 @@ struct RecordLog : RecordSink {
   void on_child(uint64_t t, int32_t pid, std::string_view path) override {
     add("child " + std::to_string(t) + " " + std::to_string(pid) + " " + join({std::string(path)}));
   }
+  void on_command(uint64_t t, const std::vector<std::string>& command) override {
+    add("command " + std::to_string(t) + " " + join(command));
+  }
   void on_end(uint64_t t, int32_t status) override { add("end " + std::to_string(t) + " " + std::to_string(status)); }
 
  private:
@@ -160,6 +163,10 @@ struct Script {
   void child(uint64_t t, int32_t pid, std::string_view path) {
     writer.child(t, pid, path);
     expected.on_child(t, pid, path);
+  }
+  void command(uint64_t t, const std::vector<std::string>& command) {
+    writer.command(t, command);
+    expected.on_command(t, command);
   }
   void end(uint64_t t, int32_t status) {
     writer.end(t, status);
@@ -367,6 +374,8 @@ TEST_CASE("every record type round-trips with edge values") {
     script.snapshot(1, std::string(10000, 's'));
     script.child(2, -5, "");
     script.child(3, std::numeric_limits<int32_t>::max(), std::string(4096, 'c'));
+    script.command(4, {});
+    script.command(kMaxU64, {"", std::string(4096, 'x'), "nginx: worker process"});
     script.end(kMaxU64, kMinI32);
     script.end(0, -1);
     expected = script.expected.lines;
@@ -635,7 +644,9 @@ TEST_CASE("records a writer never makes are reported as damage, not undefined be
            {"free of an age of zero", record(RecordTag::free_recent, {varint_bytes(1), varint_bytes(0)}),
             "free of an allocation not in the block"},
            {"young free before any allocation", Bytes{young_free_tag(1), 1}, "free of an allocation not in the block"},
-           {"a tag between the kinds", Bytes{12}, "unknown record"},
+           {"a tag between the kinds", Bytes{13}, "unknown record"},
+           {"command past the block end", record(RecordTag::command, {varint_bytes(1), varint_bytes(3), {'x'}}),
+            "count past block end"},
            {"same time on a record without one", Bytes{uint8_t(RecordTag::stack) | kSameTime, 1, 0}, "unknown record"},
        }) {
     CAPTURE(c.name);
@@ -677,15 +688,15 @@ TEST_CASE("files that are not readable recordings throw a one-line RecordingErro
   write_bytes(dir.file("magic.lrk"), bad_magic);
   expect_error(dir.file("magic.lrk"), dir.file("magic.lrk") + " is not a leakrank recording");
 
-  for (uint8_t version : {1, 4}) {
+  for (uint8_t version : {1, 5}) {
     Bytes other_version = bytes;
     other_version[8] = version;
     std::string path = dir.file("v" + std::to_string(version) + ".lrk");
     write_bytes(path, other_version);
     expect_error(path, path + " was written by recording format v" + std::to_string(version) +
-                           "; this leakrank reads v2 to v3");
+                           "; this leakrank reads v2 to v4");
   }
-  Bytes version_2 = bytes;  // v3 only added encodings: a v2 file reads as it is
+  Bytes version_2 = bytes;  // v3 and v4 only added records: a v2 file reads as it is
   version_2[8] = 2;
   write_bytes(dir.file("v2.lrk"), version_2);
   CHECK_FALSE(read_error(dir.file("v2.lrk")));

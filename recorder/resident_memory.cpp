@@ -1,0 +1,98 @@
+#include "recorder/resident_memory.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "recorder/file_text.h"
+#include "transport/session_layout.h"
+
+namespace leakrank {
+namespace {
+
+struct AddressRange {
+  uint64_t start = 0;
+  uint64_t end = 0;
+};
+
+uint64_t page_bytes() {
+  static const uint64_t bytes = uint64_t(sysconf(_SC_PAGESIZE));
+  return bytes;
+}
+
+std::string proc_file(pid_t pid, const char* name) { return "/proc/" + std::to_string(pid) + "/" + name; }
+
+// statm's second field: anonymous, file and shared-memory pages together, as ps shows them.
+uint64_t resident_pages(pid_t pid) {
+  unsigned long long size = 0, resident = 0;
+  std::string statm = read_file_text(proc_file(pid, "statm"));
+  return sscanf(statm.c_str(), "%llu %llu", &size, &resident) == 2 ? resident : 0;
+}
+
+// Where pid maps session segments: shared mappings of a file named like a session.
+std::vector<AddressRange> session_mappings(pid_t pid) {
+  std::vector<AddressRange> ranges;
+  std::string maps = read_file_text(proc_file(pid, "maps"));
+  std::string_view rest(maps);
+  while (!rest.empty()) {
+    size_t end_of_line = std::min(rest.find('\n'), rest.size());
+    std::string line(rest.substr(0, end_of_line));
+    rest.remove_prefix(std::min(end_of_line + 1, rest.size()));
+    AddressRange range;
+    char permissions[5] = {};
+    if (line.find(kSessionNamePrefix) == std::string::npos ||
+        sscanf(line.c_str(), "%" SCNx64 "-%" SCNx64 " %4s", &range.start, &range.end, permissions) != 3 ||
+        permissions[3] != 's')
+      continue;
+    ranges.push_back(range);
+  }
+  return ranges;
+}
+
+// Pages of range that pid's page tables map: exactly what its RSS counts for them, unlike
+// what the segment holds (the recorder's own writes, pages pid never touched).
+uint64_t mapped_pages(int pagemap, AddressRange range) {
+  constexpr size_t kEntries = 4096;  // 8 bytes each: bit 63 is "present"
+  uint64_t entries[kEntries];
+  uint64_t present = 0;
+  for (uint64_t page = range.start / page_bytes(); page < range.end / page_bytes();) {
+    size_t wanted = size_t(std::min<uint64_t>(kEntries, range.end / page_bytes() - page));
+    ssize_t got = pread(pagemap, entries, wanted * sizeof(uint64_t), off_t(page * sizeof(uint64_t)));
+    if (got <= 0) break;
+    size_t read = size_t(got) / sizeof(uint64_t);
+    for (size_t i = 0; i < read; ++i) present += entries[i] >> 63;
+    page += read;
+  }
+  return present;
+}
+
+// Reading pagemap takes ptrace's read permission, which whoever records pid has; without
+// it nothing is subtracted. It costs ~0.2 ms for a 256 MiB segment, whatever the target's
+// size, where smaps walks all of the target's page tables (8 ms at a 2 GiB heap).
+uint64_t session_pages(pid_t pid) {
+  std::vector<AddressRange> ranges = session_mappings(pid);
+  if (ranges.empty()) return 0;
+  int pagemap = open(proc_file(pid, "pagemap").c_str(), O_RDONLY | O_CLOEXEC);
+  if (pagemap < 0) return 0;
+  uint64_t pages = 0;
+  for (AddressRange range : ranges) pages += mapped_pages(pagemap, range);
+  close(pagemap);
+  return pages;
+}
+
+}  // namespace
+
+// statm last: a process gone meanwhile reads as gone, not as its whole segment.
+uint64_t own_resident_bytes(pid_t pid) {
+  uint64_t session = session_pages(pid);
+  uint64_t resident = resident_pages(pid);
+  return resident > session ? (resident - session) * page_bytes() : 0;
+}
+
+}  // namespace leakrank

@@ -1,0 +1,15 @@
+#pragma once
+// How much memory a recorded process holds in RAM: the RSS leakrank samples, reports and
+// compares with --rss-threshold.
+#include <sys/types.h>
+
+#include <cstdint>
+
+namespace leakrank {
+
+// The resident set of pid (/proc/PID/statm) less the pages of leakrank's session segments
+// it has mapped. Those are its rings, up to 4 MiB per thread, which would make a 2 MB
+// program look ten times larger; shared memory of its own stays counted. 0 when it is gone.
+uint64_t own_resident_bytes(pid_t pid);
+
+}  // namespace leakrank
