@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib.sh"
 serve() {
   local name=$1
   shift
+  : >"$name.out"  # the background job opens it later: sed below must find it under set -e
   "$TOKENIZER" --serve "$@" >"$name.out" 2>"$name.err" &
   for _ in $(seq 100); do
     service_pid=$(sed -n 's/^serving pid \([0-9]*\)$/\1/p' "$name.out")
@@ -93,6 +94,7 @@ status=0
 expect_eq "$status" 2 "exit code for a pid that does not exist"
 grep -q "no such process: $gone" refusal.err || fail "unclear refusal: $(cat refusal.err)"
 
+: >recorded.out
 "$LEAKRANK" run -o recorded.lrk -- "$TOKENIZER" --serve --rate 1000 >recorded.out 2>recorded.err &
 runner=$!
 for _ in $(seq 100); do
