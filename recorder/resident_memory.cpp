@@ -88,10 +88,13 @@ uint64_t session_pages(pid_t pid) {
 
 }  // namespace
 
-// statm last: a process gone meanwhile reads as gone, not as its whole segment.
+// statm first: ring pages the target touches while the segment is read are then subtracted
+// without having been counted (busy threads touch megabytes in between), never the other
+// way. statm again last: a process gone meanwhile reads as gone, not as its whole segment.
 uint64_t own_resident_bytes(pid_t pid) {
-  uint64_t session = session_pages(pid);
   uint64_t resident = resident_pages(pid);
+  uint64_t session = session_pages(pid);
+  if (resident_pages(pid) == 0) return 0;
   return resident > session ? (resident - session) * page_bytes() : 0;
 }
 
