@@ -101,21 +101,21 @@ class AnalysisSink final : public RecordSink {
     if (!options.since_s) capture(0);  // growth counts from time zero
   }
 
-  void on_meta(const RecordingMeta& meta) override {
+  void on(const RecordingMeta& meta) override {
     meta_ = meta;
     heap_ = LiveHeap(meta.sample_bytes);
     heap_.limit_stack_ids(stack_ids_.highest());
   }
 
-  void on_module_map(uint32_t /*generation*/, const std::vector<ModuleInfo>& modules) override {
-    stacks_in_waiting_.module_map(modules);
-    for (const ModuleInfo& module : modules) remember_module(module);
+  void on(const ModuleMapRecord& record) override {
+    stacks_in_waiting_.module_map(record.modules);
+    for (const ModuleInfo& module : record.modules) remember_module(module);
   }
 
-  void on_stack(uint32_t id, std::span<const uint64_t> ips) override {
-    if (!stack_ids_.accept(id)) return;
+  void on(const StackRecord& record) override {
+    if (!stack_ids_.accept(record.id)) return;
     heap_.limit_stack_ids(stack_ids_.highest());
-    stacks_in_waiting_.stack(id, ips);
+    stacks_in_waiting_.stack(record.id, record.ips);
   }
 
   // The usual case, no window edge inside the run: it is replayed straight from the batch.
@@ -133,19 +133,21 @@ class AnalysisSink final : public RecordSink {
   }
 
   // Allocated before the recording began (attach): nothing to take back from the heap.
-  void on_unmatched_free(uint64_t time_ns, uint64_t /*address*/) override {
+  void on(const UnmatchedFreeRecord& record) override {
     ++events_;
-    last_ns_ = time_ns;
+    last_ns_ = record.time_ns;
   }
 
-  void on_rss(uint64_t time_ns, uint64_t bytes) override {
+  void on(const RssRecord& record) override {
+    auto [time_ns, bytes] = std::pair(record.time_ns, record.bytes);
     last_ns_ = time_ns;
     if (time_ns >= cutoff_ns_) return;
     rss_curve_.add(time_ns, double(bytes));
     if (time_ns >= since_ns_) peak_rss_ = std::max(peak_rss_, bytes);
   }
 
-  void on_snapshot(uint64_t time_ns, std::string_view name) override {
+  void on(const SnapshotRecord& record) override {
+    auto [time_ns, name] = std::pair(record.time_ns, std::string_view(record.name));
     last_ns_ = time_ns;
     if (time_ns >= cutoff_ns_) return;
     replay_buffered();
@@ -158,20 +160,20 @@ class AnalysisSink final : public RecordSink {
     if (window_started() && series_.wants_snapshot()) capture(time_ns);
   }
 
-  void on_child(uint64_t time_ns, int32_t pid, std::string_view path) override {
-    last_ns_ = time_ns;
-    children_.push_back({pid, std::string(path)});
+  void on(const ChildRecord& record) override {
+    last_ns_ = record.time_ns;
+    children_.push_back({record.pid, record.recording_path});
   }
 
   // The latest command names the program whatever the window: the one the process ran.
-  void on_command(uint64_t time_ns, const std::vector<std::string>& command) override {
-    last_ns_ = time_ns;
-    meta_.command = command;
+  void on(const CommandRecord& record) override {
+    last_ns_ = record.time_ns;
+    meta_.command = record.command;
   }
 
-  void on_end(uint64_t time_ns, int32_t wait_status) override {
-    last_ns_ = time_ns;
-    wait_status_ = wait_status;
+  void on(const EndRecord& record) override {
+    last_ns_ = record.time_ns;
+    wait_status_ = record.wait_status;
   }
 
   Analysis finish(const std::string& path, const ReadSummary& summary);
@@ -395,26 +397,19 @@ class AheadThenSink final : public RecordSink {
  public:
   AheadThenSink(RecordSink& ahead, RecordSink& sink) : ahead_(ahead), sink_(sink) {}
 
-  void on_meta(const RecordingMeta& meta) override { sink_.on_meta(meta); }
-  void on_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) override {
-    ahead_.on_module_map(generation, modules);
-    sink_.on_module_map(generation, modules);
-  }
-  void on_stack(uint32_t id, std::span<const uint64_t> ips) override {
-    ahead_.on_stack(id, ips);
-    sink_.on_stack(id, ips);
-  }
+#define LEAKRANK_FORWARD_RECORD(Kind) \
+  void on(const Kind& record) override { forward(record); }
+  LEAKRANK_RECORD_KINDS(LEAKRANK_FORWARD_RECORD)
+#undef LEAKRANK_FORWARD_RECORD
   void on_heap_records(std::span<const HeapRecord> records) override { sink_.on_heap_records(records); }
-  void on_unmatched_free(uint64_t time_ns, uint64_t address) override { sink_.on_unmatched_free(time_ns, address); }
-  void on_rss(uint64_t time_ns, uint64_t bytes) override { sink_.on_rss(time_ns, bytes); }
-  void on_snapshot(uint64_t time_ns, std::string_view name) override { sink_.on_snapshot(time_ns, name); }
-  void on_child(uint64_t time_ns, int32_t pid, std::string_view path) override { sink_.on_child(time_ns, pid, path); }
-  void on_command(uint64_t time_ns, const std::vector<std::string>& command) override {
-    sink_.on_command(time_ns, command);
-  }
-  void on_end(uint64_t time_ns, int32_t wait_status) override { sink_.on_end(time_ns, wait_status); }
 
  private:
+  template <class Kind>
+  void forward(const Kind& record) {
+    if constexpr (kGoesAhead<Kind>) ahead_.on(record);
+    sink_.on(record);
+  }
+
   RecordSink& ahead_;
   RecordSink& sink_;
 };

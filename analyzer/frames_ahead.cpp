@@ -15,12 +15,10 @@ FramesAhead::~FramesAhead() {
   job_queued_.notify_one();
 }  // thread_ joins here, before the members it uses go
 
-void FramesAhead::on_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) {
-  enqueue({modules, generation, {}});
-}
+void FramesAhead::on(const ModuleMapRecord& record) { enqueue({record.modules, record.generation, {}}); }
 
-void FramesAhead::on_stack(uint32_t id, std::span<const uint64_t> ips) {
-  if (guard_.accept(id)) enqueue({std::nullopt, 0, std::vector<uint64_t>(ips.begin(), ips.end())});
+void FramesAhead::on(const StackRecord& record) {
+  if (guard_.accept(record.id)) enqueue({std::nullopt, 0, record.ips});
 }
 
 void FramesAhead::enqueue(Job job) {

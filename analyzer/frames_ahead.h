@@ -30,8 +30,8 @@ class FramesAhead final : public RecordSink {
   ~FramesAhead() override;
 
   // --- decoding thread: queued for the symbolizing thread, in record order ---
-  void on_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) override;
-  void on_stack(uint32_t id, std::span<const uint64_t> ips) override;
+  void on(const ModuleMapRecord& record) override;
+  void on(const StackRecord& record) override;
 
   // --- analysis thread ---
   // The frames of the oldest stack record accepted and not yet taken: the analysis takes

@@ -100,18 +100,18 @@ class Workload {
   void write(uint64_t events) {
     write_stacks();
     while (events_ < events) step();
-    writer_.end(time_ns_, 0);
+    writer_.write(EndRecord{time_ns_, 0});
   }
 
  private:
   void write_stacks() {
     std::vector<uint64_t> pool = call_sites(std::make_integer_sequence<int, 64>());
-    writer_.module_map(1, own_module_map());
+    writer_.write(ModuleMapRecord{1, own_module_map()});
     std::uniform_int_distribution<size_t> depth(6, 16), frame(0, pool.size() - 1);
     for (uint32_t id = 0; id < kStacks; ++id) {
       std::vector<uint64_t> ips(depth(random_));
       for (uint64_t& ip : ips) ip = pool[frame(random_)];
-      writer_.stack(id, ips);
+      writer_.write(StackRecord{id, ips});
     }
   }
 
@@ -123,8 +123,8 @@ class Workload {
     } else if (kind < 0.995) {  // long-lived: a random old one goes
       keep(long_lived_, block, kLiveBlocks);
     }  // else leaked: never freed, the growth a report should find
-    if (events_ % 250'000 < 2) writer_.rss(time_ns_, 1ull << 30);
-    if (events_ % 1'000'000 < 2) writer_.snapshot(time_ns_, "");
+    if (events_ % 250'000 < 2) writer_.write(RssRecord{time_ns_, 1ull << 30});
+    if (events_ % 1'000'000 < 2) writer_.write(SnapshotRecord{time_ns_, ""});
   }
 
   Block allocate() {

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "analyzer/analysis.h"
@@ -38,65 +39,48 @@ struct EverySink : leakrank::RecordSink {
   void first(bool is_meta) {
     CHECK(is_meta == (records++ == 0));  // the meta record, once, before anything else
   }
-  void mix(uint64_t value) { checksum = checksum * 31 + value; }
-  void mix(std::string_view text) {
-    for (char c : text) mix(uint64_t(uint8_t(c)));
+  // The field coders of record_kinds.h, each mixing what it is given into the checksum.
+  void varint(uint64_t value) { checksum = checksum * 31 + value; }
+  void zigzag(int64_t value) { varint(uint64_t(value)); }
+  void u32(uint32_t value) { varint(value); }
+  void i32(int32_t value) { varint(uint64_t(value)); }
+  void pid(int32_t value) { varint(uint64_t(value)); }
+  void flag(uint8_t value) {
+    CHECK(value <= 1);
+    varint(value);
   }
-
-  void on_meta(const leakrank::RecordingMeta& meta) override {
-    first(true);
-    for (const std::string& arg : meta.command) mix(arg);
-    mix(meta.tool_version);
-    mix(uint64_t(meta.pid) + meta.sample_bytes + meta.max_depth);
-    CHECK(meta.attached <= 1);
+  void string(std::string_view text) {
+    for (char c : text) varint(uint64_t(uint8_t(c)));
   }
-  void on_module_map(uint32_t generation, const std::vector<leakrank::ModuleInfo>& modules) override {
-    first(false);
-    mix(generation);
-    for (const leakrank::ModuleInfo& m : modules) {
+  void strings(const std::vector<std::string>& list) {
+    for (const std::string& s : list) string(s);
+  }
+  void frames(const std::vector<uint64_t>& ips) {
+    CHECK(ips.size() <= leakrank::kMaxStackDepth);
+    for (uint64_t ip : ips) varint(ip);
+  }
+  void modules(const std::vector<leakrank::ModuleInfo>& list) {
+    for (const leakrank::ModuleInfo& m : list) {
       names_real_file |= access(m.path.c_str(), F_OK) == 0;
-      mix(m.path);
-      mix(m.build_id);
-      mix(m.start ^ m.end ^ m.load_bias);
+      leakrank::ModuleInfo::fields(m, *this);
     }
   }
-  void on_stack(uint32_t id, std::span<const uint64_t> ips) override {
-    first(false);
-    CHECK(ips.size() <= leakrank::kMaxStackDepth);
-    mix(id);
-    for (uint64_t ip : ips) mix(ip);
+
+  template <class Kind>
+  void mix(const Kind& record) {
+    first(std::is_same_v<Kind, leakrank::RecordingMeta>);
+    if constexpr (leakrank::TimedRecord<Kind>) varint(record.time_ns);
+    Kind::fields(record, *this);
   }
+#define LEAKRANK_MIX_RECORD(Kind) \
+  void on(const leakrank::Kind& record) override { mix(record); }
+  LEAKRANK_RECORD_KINDS(LEAKRANK_MIX_RECORD)
+#undef LEAKRANK_MIX_RECORD
+
   void on_heap_records(std::span<const leakrank::HeapRecord> records) override {
     first(false);
-    for (const leakrank::HeapRecord& r : records) mix(r.time_ns ^ r.size ^ r.stack_id ^ uint64_t(r.event));
+    for (const leakrank::HeapRecord& r : records) varint(r.time_ns ^ r.size ^ r.stack_id ^ uint64_t(r.event));
     this->records += records.size() - 1;  // first() counted one
-  }
-  void on_unmatched_free(uint64_t time_ns, uint64_t address) override {
-    first(false);
-    mix(time_ns ^ address);
-  }
-  void on_rss(uint64_t time_ns, uint64_t bytes) override {
-    first(false);
-    mix(time_ns ^ bytes);
-  }
-  void on_snapshot(uint64_t time_ns, std::string_view name) override {
-    first(false);
-    mix(time_ns);
-    mix(name);
-  }
-  void on_child(uint64_t time_ns, int32_t pid, std::string_view path) override {
-    first(false);
-    mix(time_ns ^ uint64_t(pid));
-    mix(path);
-  }
-  void on_command(uint64_t time_ns, const std::vector<std::string>& command) override {
-    first(false);
-    mix(time_ns);
-    for (const std::string& arg : command) mix(arg);
-  }
-  void on_end(uint64_t time_ns, int32_t wait_status) override {
-    first(false);
-    mix(time_ns ^ uint64_t(wait_status));
   }
 };
 

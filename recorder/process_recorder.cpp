@@ -135,7 +135,7 @@ void ProcessRecorder::on_stack(uint32_t ring, const wire::Event& header, std::sp
   auto [it, added] = dense_id_of_content_.try_emplace(hash_frames(frames_, module_generation_),
                                                        uint32_t(dense_id_of_content_.size() + 1));
   if (added) {
-    writer_.stack(it->second, frames_);
+    writer_.write(StackRecord{it->second, frames_});
     ++stats_.stacks;
   }
   if (header.stack_id) {
@@ -165,8 +165,10 @@ void ProcessRecorder::on_module(const wire::Event& header, std::span<const wire:
 // The library sends a module map as it connects, after each fork and each exec: the command
 // may have changed. dl_iterate_phdr reports the program first.
 void ProcessRecorder::write_module_map() {
-  writer_.module_map(++module_generation_, modules_);
-  if (!modules_.empty() && command_.on_module_map(modules_.front().path)) writer_.command(now_, command_.command());
+  writer_.write(ModuleMapRecord{++module_generation_, modules_});
+  if (!modules_.empty() && command_.on_module_map(modules_.front().path)) {
+    writer_.write(CommandRecord{now_, command_.command()});
+  }
 }
 
 void ProcessRecorder::sample_rss() {
@@ -175,23 +177,23 @@ void ProcessRecorder::sample_rss() {
   if (!rss) return;
   stats_.peak_rss_bytes = std::max(stats_.peak_rss_bytes, rss);
   drain();  // events before this instant go first, so the file stays in time order
-  writer_.rss(recording_time(monotonic_ns()), rss);
+  writer_.write(RssRecord{recording_time(monotonic_ns()), rss});
 }
 
 // Until its library connects, the target is still leakrank's fork, not yet the program.
 void ProcessRecorder::refresh_command() {
   if (finished_ || !session_->connected.load(std::memory_order_acquire)) return;
-  if (command_.refresh()) writer_.command(recording_time(monotonic_ns()), command_.command());
+  if (command_.refresh()) writer_.write(CommandRecord{recording_time(monotonic_ns()), command_.command()});
 }
 
 void ProcessRecorder::mark_snapshot(std::string_view name) {
   if (finished_) return;
   drain();
-  writer_.snapshot(recording_time(monotonic_ns()), name);
+  writer_.write(SnapshotRecord{recording_time(monotonic_ns()), std::string(name)});
 }
 
 void ProcessRecorder::note_child(pid_t pid, const std::string& recording_path) {
-  writer_.child(recording_time(monotonic_ns()), int32_t(pid), recording_path);
+  writer_.write(ChildRecord{recording_time(monotonic_ns()), int32_t(pid), recording_path});
 }
 
 void ProcessRecorder::flush() {
@@ -202,8 +204,8 @@ void ProcessRecorder::finish(int wait_status) {
   if (finished_) return;
   drain_messages(true);
   uint64_t now = recording_time(monotonic_ns());
-  if (command_.settle()) writer_.command(now, command_.command());
-  writer_.end(now, wait_status);
+  if (command_.settle()) writer_.write(CommandRecord{now, command_.command()});
+  writer_.write(EndRecord{now, int32_t(wait_status)});
   writer_.flush();
   finished_ = true;
 }

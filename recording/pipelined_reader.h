@@ -2,6 +2,7 @@
 // Reads a recording on two cores: a second thread decompresses and decodes blocks into
 // batches of plain records while the calling thread runs the sink over them.
 #include <string>
+#include <type_traits>
 
 #include "recording/recording_reader.h"
 
@@ -16,5 +17,9 @@ ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink);
 // and before the sink sees it: slow per-stack work (symbolization) done there overlaps the
 // sink's work instead of stalling it.
 ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink, RecordSink& ahead);
+
+// The kinds of record that `ahead` sees.
+template <class Kind>
+constexpr bool kGoesAhead = std::is_same_v<Kind, ModuleMapRecord> || std::is_same_v<Kind, StackRecord>;
 
 }  // namespace leakrank

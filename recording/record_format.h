@@ -13,8 +13,9 @@
 // stack, or by how many alloc records of the same payload back it came (in the tag itself
 // for the 16 latest), not by its address: addresses cost more bytes than all else together,
 // and no analysis needs them. Only a free of a block never seen allocated keeps its address.
-// Version 3 added kSameTime and free_young, version 4 the command record; older files are
-// read as they are. A block is flushed when it reaches ~1 MiB of raw records or when the
+// Version 3 added kSameTime and free_young, version 4 the command record, version 5 the exec,
+// map and unmap records; older files are read as they are. The fields of every record but
+// allocations and frees are defined once, in record_kinds.h. A block is flushed when it reaches ~1 MiB of raw records or when the
 // recorder asks (at least every second), so a recording whose writer was killed is
 // readable up to its last whole block.
 #include <cstddef>
@@ -25,8 +26,8 @@
 namespace leakrank {
 
 constexpr char kRecordingMagic[8] = {'L', 'R', 'K', 'R', 'E', 'C', '\r', '\n'};
-constexpr uint32_t kRecordingVersion = 4;
-constexpr uint32_t kOldestReadableVersion = 2;  // v3 and v4 only added records
+constexpr uint32_t kRecordingVersion = 5;
+constexpr uint32_t kOldestReadableVersion = 2;  // v3 to v5 only added records
 constexpr size_t kFileHeaderBytes = sizeof(kRecordingMagic) + 4;  // magic, format version
 constexpr size_t kBlockHeaderBytes = 8;                           // compressed size, raw size
 
@@ -56,6 +57,9 @@ enum class RecordTag : uint8_t {
   free_unmatched = 11,  // varint dt, varint address: a free of a block never seen allocated
   command = 12,         // varint dt, varint count, count x string: what the process runs from
                         // now on (it exec'd, or retitled itself), in place of the meta's command
+  exec = 13,            // varint dt: the process replaced its image; what came before is gone
+  map = 14,             // varint dt, varint address, varint size, varint stack id: an anonymous mapping
+  unmap = 15,           // varint dt, varint address, varint size: a range unmapped
   free_young = 16,      // 16..31, varint dt: free_recent of age (tag - 15), the age in the tag
 };
 
@@ -73,9 +77,17 @@ struct ModuleInfo {       // strings: varint length + bytes
   uint64_t end = 0;       // varint: one past the highest
   uint64_t load_bias = 0; // varint: runtime address - ELF virtual address
   std::string build_id;   // raw bytes, possibly empty
+  static void fields(auto& self, auto& code) {
+    code.string(self.path);
+    code.varint(self.start);
+    code.varint(self.end);
+    code.varint(self.load_bias);
+    code.string(self.build_id);
+  }
 };
 
 struct RecordingMeta {
+  static constexpr RecordTag tag = RecordTag::meta;
   std::vector<std::string> command;  // varint count + strings
   int32_t pid = 0;                   // varints
   int32_t parent_pid = 0;            // 0 for the process leakrank started or attached to
@@ -84,6 +96,16 @@ struct RecordingMeta {
   uint32_t max_depth = 0;
   uint8_t attached = 0;              // 1: recording began mid-life (leakrank attach)
   std::string tool_version;
+  static void fields(auto& self, auto& code) {
+    code.strings(self.command);
+    code.pid(self.pid);
+    code.pid(self.parent_pid);
+    code.zigzag(self.start_unix_ns);
+    code.varint(self.sample_bytes);
+    code.u32(self.max_depth);
+    code.flag(self.attached);
+    code.string(self.tool_version);
+  }
 };
 
 }  // namespace leakrank

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "recording/record_format.h"
+#include "recording/record_kinds.h"
 
 namespace leakrank {
 
@@ -34,13 +35,15 @@ struct HeapRecord {
   bool is_free() const { return event != HeapEvent::alloc; }
 };
 
-// Receives records in file order (= time order). Override what you need.
+// Receives records in file order (= time order). Override what you need: one on() per kind
+// of record_kinds.h, and the allocations and frees.
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
-  virtual void on_meta(const RecordingMeta&) {}
-  virtual void on_module_map(uint32_t /*generation*/, const std::vector<ModuleInfo>&) {}
-  virtual void on_stack(uint32_t /*id*/, std::span<const uint64_t> /*ips*/) {}
+#define LEAKRANK_RECORD_HANDLER(Kind) \
+  virtual void on(const Kind&) {}
+  LEAKRANK_RECORD_KINDS(LEAKRANK_RECORD_HANDLER)
+#undef LEAKRANK_RECORD_HANDLER
   virtual void on_alloc(uint64_t /*time_ns*/, uint64_t /*size*/, uint32_t /*stack_id*/) {}
   virtual void on_free(uint64_t /*time_ns*/, uint64_t /*size*/, uint32_t /*stack_id*/) {}
   // Consecutive allocations and frees, from readers that gather them (the pipelined one):
@@ -52,14 +55,11 @@ class RecordSink {
       else on_alloc(r.time_ns, r.size, r.stack_id);
     }
   }
-  // A free of an address never seen allocated: from before an attach, or a lost allocation.
-  virtual void on_unmatched_free(uint64_t /*time_ns*/, uint64_t /*address*/) {}
-  virtual void on_rss(uint64_t /*time_ns*/, uint64_t /*bytes*/) {}
-  virtual void on_snapshot(uint64_t /*time_ns*/, std::string_view /*name*/) {}
-  virtual void on_child(uint64_t /*time_ns*/, int32_t /*pid*/, std::string_view /*recording_path*/) {}
-  // What the process runs from here on, in place of the meta's command: it exec'd or retitled itself.
-  virtual void on_command(uint64_t /*time_ns*/, const std::vector<std::string>& /*command*/) {}
-  virtual void on_end(uint64_t /*time_ns*/, int32_t /*wait_status*/) {}
 };
+
+// Hands any one record to the sink's handler of its kind.
+inline void deliver(const AnyRecord& record, RecordSink& sink) {
+  std::visit([&sink](const auto& kind) { sink.on(kind); }, record);
+}
 
 }  // namespace leakrank

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <type_traits>
 
 #include "recording/byte_buffer.h"
 #include "recording/varint.h"
@@ -74,20 +75,41 @@ class BlockCursor {
   const uint8_t* end_;
 };
 
-RecordingMeta decode_meta(BlockCursor& c) {
-  RecordingMeta meta;
-  meta.command.resize(c.count(1));
-  for (std::string& arg : meta.command) arg = c.string();
-  meta.pid = c.pid();
-  meta.parent_pid = c.pid();
-  meta.start_unix_ns = c.zigzag();
-  meta.sample_bytes = c.varint();
-  meta.max_depth = c.u32();
-  uint64_t attached = c.varint();
-  if (attached > 1) throw DamagedBlock{"value out of range"};
-  meta.attached = uint8_t(attached);
-  meta.tool_version = c.string();
-  return meta;
+// The field coders of record_kinds.h, reading from a block.
+struct Decoder {
+  BlockCursor& c;
+  void varint(uint64_t& v) { v = c.varint(); }
+  void zigzag(int64_t& v) { v = c.zigzag(); }
+  void u32(uint32_t& v) { v = c.u32(); }
+  void i32(int32_t& v) { v = c.i32(); }
+  void pid(int32_t& v) { v = c.pid(); }
+  void flag(uint8_t& v) {
+    uint64_t value = c.varint();
+    if (value > 1) throw DamagedBlock{"value out of range"};
+    v = uint8_t(value);
+  }
+  void string(std::string& s) { s = c.string(); }
+  void strings(std::vector<std::string>& list) {
+    list.resize(c.count(1));
+    for (std::string& s : list) string(s);
+  }
+  void frames(std::vector<uint64_t>& ips) {
+    size_t depth = c.count(1);
+    if (depth > kMaxStackDepth) throw DamagedBlock{"stack too deep"};
+    ips.resize(depth);
+    uint64_t ip = 0;
+    for (uint64_t& frame : ips) frame = ip += uint64_t(c.zigzag());
+  }
+  void modules(std::vector<ModuleInfo>& list) {
+    list.resize(c.count(kMinModuleBytes));
+    for (ModuleInfo& m : list) ModuleInfo::fields(m, *this);
+  }
+};
+
+template <class Kind>
+void decode_fields(Kind& record, BlockCursor& c) {
+  Decoder decoder{c};
+  Kind::fields(record, decoder);
 }
 
 // Turns blocks into sink calls, allocations and frees in runs. Reuses its buffers so the
@@ -128,62 +150,32 @@ class RecordDecoder {
     if (is_heap_record(tag) && records_ != 0) [[likely]] return decode_heap_record(tag, same_time, c);
     if ((records_ == 0) != (byte == uint8_t(RecordTag::meta))) throw DamagedBlock{"meta record missing or misplaced"};
     flush_heap_run();  // what came before goes first
-    if (same_time && !is_timed(RecordTag(tag))) throw DamagedBlock{"unknown record"};
     switch (RecordTag(tag)) {
-      case RecordTag::alloc:
-      case RecordTag::free:
-      case RecordTag::free_recent:
-      case RecordTag::free_young: break;  // handled above
-      case RecordTag::free_unmatched: {
-        uint64_t time = next_time(same_time, c);
-        sink_.on_unmatched_free(time, c.varint());
-        last_was_alloc_ = false;
-        return;
-      }
-      case RecordTag::stack: return decode_stack(c);
-      case RecordTag::module_map: return decode_module_map(c);
-      case RecordTag::meta: return sink_.on_meta(decode_meta(c));
-      case RecordTag::rss: {
-        uint64_t time = next_time(same_time, c);
-        sink_.on_rss(time, c.varint());
-        return;
-      }
-      case RecordTag::snapshot: {
-        uint64_t time = next_time(same_time, c);
-        sink_.on_snapshot(time, c.string());
-        return;
-      }
-      case RecordTag::child: {
-        uint64_t time = next_time(same_time, c);
-        int32_t pid = c.pid();
-        sink_.on_child(time, pid, c.string());
-        return;
-      }
-      case RecordTag::command: {
-        uint64_t time = next_time(same_time, c);
-        command_.resize(c.count(1));
-        for (std::string& arg : command_) arg = c.string();
-        sink_.on_command(time, command_);
-        return;
-      }
-      case RecordTag::end: {
-        uint64_t time = next_time(same_time, c);
-        sink_.on_end(time, c.i32());
-        saw_end_ = true;
-        return;
-      }
+#define LEAKRANK_DECODE_KIND(Kind) \
+  case Kind::tag: return decode<Kind>(same_time, c);
+      LEAKRANK_RECORD_KINDS(LEAKRANK_DECODE_KIND)
+#undef LEAKRANK_DECODE_KIND
+      default: break;
     }
     throw DamagedBlock{"unknown record"};
+  }
+
+  // Into the kind's own instance, whose buffers are reused from one record to the next.
+  template <class Kind>
+  void decode(bool same_time, BlockCursor& c) {
+    Kind& record = std::get<Kind>(scratch_);
+    if constexpr (TimedRecord<Kind>) record.time_ns = next_time(same_time, c);
+    else if (same_time) throw DamagedBlock{"unknown record"};
+    decode_fields(record, c);
+    if constexpr (std::is_same_v<Kind, UnmatchedFreeRecord>) last_was_alloc_ = false;
+    if constexpr (std::is_same_v<Kind, EndRecord>) saw_end_ = true;
+    sink_.on(record);
   }
 
   static bool is_heap_record(uint8_t tag) {
     return tag == uint8_t(RecordTag::alloc) || tag == uint8_t(RecordTag::free) ||
            tag == uint8_t(RecordTag::free_recent) || is_young_free(tag);
   }
-  static bool is_timed(RecordTag tag) {
-    return tag != RecordTag::meta && tag != RecordTag::module_map && tag != RecordTag::stack;
-  }
-
   void decode_heap_record(uint8_t tag, bool same_time, BlockCursor& c) {
     HeapRecord record{};  // whole before it joins the run: a damaged field throws first
     record.time_ns = next_time(same_time, c);
@@ -221,29 +213,6 @@ class RecordDecoder {
     return last_time_;
   }
 
-  void decode_stack(BlockCursor& c) {
-    uint32_t id = c.u32();
-    size_t depth = c.count(1);
-    if (depth > kMaxStackDepth) throw DamagedBlock{"stack too deep"};
-    frames_.resize(depth);
-    uint64_t ip = 0;
-    for (uint64_t& frame : frames_) frame = ip += uint64_t(c.zigzag());
-    sink_.on_stack(id, frames_);
-  }
-
-  void decode_module_map(BlockCursor& c) {
-    uint32_t generation = c.u32();
-    modules_.resize(c.count(kMinModuleBytes));
-    for (ModuleInfo& m : modules_) {
-      m.path = c.string();
-      m.start = c.varint();
-      m.end = c.varint();
-      m.load_bias = c.varint();
-      m.build_id = c.string();
-    }
-    sink_.on_module_map(generation, modules_);
-  }
-
   // The block's latest allocations, which free_recent records name by age.
   struct Allocation {
     uint64_t size;
@@ -258,10 +227,8 @@ class RecordDecoder {
   uint64_t last_time_seen_ = 0;
   uint64_t records_ = 0;
   bool saw_end_ = false;
-  std::vector<uint64_t> frames_;
   std::vector<HeapRecord> heap_run_;
-  std::vector<ModuleInfo> modules_;
-  std::vector<std::string> command_;
+  EveryRecord scratch_;
 };
 
 struct Block {
@@ -413,7 +380,9 @@ RecordingMeta read_recording_meta(const std::string& path) {
   BlockCursor c(first_block(file).payload);
   try {
     if (RecordTag(c.byte()) != RecordTag::meta) throw DamagedBlock{"meta record missing or misplaced"};
-    return decode_meta(c);
+    RecordingMeta meta;
+    decode_fields(meta, c);
+    return meta;
   } catch (const DamagedBlock& damage) {
     throw unreadable_first_block(path, {Block::damaged, {}, damage.reason});
   }

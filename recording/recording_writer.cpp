@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <utility>
 
 #include "recording/varint.h"
@@ -30,17 +31,7 @@ std::vector<uint8_t> file_header() {
 RecordingWriter::RecordingWriter(const std::string& path, const RecordingMeta& meta, BlockObserver observer)
     : path_(path), file_(path, file_header(), std::move(observer)) {
   raw_.resize(kBlockBufferBytes);
-  begin_record(RecordTag::meta);
-  put_varint(meta.command.size());
-  for (const std::string& arg : meta.command) put_string(arg);
-  put_varint(uint32_t(meta.pid));
-  put_varint(uint32_t(meta.parent_pid));
-  put_zigzag(meta.start_unix_ns);
-  put_varint(meta.sample_bytes);
-  put_varint(meta.max_depth);
-  put_varint(meta.attached);
-  put_string(meta.tool_version);
-  if (observed()) block_records_.on_meta(meta);
+  put_record(meta);
   flush();  // even a recording that gets no further is valid
 }
 
@@ -52,34 +43,57 @@ RecordingWriter::~RecordingWriter() {
   }
 }
 
-void RecordingWriter::module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) {
-  begin_record(RecordTag::module_map);
-  put_varint(generation);
-  put_varint(modules.size());
-  for (const ModuleInfo& m : modules) {
-    put_string(m.path);
-    put_varint(m.start);
-    put_varint(m.end);
-    put_varint(m.load_bias);
-    put_string(m.build_id);
+// The field coders of record_kinds.h, writing into the pending block.
+struct RecordingWriter::Encoder {
+  RecordingWriter& writer;
+  void varint(uint64_t v) { writer.put_varint(v); }
+  void zigzag(int64_t v) { writer.put_zigzag(v); }
+  void u32(uint32_t v) { writer.put_varint(v); }
+  void i32(int32_t v) { writer.put_zigzag(v); }
+  void pid(int32_t v) { writer.put_varint(uint32_t(v)); }  // its 32 bits
+  void flag(uint8_t v) { writer.put_varint(v); }
+  void string(std::string_view s) { writer.put_string(s); }
+  void strings(const std::vector<std::string>& list) {
+    varint(list.size());
+    for (const std::string& s : list) string(s);
   }
-  if (observed()) block_records_.on_module_map(generation, modules);
+  // Neighbouring frames are usually close together; deeper stacks keep their innermost frames.
+  void frames(const std::vector<uint64_t>& ips) {
+    size_t depth = std::min<size_t>(ips.size(), kMaxStackDepth);
+    varint(depth);
+    uint64_t previous = 0;
+    for (size_t i = 0; i < depth; ++i) {
+      zigzag(int64_t(ips[i] - previous));
+      previous = ips[i];
+    }
+  }
+  void modules(const std::vector<ModuleInfo>& list) {
+    varint(list.size());
+    for (const ModuleInfo& m : list) ModuleInfo::fields(m, *this);
+  }
+};
+
+template <class Kind>
+void RecordingWriter::put_record(const Kind& record) {
+  if constexpr (TimedRecord<Kind>) begin_timed_record(Kind::tag, record.time_ns);
+  else begin_record(Kind::tag);
+  Encoder encoder{*this};
+  Kind::fields(record, encoder);
+  if (observed()) block_records_.on(record);
+}
+
+template <class Kind>
+void RecordingWriter::write(const Kind& record) {
+  static_assert(!std::is_same_v<Kind, RecordingMeta>, "the constructor writes the meta record");
+  put_record(record);
+  // Only a free ends the run in which an age-1 free is temporary (the reader's rule too).
+  if constexpr (std::is_same_v<Kind, UnmatchedFreeRecord>) last_was_alloc_ = false;
   maybe_flush();
 }
 
-void RecordingWriter::stack(uint32_t id, std::span<const uint64_t> ips) {
-  ips = ips.first(std::min<size_t>(ips.size(), kMaxStackDepth));
-  begin_record(RecordTag::stack);
-  put_varint(id);
-  put_varint(ips.size());
-  uint64_t previous = 0;
-  for (uint64_t ip : ips) {
-    put_zigzag(int64_t(ip - previous));  // neighbouring frames are usually close together
-    previous = ip;
-  }
-  if (observed()) block_records_.on_stack(id, ips);
-  maybe_flush();
-}
+#define LEAKRANK_INSTANTIATE_WRITE(Kind) template void RecordingWriter::write(const Kind&);
+LEAKRANK_RECORD_KINDS_BUT_META(LEAKRANK_INSTANTIATE_WRITE)
+#undef LEAKRANK_INSTANTIATE_WRITE
 
 void RecordingWriter::alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id) {
   live_blocks_.add(address, size, stack_id, allocations_);
@@ -98,11 +112,7 @@ void RecordingWriter::alloc(uint64_t time_ns, uint64_t address, uint64_t size, u
 
 void RecordingWriter::free(uint64_t time_ns, uint64_t address) {
   if (std::optional<LiveBlocks::Block> block = live_blocks_.remove(address)) return put_free(time_ns, *block);
-  begin_timed_record(RecordTag::free_unmatched, time_ns);
-  put_varint(address);
-  if (observed()) block_records_.on_unmatched_free(time_ns, address);
-  last_was_alloc_ = false;
-  maybe_flush();
+  write(UnmatchedFreeRecord{time_ns, address});
 }
 
 // Most blocks die young: the reader still holds their allocation, and its age names it, in
@@ -125,43 +135,6 @@ void RecordingWriter::put_free(uint64_t time_ns, const LiveBlocks::Block& block)
     block_records_.add({time_ns, block.size, block.stack_id, event});
   }
   last_was_alloc_ = false;
-  maybe_flush();
-}
-
-void RecordingWriter::rss(uint64_t time_ns, uint64_t bytes) {
-  begin_timed_record(RecordTag::rss, time_ns);
-  put_varint(bytes);
-  if (observed()) block_records_.on_rss(time_ns, bytes);
-  maybe_flush();
-}
-
-void RecordingWriter::snapshot(uint64_t time_ns, std::string_view name) {
-  begin_timed_record(RecordTag::snapshot, time_ns);
-  put_string(name);
-  if (observed()) block_records_.on_snapshot(time_ns, name);
-  maybe_flush();
-}
-
-void RecordingWriter::child(uint64_t time_ns, int32_t pid, std::string_view recording_path) {
-  begin_timed_record(RecordTag::child, time_ns);
-  put_varint(uint32_t(pid));
-  put_string(recording_path);
-  if (observed()) block_records_.on_child(time_ns, pid, recording_path);
-  maybe_flush();
-}
-
-void RecordingWriter::command(uint64_t time_ns, const std::vector<std::string>& command) {
-  begin_timed_record(RecordTag::command, time_ns);
-  put_varint(command.size());
-  for (const std::string& arg : command) put_string(arg);
-  if (observed()) block_records_.on_command(time_ns, command);
-  maybe_flush();
-}
-
-void RecordingWriter::end(uint64_t time_ns, int32_t wait_status) {
-  begin_timed_record(RecordTag::end, time_ns);
-  put_zigzag(wait_status);
-  if (observed()) block_records_.on_end(time_ns, wait_status);
   maybe_flush();
 }
 

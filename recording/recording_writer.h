@@ -11,6 +11,7 @@
 #include "recording/byte_buffer.h"
 #include "recording/live_blocks.h"
 #include "recording/record_format.h"
+#include "recording/record_kinds.h"
 
 namespace leakrank {
 
@@ -27,8 +28,9 @@ class RecordingWriter {
   RecordingWriter(const RecordingWriter&) = delete;
   RecordingWriter& operator=(const RecordingWriter&) = delete;
 
-  void module_map(uint32_t generation, const std::vector<ModuleInfo>& modules);
-  void stack(uint32_t id, std::span<const uint64_t> ips);
+  // Any kind of record_kinds.h but the meta, which the constructor writes.
+  template <class Kind>
+  void write(const Kind& record);
   // The writer keeps the live blocks by address, so that a free record can name its block
   // without the address (see record_format.h).
   void alloc(uint64_t time_ns, uint64_t address, uint64_t size, uint32_t stack_id);
@@ -38,11 +40,6 @@ class RecordingWriter {
   bool wants_prefetch() const { return live_blocks_.table_size() > kBlocksInCache; }
   void prefetch_alloc(uint64_t address) const { live_blocks_.prefetch_add(address); }
   void prefetch_free(uint64_t address) const { live_blocks_.prefetch_remove(address); }
-  void rss(uint64_t time_ns, uint64_t bytes);
-  void snapshot(uint64_t time_ns, std::string_view name);
-  void child(uint64_t time_ns, int32_t pid, std::string_view recording_path);
-  void command(uint64_t time_ns, const std::vector<std::string>& command);
-  void end(uint64_t time_ns, int32_t wait_status);
 
   void flush();  // compresses and writes the pending block, if any, and waits until it is in the file
   const std::string& path() const { return path_; }
@@ -50,6 +47,9 @@ class RecordingWriter {
   uint64_t records() const { return records_; }
 
  private:
+  struct Encoder;
+  template <class Kind>
+  void put_record(const Kind& record);
   void begin_record(RecordTag tag);
   void begin_timed_record(RecordTag tag, uint64_t time_ns);
   void begin_timed_record(uint8_t tag, uint64_t time_ns);  // a RecordTag or a free_young tag

@@ -37,15 +37,21 @@ struct Totals : leakrank::RecordSink {
     live_bytes -= size;
     --live_by_size[size];
   }
-  void on_unmatched_free(uint64_t time_ns, uint64_t) override {
-    step(time_ns);
+  void on(const leakrank::UnmatchedFreeRecord& record) override {
+    step(record.time_ns);
     ++unmatched_frees;
   }
-  void on_stack(uint32_t, std::span<const uint64_t>) override { ++stacks; }
-  void on_snapshot(uint64_t time_ns, std::string_view) override { step(time_ns); ++snapshots; }
-  void on_rss(uint64_t time_ns, uint64_t) override { step(time_ns); ++rss; }
-  void on_child(uint64_t, int32_t, std::string_view) override { ++children; }
-  void on_end(uint64_t, int32_t status) override { wait_status = status; }
+  void on(const leakrank::StackRecord&) override { ++stacks; }
+  void on(const leakrank::SnapshotRecord& record) override {
+    step(record.time_ns);
+    ++snapshots;
+  }
+  void on(const leakrank::RssRecord& record) override {
+    step(record.time_ns);
+    ++rss;
+  }
+  void on(const leakrank::ChildRecord&) override { ++children; }
+  void on(const leakrank::EndRecord& record) override { wait_status = record.wait_status; }
 };
 
 }  // namespace

@@ -75,16 +75,16 @@ struct Scenario {
     meta.pid = 4242;
     meta.sample_bytes = sample_bytes;
     RecordingWriter writer(path.string(), meta, std::move(observer));
-    writer.module_map(1, own_module_map());
+    writer.write(ModuleMapRecord{1, own_module_map()});
     uint64_t outer = outer_function();
-    writer.stack(kLeakStack, std::vector<uint64_t>{malloc_address(), leaking_function(), outer});
-    writer.stack(kCacheStack, std::vector<uint64_t>{caching_function(), outer});
-    writer.stack(kTemporaryStack, std::vector<uint64_t>{temporary_function(), outer});
-    writer.stack(kBufferStack, std::vector<uint64_t>{releasing_function(), outer});
-    writer.stack(kLeakFromOtherCaller, std::vector<uint64_t>{leaking_function(), other_outer_function()});
+    writer.write(StackRecord{kLeakStack, std::vector<uint64_t>{malloc_address(), leaking_function(), outer}});
+    writer.write(StackRecord{kCacheStack, std::vector<uint64_t>{caching_function(), outer}});
+    writer.write(StackRecord{kTemporaryStack, std::vector<uint64_t>{temporary_function(), outer}});
+    writer.write(StackRecord{kBufferStack, std::vector<uint64_t>{releasing_function(), outer}});
+    writer.write(StackRecord{kLeakFromOtherCaller, std::vector<uint64_t>{leaking_function(), other_outer_function()}});
     for (int i = 0; i < kTicks; ++i) {
       uint64_t t = uint64_t(i) * kTick;
-      if (i % 5 == 0) writer.snapshot(t, i == 20 ? "warm" : i == 80 ? "late" : "");
+      if (i % 5 == 0) writer.write(SnapshotRecord{t, i == 20 ? "warm" : i == 80 ? "late" : ""});
       if (i == 0) {
         writer.free(t + 500, 0xdead0000);  // allocated before recording began: ignored
         writer.alloc(t + 600, 0x7000'0000, kOtherCallerBytes, kLeakFromOtherCaller);
@@ -97,10 +97,10 @@ struct Scenario {
         for (int b = 0; b < kBufferBlocks; ++b) writer.free(t + 3000, 0x3000'0000 + uint64_t(b) * 0x100000);
       writer.alloc(t + 4000, 0x4000'0000, kTemporaryBytes, kTemporaryStack);
       writer.free(t + 4100, 0x4000'0000);
-      writer.rss(t + 5000, (40u << 20) + uint64_t(i) * kLeakBytes);
+      writer.write(RssRecord{t + 5000, (40u << 20) + uint64_t(i) * kLeakBytes});
       writer.flush();  // one block per tick, so a cut file keeps the ticks before the cut
     }
-    writer.end(uint64_t(kTicks) * kTick, 0);
+    writer.write(EndRecord{uint64_t(kTicks) * kTick, 0});
   }
 };
 
@@ -297,10 +297,10 @@ TEST_CASE("a sampled recording is scaled into estimates") {
     RecordingMeta meta;
     meta.sample_bytes = kSampleBytes;
     RecordingWriter writer(path.string(), meta);
-    writer.module_map(1, own_module_map());
-    writer.stack(1, std::vector<uint64_t>{leaking_function()});
+    writer.write(ModuleMapRecord{1, own_module_map()});
+    writer.write(StackRecord{1, std::vector<uint64_t>{leaking_function()}});
     for (uint64_t i = 0; i < 10; ++i) writer.alloc(i, 0x1000 + i * 0x1000, 1024, 1);
-    writer.end(10, 0);
+    writer.write(EndRecord{10, 0});
   }
   Analysis analysis = analyze_recording(path.string());
   fs::remove(path);

@@ -64,52 +64,52 @@ std::string join(const std::vector<std::string>& parts) {
   return s;
 }
 
-// Every record as one comparable line, so a whole read is a vector of strings.
+// Every record as one comparable line, so a whole read is a vector of strings: the kind's
+// tag, then each field as record_kinds.h lists it (the log is a coder of those fields).
 struct RecordLog : RecordSink {
   std::vector<std::string> lines;
 
-  void on_meta(const RecordingMeta& m) override {
-    add("meta " + join(m.command) + " " + std::to_string(m.pid) + " " + std::to_string(m.parent_pid) + " " +
-        std::to_string(m.start_unix_ns) + " " + std::to_string(m.sample_bytes) + " " + std::to_string(m.max_depth) +
-        " " + std::to_string(m.attached) + " " + m.tool_version);
-  }
-  void on_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) override {
-    std::string line = "modules " + std::to_string(generation);
-    for (const ModuleInfo& m : modules) {
-      line += " {" + m.path + " " + std::to_string(m.start) + " " + std::to_string(m.end) + " " +
-              std::to_string(m.load_bias) + " " + join({m.build_id}) + "}";
-    }
-    add(line);
-  }
-  void on_stack(uint32_t id, std::span<const uint64_t> ips) override {
-    std::string line = "stack " + std::to_string(id) + ":";
-    for (uint64_t ip : ips) line.append(" ").append(std::to_string(ip));
-    add(line);
-  }
+#define LEAKRANK_LOG_RECORD(Kind) \
+  void on(const Kind& record) override { log(record); }
+  LEAKRANK_RECORD_KINDS(LEAKRANK_LOG_RECORD)
+#undef LEAKRANK_LOG_RECORD
   void on_heap_records(std::span<const HeapRecord> records) override {
     for (const HeapRecord& r : records) heap_record(r.event, r.time_ns, r.size, r.stack_id);
   }
   void heap_record(HeapEvent event, uint64_t t, uint64_t size, uint32_t stack_id) {
     const char* name = event == HeapEvent::alloc ? "alloc " : event == HeapEvent::free ? "free " : "temporary_free ";
-    add(name + std::to_string(t) + " " + std::to_string(size) + " " + std::to_string(stack_id));
+    lines.push_back(name + std::to_string(t) + " " + std::to_string(size) + " " + std::to_string(stack_id));
   }
-  void on_unmatched_free(uint64_t t, uint64_t address) override {
-    add("unmatched_free " + std::to_string(t) + " " + std::to_string(address));
+
+  // The field coders.
+  void varint(uint64_t v) { field(std::to_string(v)); }
+  void zigzag(int64_t v) { field(std::to_string(v)); }
+  void u32(uint32_t v) { field(std::to_string(v)); }
+  void i32(int32_t v) { field(std::to_string(v)); }
+  void pid(int32_t v) { field(std::to_string(v)); }
+  void flag(uint8_t v) { field(std::to_string(v)); }
+  void string(std::string_view s) { field("[" + std::string(s) + "]"); }
+  void strings(const std::vector<std::string>& list) { field(join(list)); }
+  void frames(const std::vector<uint64_t>& ips) {
+    field(std::to_string(ips.size()) + ":");
+    for (uint64_t ip : ips) varint(ip);
   }
-  void on_rss(uint64_t t, uint64_t bytes) override { add("rss " + std::to_string(t) + " " + std::to_string(bytes)); }
-  void on_snapshot(uint64_t t, std::string_view name) override {
-    add("snapshot " + std::to_string(t) + " " + join({std::string(name)}));
+  void modules(const std::vector<ModuleInfo>& list) {
+    for (const ModuleInfo& m : list) {
+      field("{");
+      ModuleInfo::fields(m, *this);
+      field("}");
+    }
   }
-  void on_child(uint64_t t, int32_t pid, std::string_view path) override {
-    add("child " + std::to_string(t) + " " + std::to_string(pid) + " " + join({std::string(path)}));
-  }
-  void on_command(uint64_t t, const std::vector<std::string>& command) override {
-    add("command " + std::to_string(t) + " " + join(command));
-  }
-  void on_end(uint64_t t, int32_t status) override { add("end " + std::to_string(t) + " " + std::to_string(status)); }
 
  private:
-  void add(std::string line) { lines.push_back(std::move(line)); }
+  template <class Kind>
+  void log(const Kind& record) {
+    lines.push_back("record " + std::to_string(int(Kind::tag)));
+    if constexpr (TimedRecord<Kind>) varint(record.time_ns);
+    Kind::fields(record, *this);
+  }
+  void field(const std::string& text) { lines.back().append(" ").append(text); }
 };
 
 // Writes each record and remembers what the reader must give back for it: a free gives
@@ -124,14 +124,11 @@ struct Script {
   std::map<uint64_t, Block> live;
   std::optional<uint64_t> just_allocated;  // the address of the latest record, if an alloc
 
-  Script(RecordingWriter& w, const RecordingMeta& meta) : writer(w) { expected.on_meta(meta); }
-  void module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) {
-    writer.module_map(generation, modules);
-    expected.on_module_map(generation, modules);
-  }
-  void stack(uint32_t id, const std::vector<uint64_t>& ips) {
-    writer.stack(id, ips);
-    expected.on_stack(id, ips);
+  Script(RecordingWriter& w, const RecordingMeta& meta) : writer(w) { expected.on(meta); }
+  template <class Kind>
+  void write(const Kind& record) {
+    writer.write(record);
+    expected.on(record);
   }
   void alloc(uint64_t t, uint64_t address, uint64_t size, uint32_t stack_id) {
     writer.alloc(t, address, size, stack_id);
@@ -143,7 +140,7 @@ struct Script {
   void free(uint64_t t, uint64_t address) {
     writer.free(t, address);
     if (live.count(address)) expect_free(t, address);
-    else expected.on_unmatched_free(t, address);
+    else expected.on(UnmatchedFreeRecord{t, address});
     just_allocated.reset();
   }
   void expect_free(uint64_t t, uint64_t address) {
@@ -151,26 +148,6 @@ struct Script {
     live.erase(address);
     HeapEvent event = just_allocated == address ? HeapEvent::temporary_free : HeapEvent::free;
     expected.heap_record(event, t, block.size, block.stack_id);
-  }
-  void rss(uint64_t t, uint64_t bytes) {
-    writer.rss(t, bytes);
-    expected.on_rss(t, bytes);
-  }
-  void snapshot(uint64_t t, std::string_view name) {
-    writer.snapshot(t, name);
-    expected.on_snapshot(t, name);
-  }
-  void child(uint64_t t, int32_t pid, std::string_view path) {
-    writer.child(t, pid, path);
-    expected.on_child(t, pid, path);
-  }
-  void command(uint64_t t, const std::vector<std::string>& command) {
-    writer.command(t, command);
-    expected.on_command(t, command);
-  }
-  void end(uint64_t t, int32_t status) {
-    writer.end(t, status);
-    expected.on_end(t, status);
   }
 };
 
@@ -229,17 +206,17 @@ SmallRecording write_small_recording(const std::string& path) {
     small.records_before.push_back(script.expected.lines.size());
   };
   mark_block_end();
-  script.module_map(1, {{"/usr/lib/libc.so.6", 0x7f0000000000, 0x7f0000200000, 0x7f0000000000, "\x01\x02"}});
-  script.stack(1, {0x401000, 0x402000});
+  script.write(ModuleMapRecord{1, {{"/usr/lib/libc.so.6", 0x7f0000000000, 0x7f0000200000, 0x7f0000000000, "\x01\x02"}}});
+  script.write(StackRecord{1, {0x401000, 0x402000}});
   mark_block_end();
   for (uint64_t i = 0; i < 6; ++i) {
     script.alloc(1000 * i + 10, 0x5000 + 64 * i, 32 + i, 1);
     script.free(1000 * i + 20, 0x5000 + 64 * i);
-    script.rss(1000 * i + 30, 1 << 20);
+    script.write(RssRecord{1000 * i + 30, 1 << 20});
     mark_block_end();
   }
-  script.snapshot(9000, "mark");
-  script.end(9500, 0);
+  script.write(SnapshotRecord{9000, "mark"});
+  script.write(EndRecord{9500, 0});
   mark_block_end();
   small.expected = script.expected.lines;
   small.size = writer.file_bytes();
@@ -357,11 +334,11 @@ TEST_CASE("every record type round-trips with edge values") {
   {
     RecordingWriter writer(path, meta, [&](const BlockRecords& block) { block.replay(followed); });
     Script script(writer, meta);
-    script.module_map(0, {});
-    script.module_map(kMaxU32, {{"", 0, 0, 0, ""},
-                                {std::string(4096, 'l'), kMaxU64, kMaxU64, kMaxU64, std::string("\0\xff\x10", 3)}});
-    script.stack(0, {});
-    script.stack(kMaxU32, deepest);
+    script.write(ModuleMapRecord{0, {}});
+    script.write(ModuleMapRecord{kMaxU32, {{"", 0, 0, 0, ""},
+                                {std::string(4096, 'l'), kMaxU64, kMaxU64, kMaxU64, std::string("\0\xff\x10", 3)}}});
+    script.write(StackRecord{0, {}});
+    script.write(StackRecord{kMaxU32, deepest});
     script.alloc(0, 0, 0, 0);
     script.alloc(kMaxU64, kMaxU64, kMaxU64, kMaxU32);
     script.free(5, 0);                  // time and address both step backwards
@@ -369,15 +346,19 @@ TEST_CASE("every record type round-trips with edge values") {
     script.alloc(4, 1ull << 63, 1, 3);  // time backwards again
     script.free(6, kMaxU64 - 1);        // never allocated
     script.alloc(7, 1ull << 63, 2, 4);  // still live there: the block before was freed unseen
-    script.rss(0, kMaxU64);
-    script.snapshot(kMaxU64, "");
-    script.snapshot(1, std::string(10000, 's'));
-    script.child(2, -5, "");
-    script.child(3, std::numeric_limits<int32_t>::max(), std::string(4096, 'c'));
-    script.command(4, {});
-    script.command(kMaxU64, {"", std::string(4096, 'x'), "nginx: worker process"});
-    script.end(kMaxU64, kMinI32);
-    script.end(0, -1);
+    script.write(RssRecord{0, kMaxU64});
+    script.write(SnapshotRecord{kMaxU64, ""});
+    script.write(SnapshotRecord{1, std::string(10000, 's')});
+    script.write(ChildRecord{2, -5, ""});
+    script.write(ChildRecord{3, std::numeric_limits<int32_t>::max(), std::string(4096, 'c')});
+    script.write(CommandRecord{4, {}});
+    script.write(CommandRecord{kMaxU64, {"", std::string(4096, 'x'), "nginx: worker process"}});
+    script.write(ExecRecord{8});
+    script.write(MapRecord{9, kMaxU64, kMaxU64, kMaxU32});
+    script.write(MapRecord{9, 0, 0, 0});
+    script.write(UnmapRecord{kMaxU64, kMaxU64 - 4096, 4096});
+    script.write(EndRecord{kMaxU64, kMinI32});
+    script.write(EndRecord{0, -1});
     expected = script.expected.lines;
     CHECK(writer.records() == expected.size());
   }
@@ -444,11 +425,11 @@ TEST_CASE("a stack deeper than the format allows keeps its innermost frames") {
   for (size_t i = 0; i < ips.size(); ++i) ips[i] = 0x400000 + i;
   {
     RecordingWriter writer(path, sample_meta());
-    writer.stack(1, ips);
+    writer.write(StackRecord{1, ips});
   }
   struct StackSink : RecordSink {
     std::vector<uint64_t> frames;
-    void on_stack(uint32_t, std::span<const uint64_t> ips) override { frames.assign(ips.begin(), ips.end()); }
+    void on(const StackRecord& record) override { frames = record.ips; }
   } sink;
   read_recording(path, sink);
   CHECK(sink.frames == std::vector<uint64_t>(ips.begin(), ips.begin() + kMaxStackDepth));
@@ -488,7 +469,7 @@ TEST_CASE("a long stream spans many blocks and reads back whole") {
       writer.free(i * 50 + 25, address);
       checksum += i * 50 + 16 + i % 4000 + i % 3000;
     }
-    writer.end(600'000 * 50, 0);
+    writer.write(EndRecord{600'000 * 50, 0});
     written = writer.records();
     writer.flush();
     file_bytes = writer.file_bytes();
@@ -644,7 +625,7 @@ TEST_CASE("records a writer never makes are reported as damage, not undefined be
            {"free of an age of zero", record(RecordTag::free_recent, {varint_bytes(1), varint_bytes(0)}),
             "free of an allocation not in the block"},
            {"young free before any allocation", Bytes{young_free_tag(1), 1}, "free of an allocation not in the block"},
-           {"a tag between the kinds", Bytes{13}, "unknown record"},
+           {"a tag past the kinds", Bytes{32}, "unknown record"},
            {"command past the block end", record(RecordTag::command, {varint_bytes(1), varint_bytes(3), {'x'}}),
             "count past block end"},
            {"same time on a record without one", Bytes{uint8_t(RecordTag::stack) | kSameTime, 1, 0}, "unknown record"},
@@ -688,15 +669,15 @@ TEST_CASE("files that are not readable recordings throw a one-line RecordingErro
   write_bytes(dir.file("magic.lrk"), bad_magic);
   expect_error(dir.file("magic.lrk"), dir.file("magic.lrk") + " is not a leakrank recording");
 
-  for (uint8_t version : {1, 5}) {
+  for (uint8_t version : {uint8_t(1), uint8_t(kRecordingVersion + 1)}) {
     Bytes other_version = bytes;
     other_version[8] = version;
     std::string path = dir.file("v" + std::to_string(version) + ".lrk");
     write_bytes(path, other_version);
     expect_error(path, path + " was written by recording format v" + std::to_string(version) +
-                           "; this leakrank reads v2 to v4");
+                           "; this leakrank reads v2 to v" + std::to_string(kRecordingVersion));
   }
-  Bytes version_2 = bytes;  // v3 and v4 only added records: a v2 file reads as it is
+  Bytes version_2 = bytes;  // v3 to v5 only added records: a v2 file reads as it is
   version_2[8] = 2;
   write_bytes(dir.file("v2.lrk"), version_2);
   CHECK_FALSE(read_error(dir.file("v2.lrk")));
@@ -797,15 +778,15 @@ TEST_CASE("the pipelined reader gives the records, order and summary of the plai
     Script script(writer, sample_meta());
     for (uint64_t i = 0; i < 200'000; ++i) {  // many blocks, many batches, every kind of record
       uint64_t t = i * 40;
-      if (i % 5000 == 0) script.module_map(uint32_t(i), {{"/lib/x" + std::to_string(i), i, i + 4096, i, "id"}});
-      if (i % 97 == 0) script.stack(uint32_t(i), std::vector<uint64_t>(i % 300, 0x400000 + i));
+      if (i % 5000 == 0) script.write(ModuleMapRecord{uint32_t(i), {{"/lib/x" + std::to_string(i), i, i + 4096, i, "id"}}});
+      if (i % 97 == 0) script.write(StackRecord{uint32_t(i), std::vector<uint64_t>(i % 300, 0x400000 + i)});
       script.alloc(t, 0x10000 + (i * 4099) % (1 << 20), 1 + i % 5000, uint32_t(i % 1000));
       if (i % 3 == 0) script.free(t + 1, 0x10000 + (i * 4099) % (1 << 20));
-      if (i % 1000 == 0) script.rss(t + 2, i << 12);
-      if (i % 7000 == 0) script.snapshot(t + 3, i % 14000 ? "" : "named " + std::to_string(i));
-      if (i % 50'000 == 0) script.child(t + 4, int32_t(i), "child-" + std::to_string(i) + ".lrk");
+      if (i % 1000 == 0) script.write(RssRecord{t + 2, i << 12});
+      if (i % 7000 == 0) script.write(SnapshotRecord{t + 3, i % 14000 ? "" : "named " + std::to_string(i)});
+      if (i % 50'000 == 0) script.write(ChildRecord{t + 4, int32_t(i), "child-" + std::to_string(i) + ".lrk"});
     }
-    script.end(200'000 * 40, -1);
+    script.write(EndRecord{200'000 * 40, -1});
     expected = script.expected.lines;
   }
   Outcome pipelined = outcome_of(read_recording_pipelined, path);
@@ -864,33 +845,33 @@ TEST_CASE("the pipelined reader shows module maps and stacks to `ahead` first, i
   {
     RecordingWriter writer(path, sample_meta());
     for (uint32_t i = 0; i < 20'000; ++i) {  // many batches
-      if (i % 1000 == 0) writer.module_map(i, {{"/lib/x", i, i + 4096, i, "id"}});
-      if (i % 7 == 0) writer.stack(i, std::vector<uint64_t>(1 + i % 40, 0x400000 + i));
+      if (i % 1000 == 0) writer.write(ModuleMapRecord{i, {{"/lib/x", i, i + 4096, i, "id"}}});
+      if (i % 7 == 0) writer.write(StackRecord{i, std::vector<uint64_t>(1 + i % 40, 0x400000 + i)});
       writer.alloc(i, 0x1000 + 16 * i, 16, i);
     }
   }
   // Each stack or module map the sink sees must already have been seen ahead.
   struct Ahead : RecordLog {
     std::mutex mutex;
-    void on_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) override {
+    void on(const ModuleMapRecord& record) override {
       std::lock_guard lock(mutex);
-      RecordLog::on_module_map(generation, modules);
+      RecordLog::on(record);
     }
-    void on_stack(uint32_t id, std::span<const uint64_t> ips) override {
+    void on(const StackRecord& record) override {
       std::lock_guard lock(mutex);
-      RecordLog::on_stack(id, ips);
+      RecordLog::on(record);
     }
   } ahead;
   struct Sink : RecordLog {
     Ahead* ahead = nullptr;
     size_t behind = 0;  // module map and stack records seen here
     bool ahead_first = true;
-    void on_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) override {
-      RecordLog::on_module_map(generation, modules);
+    void on(const ModuleMapRecord& record) override {
+      RecordLog::on(record);
       check_seen_ahead();
     }
-    void on_stack(uint32_t id, std::span<const uint64_t> ips) override {
-      RecordLog::on_stack(id, ips);
+    void on(const StackRecord& record) override {
+      RecordLog::on(record);
       check_seen_ahead();
     }
     void check_seen_ahead() {
