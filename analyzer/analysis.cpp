@@ -14,6 +14,7 @@
 
 #include "analyzer/frames_ahead.h"
 #include "analyzer/live_heap.h"
+#include "analyzer/mapped_regions.h"
 #include "analyzer/site_grouping.h"
 #include "analyzer/site_series.h"
 #include "analyzer/teardown.h"
@@ -120,6 +121,7 @@ class AnalysisSink final : public RecordSink {
 
   // The usual case, no window edge inside the run: it is replayed straight from the batch.
   void on_heap_records(std::span<const HeapRecord> records) override {
+    if (replaced_through_) [[unlikely]] records = without_replaced_stacks(records);
     if (records.empty()) return;
     uint64_t first = records.front().time_ns, last = records.back().time_ns;
     uint64_t edge = std::min(window_start_ns_, cutoff_ns_);
@@ -171,6 +173,28 @@ class AnalysisSink final : public RecordSink {
     meta_.command = record.command;
   }
 
+  // Mappings join the heap replay as blocks of their stacks (analyzer/mapped_regions.h).
+  void on(const MapRecord& record) override {
+    mappings_.map(record, scratch_);
+    take_scratch();
+  }
+  void on(const UnmapRecord& record) override {
+    mappings_.unmap(record, scratch_);
+    take_scratch();
+  }
+
+  // The old image's blocks and mappings end here; its sites are not ranked. Its stacks are
+  // those defined so far: an exec follows every definition its old image sent.
+  void on(const ExecRecord& record) override {
+    last_ns_ = record.time_ns;
+    if (record.time_ns >= cutoff_ns_) return;
+    replay_buffered();
+    replaced_images_.push_back({meta_.command, seconds(record.time_ns)});
+    replaced_through_ = stack_ids_.highest();
+    heap_.end_stacks_through(replaced_through_);
+    mappings_.forget_all();
+  }
+
   void on(const EndRecord& record) override {
     last_ns_ = record.time_ns;
     wait_status_ = record.wait_status;
@@ -180,6 +204,20 @@ class AnalysisSink final : public RecordSink {
 
  private:
   bool window_started() const { return window_start_ns_ == kNever; }
+
+  void take_scratch() {
+    on_heap_records(scratch_);
+    scratch_.clear();
+  }
+
+  // Blocks of a replaced image still in the rings at its exec, drained after it.
+  std::span<const HeapRecord> without_replaced_stacks(std::span<const HeapRecord> records) {
+    kept_.clear();
+    for (const HeapRecord& record : records) {
+      if (record.stack_id == 0 || record.stack_id > replaced_through_) kept_.push_back(record);
+    }
+    return kept_;
+  }
 
   // A record of a run that crosses the window's start or end.
   void take_one(const HeapRecord& record) {
@@ -273,6 +311,11 @@ class AnalysisSink final : public RecordSink {
   std::vector<ChildRecordingRef> children_;
   std::vector<ModuleInfo> modules_;
   StackIdGuard stack_ids_;
+  MappedRegions mappings_;
+  std::vector<HeapRecord> scratch_;  // what a mapping change makes
+  std::vector<HeapRecord> kept_;
+  std::vector<ReplacedImage> replaced_images_;
+  uint32_t replaced_through_ = 0;  // stacks 1..this belong to images replaced by exec
 };
 
 uint64_t AnalysisSink::window_end_ns() const {
@@ -288,9 +331,10 @@ std::vector<Site> AnalysisSink::ranked_sites(const std::vector<uint32_t>& points
   std::vector<bool> active(sites.size(), false);
   for (uint32_t stack_id = 0; stack_id < usage.size(); ++stack_id) {
     uint32_t index = series_.site_of_stack(stack_id);
-    if (index == kNoSite) continue;
+    if (index == kNoSite || (stack_id != 0 && stack_id <= replaced_through_)) continue;
     const StackUsage& stack = usage[stack_id];
     Site& site = sites[index];
+    site.mapping = site.mapping || mappings_.is_mapping_stack(stack_id);
     site.live_bytes += whole(stack.live_bytes);
     site.live_allocations += whole(stack.live_allocations);
     site.total_bytes += whole(stack.total_bytes);
@@ -372,6 +416,7 @@ Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summar
   analysis.rss_series = rss_curve_.finish();
   analysis.named_snapshots = std::move(named_);
   analysis.children = std::move(children_);
+  analysis.replaced_images = std::move(replaced_images_);
   // A run that ended with its process's exit may end in a teardown; a window cut short or a
   // detached attach ends mid-life.
   bool ended_at_exit = summary.complete && cutoff_ns_ == kNever && !meta_.attached;

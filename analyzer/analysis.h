@@ -51,6 +51,7 @@ struct Site {
   int64_t growth_allocations = 0;
   std::vector<double> live_bytes_series;  // one value per Analysis::snapshot_times_s
   GrowthAssessment growth;
+  bool mapping = false;          // anonymous mappings the program made (mmap), not heap blocks
 };
 
 // One distinct call stack and what it allocated: the unit of folded and pprof export.
@@ -65,6 +66,12 @@ struct StackSample {
 struct NamedSnapshot {
   std::string name;
   double time_s = 0;
+};
+
+// An image the process replaced by exec: its sites are not ranked, its blocks ended there.
+struct ReplacedImage {
+  std::vector<std::string> command;
+  double exec_s = 0;
 };
 
 struct ChildRecordingRef {
@@ -94,6 +101,7 @@ struct Analysis {
   std::vector<TimePoint> rss_series;
   std::vector<NamedSnapshot> named_snapshots;
   std::vector<ChildRecordingRef> children;
+  std::vector<ReplacedImage> replaced_images;  // oldest first
   std::vector<Site> sites;        // ranked: ranks_before(growth) order
   std::vector<StackSample> stacks;     // every stack, only when AnalysisOptions::collect_stacks
   std::vector<ModuleInfo> modules;     // every module seen (all module maps), for export mappings

@@ -66,6 +66,18 @@ LiveHeap::LiveHeap(uint64_t sample_bytes) : sample_bytes_(double(sample_bytes)) 
 
 void LiveHeap::alloc(uint64_t time_ns, uint64_t size, uint32_t stack_id) { add(time_ns, size, stack_id); }
 
+void LiveHeap::end_stacks_through(uint32_t highest) {
+  for (uint32_t stack_id = 0; stack_id <= highest && stack_id < stacks_.size(); ++stack_id) {
+    StackUsage& stack = stacks_[stack_id];
+    if (stack.live_bytes == 0 && stack.live_allocations == 0) continue;
+    live_bytes_ -= stack.live_bytes;
+    live_allocations_ -= stack.live_allocations;
+    stack.live_bytes = 0;
+    stack.live_allocations = 0;
+    note_change(stack_id, stack);
+  }
+}
+
 void LiveHeap::free(uint64_t size, uint32_t stack_id, bool temporary) { remove(size, stack_id, temporary); }
 
 HeapMoment LiveHeap::replay(std::span<const HeapRecord> events) {

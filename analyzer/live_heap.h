@@ -38,6 +38,8 @@ class LiveHeap {
   void alloc(uint64_t time_ns, uint64_t size, uint32_t stack_id);
   // temporary: it frees the allocation made just before (HeapEvent::temporary_free).
   void free(uint64_t size, uint32_t stack_id, bool temporary = false);
+  // Every block of stacks 0..highest ends, freed by no one: their image was replaced (exec).
+  void end_stacks_through(uint32_t highest);
   // Applies events in order, as alloc() and free() would. Returns the batch's highest heap.
   HeapMoment replay(std::span<const HeapRecord> events);
 

@@ -26,6 +26,12 @@ json frame_json(const Frame& frame) {
           {"module", frame.module},     {"inlined", frame.inlined}};
 }
 
+json replaced_images_json(const std::vector<ReplacedImage>& images) {
+  json list = json::array();
+  for (const ReplacedImage& image : images) list.push_back({{"command", image.command}, {"exec_s", image.exec_s}});
+  return list;
+}
+
 json site_json(const Site& site, size_t rank) {
   json frames = json::array();
   for (const Frame& frame : site.frames) frames.push_back(frame_json(frame));
@@ -38,6 +44,7 @@ json site_json(const Site& site, size_t rank) {
           {"slope_bytes_per_s", site.growth.slope_bytes_per_s},
           {"peak_bytes", whole_bytes(site.growth.peak_bytes)},
           {"released_at_exit", site.growth.released_at_exit},
+          {"kind", site.mapping ? "mmap" : "heap"},
           {"function", site.function},
           {"file", site.file},
           {"line", site.line},
@@ -54,6 +61,7 @@ json report_json(const Analysis& analysis, const ReportOptions& options) {
           {"peak_heap_bytes", analysis.peak_heap_bytes},
           {"end_heap_bytes", analysis.end_heap_bytes},
           {"teardown_start_s", analysis.teardown_s ? json(*analysis.teardown_s) : json(nullptr)},
+          {"replaced_images", replaced_images_json(analysis.replaced_images)},
           {"peak_rss_bytes", analysis.peak_rss_bytes},
           {"total_allocations", analysis.total_allocations},
           {"total_frees", analysis.total_frees},

@@ -65,13 +65,18 @@ std::string location(std::string_view function, std::string_view file, uint32_t 
   return std::string(function);
 }
 
-std::string site_location(const Site& site) { return location(site.function, site.file, site.line, site.module); }
+std::string site_location(const Site& site) {
+  return (site.mapping ? "[mmap] " : "") + location(site.function, site.file, site.line, site.module);
+}
 
 std::string header(const Analysis& analysis, const Style& style) {
   std::string out = style.bold(fmt::format("leakrank report: {}", analysis.path));
   if (!analysis.complete) out += "  " + style.verdict(Verdict::plateau, "(partial: the recording ends early)");
   out += "\n";
   if (!analysis.meta.command.empty()) out += fmt::format("command      {}\n", quoted_command(analysis.meta.command));
+  for (const ReplacedImage& image : analysis.replaced_images)
+    out += style.dim(fmt::format("replaced     {} (exec at {:.2f} s): its sites are not ranked\n",
+                                 quoted_command(image.command), image.exec_s));
   out += fmt::format("duration     {:.1f} s\n", analysis.duration_s);
   out += fmt::format("heap         peak {} at {:.1f} s, end {}\n", format_bytes(double(analysis.peak_heap_bytes)),
                      analysis.peak_heap_time_s, format_bytes(double(analysis.end_heap_bytes)));

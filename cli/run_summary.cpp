@@ -33,8 +33,9 @@ void print_top_sites(const Analysis& analysis) {
   size_t shown = 0;
   for (const Site& site : analysis.sites) {
     if (site.growth.verdict != Verdict::growing || shown == kSitesShown) break;
-    fmt::print(stderr, "  {}. {:<11} {}  {}:{}{}\n", ++shown, format_signed_bytes(site.growth.growth_bytes),
-               site.function, site.file, site.line, site.growth.released_at_exit ? "  (released at exit)" : "");
+    fmt::print(stderr, "  {}. {:<11} {}{}  {}:{}{}\n", ++shown, format_signed_bytes(site.growth.growth_bytes),
+               site.mapping ? "[mmap] " : "", site.function, site.file, site.line,
+               site.growth.released_at_exit ? "  (released at exit)" : "");
   }
   if (!shown) fmt::print(stderr, "  no site keeps growing\n");
 }

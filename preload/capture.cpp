@@ -39,6 +39,51 @@ void write_stack(RingWriter& writer, uint32_t id, const uintptr_t* ips, int dept
   }
 }
 
+// The stack goes first, in the same message, when this thread is the one to define it.
+void record_with_stack(wire::EventKind kind, void* address, size_t size, const CallSite& site,
+                       const wire::Event* extra = nullptr) {
+  uintptr_t scratch[kMaxStackDepth];
+  CapturedStack stack = capture_stack(site, scratch, g_max_depth);
+  const uintptr_t* ips = stack.ips;
+  int depth = stack.depth;
+  // An id is only good for the table and module generation that issued it.
+  uint64_t epoch = (module_generation() << 20) + g_table_resets.load(std::memory_order_acquire) + 1;
+  uint32_t id = cached_stack_id(stack, epoch);
+  uint64_t hash = 0;
+  if (id == StackTable::kNoId) {
+    hash = hash_stack(ips, depth, module_generation());
+    id = g_stacks.find(hash);
+    if (id == StackTable::kNoId) refresh_module_map_if_unknown(ips, depth);
+  }
+  size_t event_slots = extra ? 2 : 1;
+  RingWriter writer;
+  if (!writer.begin(event_slots + (id == StackTable::kNoId ? stack_slots(depth) : 0))) return;
+  size_t used = 0;
+  if (id == StackTable::kNoId) {
+    // A thread that loses the race to insert uses the id at once; the recorder holds its
+    // event back until the winner's stack message has arrived.
+    StackTable::Lookup lookup = g_stacks.find_or_insert(hash);
+    if (lookup.inserted || lookup.id == StackTable::kNoId) {
+      write_stack(writer, lookup.id, ips, depth);  // id 0 (table full): "the stack just before"
+      used = stack_slots(depth);
+    }
+    id = lookup.id;
+  }
+  remember_stack_id(stack, id, epoch);
+  uint64_t at = reinterpret_cast<uint64_t>(address);
+  writer.slot(used) = wire::Event{writer.sequence(order_stripe(kind, at)), at, uint64_t(size), id, kind, {}};
+  if (extra) writer.slot(used + 1) = *extra;
+  writer.commit(used + event_slots);
+}
+
+void record_plain(wire::EventKind kind, void* address, size_t size) {
+  RingWriter writer;
+  if (!writer.begin(1)) return;
+  uint64_t at = reinterpret_cast<uint64_t>(address);
+  writer.slot(0) = wire::Event{writer.sequence(order_stripe(kind, at)), at, uint64_t(size), 0, kind, {}};
+  writer.commit(1);
+}
+
 }  // namespace
 
 AllocationSampler g_sampler;
@@ -59,46 +104,25 @@ void record_alloc(void* address, size_t size, const CallSite& site) {
   // attach: patch objects dlopen'ed since. Sampled allocations are rare enough to check each.
   if (g_sampler.enabled() || (++t_allocations & 4095) == 0) patch_objects_loaded_since();
   if (g_sampler.enabled() && !g_sampler.remember(address)) return;
-  uintptr_t scratch[kMaxStackDepth];
-  CapturedStack stack = capture_stack(site, scratch, g_max_depth);
-  const uintptr_t* ips = stack.ips;
-  int depth = stack.depth;
-  // An id is only good for the table and module generation that issued it.
-  uint64_t epoch = (module_generation() << 20) + g_table_resets.load(std::memory_order_acquire) + 1;
-  uint32_t id = cached_stack_id(stack, epoch);
-  uint64_t hash = 0;
-  if (id == StackTable::kNoId) {
-    hash = hash_stack(ips, depth, module_generation());
-    id = g_stacks.find(hash);
-    if (id == StackTable::kNoId) refresh_module_map_if_unknown(ips, depth);
-  }
-  RingWriter writer;
-  if (!writer.begin(1 + (id == StackTable::kNoId ? stack_slots(depth) : 0))) return;
-  size_t used = 0;
-  if (id == StackTable::kNoId) {
-    // A thread that loses the race to insert uses the id at once; the recorder holds its
-    // event back until the winner's stack message has arrived.
-    StackTable::Lookup lookup = g_stacks.find_or_insert(hash);
-    if (lookup.inserted || lookup.id == StackTable::kNoId) {
-      write_stack(writer, lookup.id, ips, depth);  // id 0 (table full): "the stack just before"
-      used = stack_slots(depth);
-    }
-    id = lookup.id;
-  }
-  remember_stack_id(stack, id, epoch);
-  uint64_t at = reinterpret_cast<uint64_t>(address);
-  writer.slot(used) = wire::Event{writer.sequence(order_stripe(wire::EventKind::alloc, at)), at, uint64_t(size), id,
-                                  wire::EventKind::alloc, {}};
-  writer.commit(used + 1);
+  record_with_stack(wire::EventKind::alloc, address, size, site);
 }
+
+void record_map(void* address, size_t size, const CallSite& site) {
+  record_with_stack(wire::EventKind::map, address, size, site);
+}
+
+void record_remap(void* old_address, size_t old_size, void* address, size_t size, const CallSite& site) {
+  wire::Event old_range{0, reinterpret_cast<uint64_t>(old_address), old_size, 0, wire::EventKind::remap, {}};
+  record_with_stack(wire::EventKind::remap, address, size, site, &old_range);
+}
+
+void record_unmap(void* address, size_t size) { record_plain(wire::EventKind::unmap, address, size); }
+
+void record_exec() { record_plain(wire::EventKind::exec, nullptr, 0); }
 
 void record_free(void* address) {
   if (g_sampler.enabled() && !g_sampler.forget(address)) return;
-  RingWriter writer;
-  if (!writer.begin(1)) return;
-  uint64_t at = reinterpret_cast<uint64_t>(address);
-  writer.slot(0) = wire::Event{writer.sequence(order_stripe(wire::EventKind::free, at)), at, 0, 0, wire::EventKind::free, {}};
-  writer.commit(1);
+  record_plain(wire::EventKind::free, address, 0);
 }
 
 }  // namespace leakrank::preload

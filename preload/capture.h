@@ -30,4 +30,14 @@ void record_alloc(void* address, size_t size, const CallSite& site);
 // Call when skips_free() said no, before the real free, for the same reason.
 void record_free(void* address);
 
+// Anonymous private mappings the program makes and unmakes, ordered among themselves
+// (transport/ordering.h): a map after the real call, an unmap before it; a remap moves
+// or resizes a range, which counts only if the range was a recorded mapping.
+void record_map(void* address, size_t size, const CallSite& site);
+void record_remap(void* old_address, size_t old_size, void* address, size_t size, const CallSite& site);
+void record_unmap(void* address, size_t size);
+
+// The first event of an image that replaced another in the same process (execve).
+void record_exec();
+
 }  // namespace leakrank::preload

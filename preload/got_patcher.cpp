@@ -10,14 +10,16 @@
 #include <cstdint>
 #include <cstring>
 
+#include "preload/hooked_functions.h"
 #include "preload/load_span.h"
 #include "preload/loaded_objects.h"
 
 namespace leakrank::preload {
 namespace {
 
-constexpr const char* kHookedNames[] = {"malloc",         "free",          "calloc",   "realloc", "reallocarray",
-                                        "posix_memalign", "aligned_alloc", "memalign", "valloc",  "pvalloc"};
+#define LEAKRANK_HOOK_NAME(name, result, parameters) #name,
+constexpr const char* kHookedNames[] = {LEAKRANK_HOOKED_FUNCTIONS(LEAKRANK_HOOK_NAME)};
+#undef LEAKRANK_HOOK_NAME
 constexpr int kHookCount = sizeof kHookedNames / sizeof kHookedNames[0];
 constexpr int kMaxSlots = 8192;
 constexpr int kMaxObjects = 1024;

@@ -3,7 +3,12 @@
 #include <dlfcn.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sys/single_threaded.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstdarg>
 
 #include <atomic>
 #include <cerrno>
@@ -80,6 +85,38 @@ template <typename RealCall>
 }
 
 #define HOOK_FRAME() __builtin_frame_address(0)
+
+// Mappings that hold memory of the program's own, as malloc does: anonymous, private, and
+// accessible. A PROT_NONE range only reserves addresses (JVMs, V8 reserve gigabytes).
+bool is_recorded_mapping(int prot, int flags) {
+  return (flags & MAP_ANONYMOUS) && (flags & MAP_TYPE) == MAP_PRIVATE && prot != PROT_NONE;
+}
+
+[[gnu::noinline]] void* record_mapping(void* p, size_t size, const void* hook_frame) {
+  if (p == MAP_FAILED || !should_record()) return p;
+  HookScope scope;
+  auto words = static_cast<const uintptr_t*>(hook_frame);
+  record_map(p, size, CallSite{words[1], reinterpret_cast<uintptr_t>(words + 2)});
+  return p;
+}
+
+// Before the real munmap: once it returns, another thread may map the range again.
+[[gnu::noinline]] void record_unmapping(void* p, size_t size) {
+  if (!should_record()) return;
+  HookScope scope;
+  record_unmap(p, size);
+}
+
+// Raw system calls until the real functions are known: dlsym itself may map memory.
+[[gnu::always_inline]] inline void* map_memory(void* address, size_t size, int prot, int flags, int fd, off_t offset, const void* hook_frame) {
+  const RealAllocator* allocator = real_allocator();
+  if (__builtin_expect(!allocator || t_in_hook, false)) {
+    return allocator ? allocator->mmap(address, size, prot, flags, fd, offset)
+                     : reinterpret_cast<void*>(syscall(SYS_mmap, address, size, prot, flags, fd, offset));
+  }
+  if (!is_recorded_mapping(prot, flags) || skips_allocation(size)) return allocator->mmap(address, size, prot, flags, fd, offset);
+  return record_mapping(allocator->mmap(address, size, prot, flags, fd, offset), size, hook_frame);
+}
 
 [[gnu::noinline]] void record_release(void* p) {
   HookScope scope;
@@ -201,6 +238,46 @@ __attribute__((visibility("default"))) size_t malloc_usable_size(void* p) {
   if (!p) return 0;
   if (bootstrap::owns(p)) return bootstrap::usable_size(p);
   return real().malloc_usable_size(p);
+}
+
+__attribute__((visibility("default"))) void* mmap(void* address, size_t size, int prot, int flags, int fd, off_t offset) {
+  return map_memory(address, size, prot, flags, fd, offset, HOOK_FRAME());
+}
+
+__attribute__((visibility("default"))) void* mmap64(void* address, size_t size, int prot, int flags, int fd,
+                                                    off_t offset) {
+  return map_memory(address, size, prot, flags, fd, offset, HOOK_FRAME());
+}
+
+__attribute__((visibility("default"))) int munmap(void* address, size_t size) {
+  const RealAllocator* allocator = real_allocator();
+  if (__builtin_expect(!allocator, false)) return int(syscall(SYS_munmap, address, size));
+  if (!t_in_hook && size) record_unmapping(address, size);
+  return allocator->munmap(address, size);
+}
+
+// Recorded after the call, as one message: which old ranges were recorded mappings only the
+// analysis knows. (Another thread that maps the freed old range before this message takes
+// its number would be misread; mappings are rarely reused that fast.)
+__attribute__((visibility("default"))) void* mremap(void* old_address, size_t old_size, size_t size, int flags, ...) {
+  void* wanted = nullptr;
+  if (flags & MREMAP_FIXED) {
+    va_list arguments;
+    va_start(arguments, flags);
+    wanted = va_arg(arguments, void*);
+    va_end(arguments);
+  }
+  const RealAllocator* allocator = real_allocator();
+  if (__builtin_expect(!allocator, false)) {
+    return reinterpret_cast<void*>(syscall(SYS_mremap, old_address, old_size, size, flags, wanted));
+  }
+  void* p = allocator->mremap(old_address, old_size, size, flags, wanted);
+  if (p != MAP_FAILED && !t_in_hook && should_record()) {
+    HookScope scope;
+    auto words = static_cast<const uintptr_t*>(HOOK_FRAME());
+    record_remap(old_address, old_size, p, size, CallSite{words[1], reinterpret_cast<uintptr_t>(words + 2)});
+  }
+  return p;
 }
 
 __attribute__((visibility("default"))) int dlclose(void* handle) {

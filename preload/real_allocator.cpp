@@ -60,19 +60,10 @@ const RealAllocator* resolve_real_allocator() {
   if (!g_state.compare_exchange_strong(expected, 1)) return expected == 2 ? &g_real : nullptr;
   RealAllocator real;
   bool as_preload = preload_in_environment();
-  resolve(real.malloc, "malloc", as_preload, real.interposed);
-  resolve(real.free, "free", as_preload, real.interposed);
-  resolve(real.calloc, "calloc", as_preload, real.interposed);
-  resolve(real.realloc, "realloc", as_preload, real.interposed);
-  resolve(real.reallocarray, "reallocarray", as_preload, real.interposed);
-  resolve(real.posix_memalign, "posix_memalign", as_preload, real.interposed);
-  resolve(real.aligned_alloc, "aligned_alloc", as_preload, real.interposed);
-  resolve(real.memalign, "memalign", as_preload, real.interposed);
-  resolve(real.valloc, "valloc", as_preload, real.interposed);
-  resolve(real.pvalloc, "pvalloc", as_preload, real.interposed);
-  resolve(real.malloc_usable_size, "malloc_usable_size", as_preload, real.interposed);
-  resolve(real.dlopen, "dlopen", as_preload, real.interposed);
-  resolve(real.dlclose, "dlclose", as_preload, real.interposed);
+#define LEAKRANK_RESOLVE(name, result, parameters) resolve(real.name, #name, as_preload, real.interposed);
+  LEAKRANK_HOOKED_FUNCTIONS(LEAKRANK_RESOLVE)
+  LEAKRANK_PASSED_THROUGH_FUNCTIONS(LEAKRANK_RESOLVE)
+#undef LEAKRANK_RESOLVE
   g_real = real;
   g_state.store(2, std::memory_order_release);
   g_resolved_allocator.store(&g_real, std::memory_order_release);

@@ -5,22 +5,15 @@
 #include <atomic>
 #include <cstddef>
 
+#include "preload/hooked_functions.h"
+
 namespace leakrank::preload {
 
 struct RealAllocator {
-  void* (*malloc)(size_t) = nullptr;
-  void (*free)(void*) = nullptr;
-  void* (*calloc)(size_t, size_t) = nullptr;
-  void* (*realloc)(void*, size_t) = nullptr;
-  void* (*reallocarray)(void*, size_t, size_t) = nullptr;
-  int (*posix_memalign)(void**, size_t, size_t) = nullptr;
-  void* (*aligned_alloc)(size_t, size_t) = nullptr;
-  void* (*memalign)(size_t, size_t) = nullptr;
-  void* (*valloc)(size_t) = nullptr;
-  void* (*pvalloc)(size_t) = nullptr;
-  size_t (*malloc_usable_size)(void*) = nullptr;
-  void* (*dlopen)(const char*, int) = nullptr;
-  int (*dlclose)(void*) = nullptr;
+#define LEAKRANK_REAL_POINTER(name, result, parameters) result(*name) parameters = nullptr;
+  LEAKRANK_HOOKED_FUNCTIONS(LEAKRANK_REAL_POINTER)
+  LEAKRANK_PASSED_THROUGH_FUNCTIONS(LEAKRANK_REAL_POINTER)
+#undef LEAKRANK_REAL_POINTER
   bool interposed = false;  // LD_PRELOAD put leakrank first; false when `leakrank attach` loaded it
 };
 

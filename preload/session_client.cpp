@@ -62,7 +62,9 @@ SessionHeader* registered_session_of(SessionHeader* root, int32_t pid) {
 }
 
 // A fork child sends its parent's last module map: it may not read the loader's list yet.
-bool connect(SessionHeader* session, bool forked = false) {
+// An image that replaced another (execve) says so first: the old image's blocks are gone.
+enum class Arrival { started, forked, replaced_image };
+bool connect(SessionHeader* session, Arrival arrival = Arrival::started) {
   if (!g_capture_ready) {
     CaptureConfig config;
     config.max_depth = int(session->config.max_depth);
@@ -74,7 +76,8 @@ bool connect(SessionHeader* session, bool forked = false) {
   g_session = session;
   attach_thread_rings(session);
   session->connected.store(1, std::memory_order_release);
-  if (forked) resend_module_map_after_fork();
+  if (arrival == Arrival::replaced_image) record_exec();
+  if (arrival == Arrival::forked) resend_module_map_after_fork();
   else send_module_map(false);
   return true;
 }
@@ -98,8 +101,9 @@ bool start_recording() {
     if (session != root) unmap_session(root);
     if (session) {
       // The same pid again: an execve replaced its image, whose threads are gone.
-      if (session->connected.load()) retire_rings_of_process(session, self);
-      connect(session);
+      bool replaced_image = session->connected.load();
+      if (replaced_image) retire_rings_of_process(session, self);
+      connect(session, replaced_image ? Arrival::replaced_image : Arrival::started);
     }
   }
   state.store(2);
@@ -156,7 +160,7 @@ bool after_fork_in_child(bool may_record) {
   unmap_session(parent_session);  // the parent's rings are not ours to write
   if (!child) return false;
   reset_capture_after_fork();
-  return connect(child, true);
+  return connect(child, Arrival::forked);
 }
 
 void stop_recording() {

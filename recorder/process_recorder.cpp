@@ -64,10 +64,12 @@ uint64_t ProcessRecorder::drain_messages(bool final) {
   return taken;
 }
 
-// An allocation may name a stack that another thread is still sending (it lost the race
-// to define it): it waits for the definition.
+// An allocation or mapping may name a stack that another thread is still sending (it lost
+// the race to define it): it waits for the definition.
 bool ProcessRecorder::stack_is_defined(const wire::Event& header) const {
-  return header.kind != wire::EventKind::alloc || header.stack_id == 0 || dense_id(header.stack_id) != 0;
+  bool names_stack = header.kind == wire::EventKind::alloc || header.kind == wire::EventKind::map ||
+                     header.kind == wire::EventKind::remap;
+  return !names_stack || header.stack_id == 0 || dense_id(header.stack_id) != 0;
 }
 
 void ProcessRecorder::on_message(uint32_t ring, std::span<const wire::Event> message) {
@@ -85,8 +87,22 @@ void ProcessRecorder::on_message(uint32_t ring, std::span<const wire::Event> mes
       if (modules_expected_ == 0) write_module_map();
       break;
     case wire::EventKind::module: on_module(header, message.subspan(1)); break;
+    case wire::EventKind::map:
+      writer_.write(MapRecord{now_, header.address, header.size, stack_of(ring, header)});
+      break;
+    case wire::EventKind::remap:
+      if (message.size() < 2) break;
+      writer_.write(UnmapRecord{now_, message[1].address, message[1].size});
+      writer_.write(MapRecord{now_, header.address, header.size, stack_of(ring, header), message[1].address});
+      break;
+    case wire::EventKind::unmap: writer_.write(UnmapRecord{now_, header.address, header.size}); break;
+    case wire::EventKind::exec: writer_.write(ExecRecord{now_}); break;
     default: break;  // alloc and free: above
   }
+}
+
+uint32_t ProcessRecorder::stack_of(uint32_t ring, const wire::Event& header) const {
+  return header.stack_id ? dense_id(header.stack_id) : anonymous_stack_of_ring_[ring];
 }
 
 ProcessRecorder::HeapMessage ProcessRecorder::heap_message(uint32_t ring, const wire::Event& header) {
@@ -95,8 +111,7 @@ ProcessRecorder::HeapMessage ProcessRecorder::heap_message(uint32_t ring, const 
     return {.address = header.address};
   }
   ++stats_.allocations;
-  uint32_t stack_id = header.stack_id ? dense_id(header.stack_id) : anonymous_stack_of_ring_[ring];
-  return {.address = header.address, .size = header.size, .stack_id = stack_id, .is_alloc = true};
+  return {.address = header.address, .size = header.size, .stack_id = stack_of(ring, header), .is_alloc = true};
 }
 
 // While the live blocks fit in the caches, waiting would only cost.

@@ -66,6 +66,7 @@ class ProcessRecorder {
     bool is_alloc = false;
   };
   HeapMessage heap_message(uint32_t ring, const wire::Event& header);  // counts it too
+  uint32_t stack_of(uint32_t ring, const wire::Event& header) const;  // the dense id it names
   void queue_heap_message(const HeapMessage& message);
   void write_heap_message(const HeapMessage& message);
   void write_oldest_queued();

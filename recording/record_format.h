@@ -58,7 +58,7 @@ enum class RecordTag : uint8_t {
   command = 12,         // varint dt, varint count, count x string: what the process runs from
                         // now on (it exec'd, or retitled itself), in place of the meta's command
   exec = 13,            // varint dt: the process replaced its image; what came before is gone
-  map = 14,             // varint dt, varint address, varint size, varint stack id: an anonymous mapping
+  map = 14,             // varint dt, varint address, varint size, varint stack id, varint moved from
   unmap = 15,           // varint dt, varint address, varint size: a range unmapped
   free_young = 16,      // 16..31, varint dt: free_recent of age (tag - 15), the age in the tag
 };

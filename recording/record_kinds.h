@@ -91,17 +91,21 @@ struct ExecRecord {
   static void fields(auto& /*self*/, auto& /*code*/) {}
 };
 
-// An anonymous private mapping the program made (mmap, or the new range of an mremap).
+// An anonymous private mapping the program made (mmap), or the new range of one it moved or
+// resized (mremap): that one follows the unmap of its old range and counts only if that
+// range was a recorded mapping (the program may mremap file mappings too).
 struct MapRecord {
   static constexpr RecordTag tag = RecordTag::map;
   uint64_t time_ns = 0;
   uint64_t address = 0;
   uint64_t size = 0;
   uint32_t stack_id = 0;
+  uint64_t moved_from = 0;  // the old range's address after an mremap, else 0
   static void fields(auto& self, auto& code) {
     code.varint(self.address);
     code.varint(self.size);
     code.u32(self.stack_id);
+    code.varint(self.moved_from);
   }
 };
 

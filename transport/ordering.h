@@ -6,7 +6,8 @@
 // counter chosen by its address (an "ordering stripe"): two messages about one address
 // share a counter, and the recorder replays every stripe in counter order. Definitions
 // (stacks, module maps) share stripe 0, so a stack that needs a newly loaded object
-// follows the module map that describes it.
+// follows the module map that describes it; so do mappings, whose partial unmaps may name
+// any address of a range, and an exec, which follows everything its old image defined.
 #include <atomic>
 #include <cstdint>
 

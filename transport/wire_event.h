@@ -12,6 +12,11 @@ enum class EventKind : uint8_t {
   stack = 3,             // stack_id, size = frame count; payload: frame count x uint64_t IP
   module_map_begin = 4,  // a complete new module map follows; size = module count
   module = 5,            // size = payload bytes; payload: ModuleWire + build-id + path
+  map = 6,               // address, size, stack_id: an anonymous private mapping
+  unmap = 7,             // address, size
+  remap = 8,             // address, size, stack_id of the new range; payload: one Event whose
+                         // address and size are the old range's
+  exec = 9,              // the first message of an image that replaced the process's last one
 };
 
 struct alignas(32) Event {
@@ -40,6 +45,7 @@ constexpr size_t message_slots(const Event& header) {
   switch (header.kind) {
     case EventKind::stack: return 1 + payload_slots(header.size * sizeof(uint64_t));
     case EventKind::module: return 1 + payload_slots(header.size);
+    case EventKind::remap: return 2;
     default: return 1;
   }
 }

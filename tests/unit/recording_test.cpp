@@ -354,8 +354,8 @@ TEST_CASE("every record type round-trips with edge values") {
     script.write(CommandRecord{4, {}});
     script.write(CommandRecord{kMaxU64, {"", std::string(4096, 'x'), "nginx: worker process"}});
     script.write(ExecRecord{8});
-    script.write(MapRecord{9, kMaxU64, kMaxU64, kMaxU32});
-    script.write(MapRecord{9, 0, 0, 0});
+    script.write(MapRecord{9, kMaxU64, kMaxU64, kMaxU32, kMaxU64});
+    script.write(MapRecord{9, 0, 0, 0, 0});
     script.write(UnmapRecord{kMaxU64, kMaxU64 - 4096, 4096});
     script.write(EndRecord{kMaxU64, kMinI32});
     script.write(EndRecord{0, -1});

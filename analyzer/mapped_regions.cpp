@@ -1,0 +1,64 @@
+#include "analyzer/mapped_regions.h"
+
+#include <algorithm>
+#include <iterator>
+
+namespace leakrank {
+namespace {
+
+// The kernel maps and unmaps whole pages. Sizes near the top of the address space are
+// damage, not mappings: they are clamped so that ends never wrap.
+constexpr uint64_t kPageBytes = 4096;
+constexpr uint64_t kHighestEnd = ~uint64_t(0) & ~(kPageBytes - 1);
+
+uint64_t page_start(uint64_t address) { return address & ~(kPageBytes - 1); }
+uint64_t page_end(uint64_t address, uint64_t size) {
+  uint64_t end = address + size;
+  if (end < address || end > kHighestEnd - kPageBytes) return kHighestEnd;
+  return page_start(end + kPageBytes - 1);
+}
+
+}  // namespace
+
+void MappedRegions::map(const MapRecord& record, std::vector<HeapRecord>& out) {
+  bool moved = record.moved_from != 0;
+  if (moved && !last_unmap_ended_mapping_) return;  // an mremap of something not recorded (a file)
+  last_unmap_ended_mapping_ = false;
+  uint64_t start = page_start(record.address), end = page_end(record.address, record.size);
+  if (end <= start) return;
+  remove(record.time_ns, start, end, out);  // MAP_FIXED over an older mapping replaces it
+  add(record.time_ns, start, end, record.stack_id, out);
+}
+
+void MappedRegions::unmap(const UnmapRecord& record, std::vector<HeapRecord>& out) {
+  uint64_t start = page_start(record.address), end = page_end(record.address, record.size);
+  last_unmap_ended_mapping_ = end > start && remove(record.time_ns, start, end, out);
+}
+
+void MappedRegions::add(uint64_t time_ns, uint64_t start, uint64_t end, uint32_t stack_id,
+                        std::vector<HeapRecord>& out) {
+  regions_[start] = {end, stack_id};
+  if (stack_id >= mapping_stacks_.size()) mapping_stacks_.resize(size_t(stack_id) + 1);
+  mapping_stacks_[stack_id] = true;
+  out.push_back({time_ns, end - start, stack_id, HeapEvent::alloc});
+}
+
+// Frees every region that [start, end) touches and maps again the parts outside it.
+// Returns whether any did.
+bool MappedRegions::remove(uint64_t time_ns, uint64_t start, uint64_t end, std::vector<HeapRecord>& out) {
+  auto it = regions_.upper_bound(start);
+  if (it != regions_.begin() && std::prev(it)->second.end > start) --it;
+  bool touched = false;
+  while (it != regions_.end() && it->first < end) {
+    uint64_t region_start = it->first;
+    Region region = it->second;
+    it = regions_.erase(it);
+    touched = true;
+    out.push_back({time_ns, region.end - region_start, region.stack_id, HeapEvent::free});
+    if (region_start < start) add(time_ns, region_start, start, region.stack_id, out);
+    if (region.end > end) add(time_ns, end, region.end, region.stack_id, out);
+  }
+  return touched;
+}
+
+}  // namespace leakrank

@@ -1,0 +1,41 @@
+#pragma once
+// The program's anonymous mappings, as map and unmap records describe them, turned into the
+// allocations and frees the live heap understands: a mapping is a block of its stack, so it
+// is ranked beside heap sites. Unmapping part of a mapping frees the whole and allocates
+// what remains, so live bytes stay exact (totals count the remains again).
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "recording/record_kinds.h"
+#include "recording/record_sink.h"  // HeapRecord
+
+namespace leakrank {
+
+class MappedRegions {
+ public:
+  // Each appends to `out` the heap records that the change makes.
+  void map(const MapRecord& record, std::vector<HeapRecord>& out);
+  void unmap(const UnmapRecord& record, std::vector<HeapRecord>& out);
+  void forget_all() { regions_.clear(); }  // the image is gone (exec): so are its mappings
+
+  // Stacks that made a mapping: their sites are mappings, not heap blocks.
+  bool is_mapping_stack(uint32_t stack_id) const {
+    return stack_id < mapping_stacks_.size() && mapping_stacks_[stack_id];
+  }
+
+ private:
+  struct Region {
+    uint64_t end;
+    uint32_t stack_id;
+  };
+
+  void add(uint64_t time_ns, uint64_t start, uint64_t end, uint32_t stack_id, std::vector<HeapRecord>& out);
+  bool remove(uint64_t time_ns, uint64_t start, uint64_t end, std::vector<HeapRecord>& out);
+
+  std::map<uint64_t, Region> regions_;  // by start address; never overlapping
+  std::vector<bool> mapping_stacks_;
+  bool last_unmap_ended_mapping_ = false;  // a moved range counts only if its old range did
+};
+
+}  // namespace leakrank

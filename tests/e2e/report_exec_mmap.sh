@@ -1,0 +1,30 @@
+# Memory outside malloc and images replaced by exec (tests/targets/arena.c).
+# - An arena grown by anonymous mmap ranks first, as a mapping site, above a small malloc
+#   leak; a file mapping grown with mremap is not counted as the program's memory.
+# - Through `bash -c '…; exec env …'` the report ranks only the last image's sites: the
+#   blocks of bash and env end at their exec, and the recording names each image.
+source "$(dirname "$0")/lib.sh"
+ARENA=$TARGETS_DIR/target_arena
+
+"$LEAKRANK" run -o arena.lrk -- "$ARENA" >arena.out 2>&1 || fail "run: $(cat arena.out)"
+"$LEAKRANK" report arena.lrk --format json >arena.json || fail "report arena.lrk"
+first=$(jq -r '.sites[0] | "\(.verdict) \(.kind) \(.function) \(.live_bytes)"' arena.json)
+[[ $first == "growing mmap grow_arena 100663296" ]] || fail "first site: '$first'"
+jq -e '.sites[] | select(.function == "leak_a_little" and .kind == "heap")' arena.json >/dev/null ||
+  fail "the malloc leak is missing: $(jq -c '[.sites[] | .function]' arena.json)"
+jq -e '[.sites[] | select(.function == "map_a_file" or .function == "main")] | length == 0' arena.json >/dev/null ||
+  fail "a file mapping counted as memory: $(jq -c '[.sites[] | .function]' arena.json)"
+grep -q "\[mmap\] grow_arena" arena.out || fail "the run summary does not name the arena: $(cat arena.out)"
+
+"$LEAKRANK" run -o exec.lrk -- bash -c \
+  'declare -a x; for i in $(seq 1 20000); do x[$i]=$i; done; exec env LEAKRANK_TEST=1 '"$ARENA" >exec.out 2>&1 ||
+  fail "run through bash and env: $(cat exec.out)"
+"$LEAKRANK" report exec.lrk --format json >exec.json || fail "report exec.lrk"
+expect_eq "$(jq -r '.replaced_images | length' exec.json)" 2 "images replaced by exec"
+expect_eq "$(jq -r '.replaced_images[0].command[0]' exec.json)" bash "the first image"
+expect_eq "$(jq -r '.sites[0].function' exec.json)" grow_arena "the first site after the exec chain"
+jq -e '[.sites[].frames[].module | select(test("/(bash|env)$"))] | length == 0' exec.json >/dev/null ||
+  fail "a site of a replaced image is ranked: $(jq -c '[.sites[] | .function]' exec.json)"
+# What bash allocated is gone with its image: the end state is the last image's alone.
+expect_eq "$(jq -r '.end_heap_bytes' exec.json)" "$(jq -r '.end_heap_bytes' arena.json)" "bytes live at exit"
+echo "report_exec_mmap: ok"
