@@ -60,7 +60,7 @@ int diff_verb(const DiffArguments& args) {
   const Suppressions suppressions = args.suppressions.empty() ? Suppressions() : load_suppressions(args.suppressions);
   const Side base = analyze_argument(args.base, args.group_by);
   const Side now = analyze_argument(args.now, args.group_by);
-  RecordingDiff diff = diff_analyses(base.analysis, now.analysis, suppressions);
+  RecordingDiff diff = diff_analyses(base.analysis, now.analysis, suppressions, args.group_by);
   diff.base_label = base.label;
   diff.new_label = now.label;
   fmt::print("{}", render_diff(diff, args.format, render));
