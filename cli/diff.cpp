@@ -8,6 +8,7 @@
 #include "analyzer/byte_size.h"
 #include "analyzer/diff_render.h"
 #include "analyzer/recording_diff.h"
+#include "analyzer/recording_reach.h"
 #include "analyzer/recording_selection.h"
 #include "analyzer/suppressions.h"
 #include "cli/analysis_options.h"
@@ -35,7 +36,8 @@ struct Side {
   Analysis analysis;
 };
 
-// FILE, a list number, or FILE@TIME: the live heap at that instant.
+// FILE, a list number, or FILE@TIME: the live heap at that instant, which the recording
+// must reach (a truncated NEW or a time past the end would compare a state never recorded).
 Side analyze_argument(const std::string& argument, GroupBy group_by) {
   const RecordingRef ref = parse_recording_ref(argument);
   AnalysisOptions options;
@@ -44,7 +46,9 @@ Side analyze_argument(const std::string& argument, GroupBy group_by) {
   end_at(options, ref.instant);
   const bool at_instant = ref.instant.time_s || ref.instant.snapshot;
   std::string label = at_instant ? ref.path + argument.substr(argument.rfind('@')) : ref.path;
-  return {std::move(label), analyze_recording(ref.path, options)};
+  Analysis analysis = analyze_recording(ref.path, options);
+  require_recorded_until(analysis, ref.instant, label);
+  return {std::move(label), std::move(analysis)};
 }
 
 void print_gate_failures(const std::vector<const SiteDiff*>& failed, uint64_t threshold) {
