@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <memory>
+#include <optional>
 
 #include "analyzer/analysis.h"
 #include "analyzer/byte_size.h"
@@ -24,7 +25,7 @@ constexpr int kExitGrowth = 1;
 struct DiffArguments {
   std::string base;
   std::string now;
-  std::string fail_on_growth;
+  std::optional<uint64_t> fail_on_growth;  // bytes; set only by a valid --fail-on-growth
   std::string suppressions;
   DiffFormat format = DiffFormat::text;
   GroupBy group_by = GroupBy::line;
@@ -59,8 +60,7 @@ void print_gate_failures(const std::vector<const SiteDiff*>& failed, uint64_t th
 }
 
 int diff_verb(const DiffArguments& args) {
-  DiffRenderOptions render{.top = args.top};
-  if (!args.fail_on_growth.empty()) render.fail_on_growth_bytes = parse_byte_size(args.fail_on_growth);
+  DiffRenderOptions render{.top = args.top, .fail_on_growth_bytes = args.fail_on_growth};
   const Suppressions suppressions = args.suppressions.empty() ? Suppressions() : load_suppressions(args.suppressions);
   const Side base = analyze_argument(args.base, args.group_by);
   const Side now = analyze_argument(args.now, args.group_by);
@@ -83,8 +83,10 @@ void register_diff(CLI::App& app, int& exit_code) {
   diff->add_option("BASE", args->base, "Recording to compare against: FILE, a list number, or FILE@TIME "
                                        "(TIME: 30s, end, or a snapshot name)")->required();
   diff->add_option("NEW", args->now, "Recording to compare, same forms as BASE")->required();
-  diff->add_option("--fail-on-growth", args->fail_on_growth,
-                   "Exit 1 when a site's live bytes grew by more than SIZE (e.g. 10MiB)")
+  // Parsed when given, so no value (not even an empty one) can leave the gate off.
+  diff->add_option_function<std::string>(
+          "--fail-on-growth", [args](const std::string& size) { args->fail_on_growth = parse_byte_size(size); },
+          "Exit 1 when a site's live bytes grew by more than SIZE (e.g. 10MiB)")
       ->check(parsed_by(parse_byte_size));
   add_choice_option(*diff, "--format", args->format,
                     Choices<DiffFormat>{
