@@ -108,9 +108,9 @@ std::string render_diff_text(const RecordingDiff& diff, const DiffRenderOptions&
 std::string render_diff_json(const RecordingDiff& diff, const DiffRenderOptions& options) {
   nlohmann::ordered_json sites = nlohmann::ordered_json::array();
   for (const SiteDiff& site : diff.sites) {
-    sites.push_back({{"key", site.key}, {"match", match_name(site.match)}, {"function", site.function}, {"file", site.file}, {"line", site.line},
-                     {"size", site.size}, {"size_diff", site.size_diff}, {"count", site.count},
-                     {"count_diff", site.count_diff}});
+    sites.push_back({{"key", site.key}, {"match", match_name(site.match)}, {"function", site.function},
+                     {"file", site.file}, {"line", site.line}, {"size", site.size}, {"size_diff", site.size_diff},
+                     {"count", site.count}, {"count_diff", site.count_diff}});
   }
   nlohmann::ordered_json json = {
       {"base", diff.base_label}, {"new", diff.new_label},

@@ -81,14 +81,16 @@ size_t shared_path(const Located& a, const Located& b) {
 }
 
 // Files of the same name on both sides, paired one to one: the longest shared trailing path first.
-std::vector<std::pair<size_t, size_t>> pair_files(const std::vector<SameFiles>& base, const std::vector<SameFiles>& now) {
+std::vector<std::pair<size_t, size_t>> pair_files(const std::vector<SameFiles>& base,
+                                                  const std::vector<SameFiles>& now) {
   struct Option {
     size_t shared, base, now;
   };
   std::vector<Option> options;
   for (size_t b = 0; b < base.size(); ++b)
     for (size_t n = 0; n < now.size(); ++n) options.push_back({shared_path(*base[b].front(), *now[n].front()), b, n});
-  std::stable_sort(options.begin(), options.end(), [](const Option& x, const Option& y) { return x.shared > y.shared; });
+  std::stable_sort(options.begin(), options.end(),
+                   [](const Option& x, const Option& y) { return x.shared > y.shared; });
   std::vector<bool> base_taken(base.size()), now_taken(now.size());
   std::vector<std::pair<size_t, size_t>> pairs;
   for (const Option& option : options) {

@@ -53,6 +53,7 @@ TEST_CASE("the end of a cut recording is refused with the reader's warning") {
 }
 
 TEST_CASE("a recording without its end record has no end state, even undamaged") {
-  CHECK(refusal(recording(false, 0.8), {}, "run.lrk").starts_with("run.lrk: the recording has no end record after 0.8 s"));
+  CHECK(refusal(recording(false, 0.8), {}, "run.lrk")
+            .starts_with("run.lrk: the recording has no end record after 0.8 s"));
   CHECK(refusal(recording(true, 0.8, "block 4 is damaged (bad checksum): analysis stops there"), {}, "run.lrk") != "");
 }
