@@ -399,9 +399,11 @@ Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summar
   analysis.path = path;
   analysis.meta = meta_;
   analysis.complete = summary.complete;
+  analysis.read_warning = summary.warning;
   analysis.estimated = meta_.sample_bytes > 0;
   analysis.wait_status = wait_status_;
   analysis.duration_s = seconds(end_ns);
+  analysis.recorded_s = seconds(last_ns_);
   analysis.peak_heap_bytes = whole(heap_.peak_bytes());
   analysis.peak_heap_time_s = seconds(heap_.peak_time_ns());
   analysis.end_heap_bytes = whole(heap_.live_bytes());

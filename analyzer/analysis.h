@@ -83,9 +83,11 @@ struct Analysis {
   std::string path;
   RecordingMeta meta;
   bool complete = false;          // the recording has its end record
+  std::string read_warning;       // ReadSummary::warning: the file stops early or a block is damaged
   bool estimated = false;         // sampled recording: byte counts are scaled estimates
   int32_t wait_status = -1;       // of the target, when known
   double duration_s = 0;
+  double recorded_s = 0;          // how far the readable records reach, whatever the window
   uint64_t peak_heap_bytes = 0;
   double peak_heap_time_s = 0;
   uint64_t end_heap_bytes = 0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <span>
+#include <string_view>
 
 #include "analyzer/byte_size.h"
 
@@ -38,6 +39,29 @@ int64_t heap_diff(const RecordingDiff& diff) {
 
 std::string sites_word(size_t count) { return count == 1 ? "site" : "sites"; }
 
+std::string_view match_name(SiteMatch match) {
+  switch (match) {
+    case SiteMatch::only_new: return "new";
+    case SiteMatch::only_base: return "gone";
+    case SiteMatch::matched: break;
+  }
+  return "matched";
+}
+
+// Shown after a site's name in the tables: a site found on one side only.
+std::string match_note(const SiteDiff& site) {
+  return site.match == SiteMatch::matched ? "" : fmt::format(" ({})", match_name(site.match));
+}
+
+// "2 matched, 1 new, 0 gone": a CI log shows at a glance whether the two sides were comparable.
+std::string match_summary(const RecordingDiff& diff) {
+  auto count = [&](SiteMatch match) {
+    return std::count_if(diff.sites.begin(), diff.sites.end(), [&](const SiteDiff& s) { return s.match == match; });
+  };
+  return fmt::format("{} matched, {} new, {} gone", count(SiteMatch::matched), count(SiteMatch::only_new),
+                     count(SiteMatch::only_base));
+}
+
 // Pipes end a markdown table cell, even inside a code span.
 std::string markdown_cell(std::string_view text) {
   std::string out;
@@ -56,13 +80,14 @@ std::string site_label(const SiteDiff& site) {
 }
 
 std::string render_diff_text(const RecordingDiff& diff, const DiffRenderOptions& options) {
-  std::string out = fmt::format("{} -> {}\nlive heap: {} -> {} ({})\n\n", diff.base_label, diff.new_label,
-                                format_bytes(diff.base_heap_bytes), format_bytes(diff.new_heap_bytes),
-                                signed_bytes(heap_diff(diff)));
+  std::string out = fmt::format("{} -> {}\nlive heap: {} -> {} ({})\nsites: {}\n\n", diff.base_label,
+                                diff.new_label, format_bytes(diff.base_heap_bytes),
+                                format_bytes(diff.new_heap_bytes), signed_bytes(heap_diff(diff)),
+                                match_summary(diff));
   out += fmt::format("{:>12} {:>12} {:>10} {:>10}  {}\n", "SIZE", "SIZE DIFF", "COUNT", "COUNT DIFF", "SITE");
   for (const SiteDiff& site : shown_sites(diff, options)) {
-    out += fmt::format("{:>12} {:>12} {:>10} {:>10}  {}\n", format_bytes(site.size), signed_bytes(site.size_diff),
-                       site.count, signed_count(site.count_diff), site_label(site));
+    out += fmt::format("{:>12} {:>12} {:>10} {:>10}  {}{}\n", format_bytes(site.size), signed_bytes(site.size_diff),
+                       site.count, signed_count(site.count_diff), site_label(site), match_note(site));
   }
   if (diff.sites.size() > shown_sites(diff, options).size()) {
     out += fmt::format("... {} more {} (--top)\n", diff.sites.size() - options.top,
@@ -83,9 +108,9 @@ std::string render_diff_text(const RecordingDiff& diff, const DiffRenderOptions&
 std::string render_diff_json(const RecordingDiff& diff, const DiffRenderOptions& options) {
   nlohmann::ordered_json sites = nlohmann::ordered_json::array();
   for (const SiteDiff& site : diff.sites) {
-    sites.push_back({{"key", site.key}, {"function", site.function}, {"file", site.file}, {"line", site.line},
-                     {"size", site.size}, {"size_diff", site.size_diff}, {"count", site.count},
-                     {"count_diff", site.count_diff}});
+    sites.push_back({{"key", site.key}, {"match", match_name(site.match)}, {"function", site.function},
+                     {"file", site.file}, {"line", site.line}, {"size", site.size}, {"size_diff", site.size_diff},
+                     {"count", site.count}, {"count_diff", site.count_diff}});
   }
   nlohmann::ordered_json json = {
       {"base", diff.base_label}, {"new", diff.new_label},
@@ -101,10 +126,10 @@ std::string render_diff_json(const RecordingDiff& diff, const DiffRenderOptions&
 }
 
 std::string render_diff_markdown(const RecordingDiff& diff, const DiffRenderOptions& options) {
-  std::string out = fmt::format("### leakrank diff\n\n`{}` → `{}`: live heap {} → {} (**{}**)\n\n",
+  std::string out = fmt::format("### leakrank diff\n\n`{}` → `{}`: live heap {} → {} (**{}**); sites: {}\n\n",
                                 markdown_cell(diff.base_label), markdown_cell(diff.new_label),
                                 format_bytes(diff.base_heap_bytes), format_bytes(diff.new_heap_bytes),
-                                signed_bytes(heap_diff(diff)));
+                                signed_bytes(heap_diff(diff)), match_summary(diff));
   if (options.fail_on_growth_bytes) {
     const auto failed = failed_sites(diff, options);
     out += failed.empty() ? fmt::format(":white_check_mark: No site grew more than {}.\n\n",
@@ -115,8 +140,9 @@ std::string render_diff_markdown(const RecordingDiff& diff, const DiffRenderOpti
   out += "| Site | Size | Δ Size | Count | Δ Count |\n|---|---:|---:|---:|---:|\n";
   for (const SiteDiff& site : shown_sites(diff, options)) {
     const std::string where = location(site);
-    out += fmt::format("| `{}`{} | {} | {} | {} | {} |\n", markdown_cell(site.function),
-                       where.empty() ? "" : fmt::format(" `{}`", markdown_cell(where)), format_bytes(site.size),
+    out += fmt::format("| `{}`{}{} | {} | {} | {} | {} |\n", markdown_cell(site.function),
+                       where.empty() ? "" : fmt::format(" `{}`", markdown_cell(where)), match_note(site),
+                       format_bytes(site.size),
                        signed_bytes(site.size_diff), site.count, signed_count(site.count_diff));
   }
   if (diff.sites.size() > shown_sites(diff, options).size()) {

@@ -1,29 +1,24 @@
 #include "analyzer/recording_diff.h"
 
 #include <algorithm>
-#include <map>
 #include <tuple>
+
+#include "analyzer/site_matching.h"
 
 namespace leakrank {
 namespace {
 
-struct SitePair {
-  const Site* base = nullptr;
-  const Site* now = nullptr;
-};
-
-std::map<std::string, SitePair> pair_by_key(const Analysis& base, const Analysis& now) {
-  std::map<std::string, SitePair> pairs;
-  for (const Site& site : base.sites) pairs[site.key].base = &site;
-  for (const Site& site : now.sites) pairs[site.key].now = &site;
-  return pairs;
+SiteMatch match_of(const SitePair& pair) {
+  if (pair.base && pair.now) return SiteMatch::matched;
+  return pair.now ? SiteMatch::only_new : SiteMatch::only_base;
 }
 
-SiteDiff compare(const std::string& key, const SitePair& pair) {
+SiteDiff compare(const SitePair& pair) {
   const Site& shown = pair.now ? *pair.now : *pair.base;
   const uint64_t base_size = pair.base ? pair.base->live_bytes : 0;
   const uint64_t base_count = pair.base ? pair.base->live_allocations : 0;
-  SiteDiff diff{.key = key, .function = shown.function, .file = shown.file, .line = shown.line, .frames = shown.frames};
+  SiteDiff diff{.key = shown.key, .match = match_of(pair), .function = shown.function, .file = shown.file,
+                .line = shown.line, .frames = shown.frames};
   diff.size = pair.now ? pair.now->live_bytes : 0;
   diff.count = pair.now ? pair.now->live_allocations : 0;
   diff.size_diff = static_cast<int64_t>(diff.size) - static_cast<int64_t>(base_size);
@@ -43,15 +38,16 @@ bool is_suppressed(const Suppressions& suppressions, const SitePair& pair) {
 
 }  // namespace
 
-RecordingDiff diff_analyses(const Analysis& base, const Analysis& now, const Suppressions& suppressions) {
+RecordingDiff diff_analyses(const Analysis& base, const Analysis& now, const Suppressions& suppressions,
+                            GroupBy group_by) {
   RecordingDiff diff{.base_label = base.path, .new_label = now.path,
                      .base_heap_bytes = base.end_heap_bytes, .new_heap_bytes = now.end_heap_bytes};
-  for (const auto& [key, pair] : pair_by_key(base, now)) {
+  for (const SitePair& pair : match_sites(base.sites, now.sites, group_by)) {
     if (is_suppressed(suppressions, pair)) {
       ++diff.suppressed_sites;
       continue;
     }
-    diff.sites.push_back(compare(key, pair));
+    diff.sites.push_back(compare(pair));
   }
   std::sort(diff.sites.begin(), diff.sites.end(), grows_more);
   return diff;

@@ -1,8 +1,8 @@
 #pragma once
 // What changed between two analyses, per site, in the manner of Python's
 // tracemalloc Snapshot.compare_to: live size and count on the new side and their change
-// since the base. Sites match by Site::key (symbolized), so two runs of the same binary
-// compare even though their addresses differ.
+// since the base. Sites match by what survives a rebuild (analyzer/site_matching.h): two
+// runs compare despite their addresses, and two builds despite their folders and line drift.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -12,8 +12,12 @@
 
 namespace leakrank {
 
+// Whether a site was found on both sides, or only on one.
+enum class SiteMatch { matched, only_new, only_base };
+
 struct SiteDiff {
   std::string key;
+  SiteMatch match = SiteMatch::matched;
   std::string function;  // from the new side, or the base when the site is gone
   std::string file;
   uint32_t line = 0;
@@ -34,8 +38,9 @@ struct RecordingDiff {
 };
 
 // A site missing on one side counts as 0 there. Sites a suppression matches are left out.
-// Each side is labelled with its recording's path.
-RecordingDiff diff_analyses(const Analysis& base, const Analysis& now, const Suppressions& suppressions = {});
+// Each side is labelled with its recording's path. group_by is how both sides were grouped.
+RecordingDiff diff_analyses(const Analysis& base, const Analysis& now, const Suppressions& suppressions = {},
+                            GroupBy group_by = GroupBy::line);
 
 // The sites whose growth exceeds threshold_bytes (the --fail-on-growth gate), largest first.
 std::vector<const SiteDiff*> sites_growing_over(const RecordingDiff& diff, uint64_t threshold_bytes);

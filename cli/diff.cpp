@@ -3,11 +3,13 @@
 #include <fmt/core.h>
 
 #include <memory>
+#include <optional>
 
 #include "analyzer/analysis.h"
 #include "analyzer/byte_size.h"
 #include "analyzer/diff_render.h"
 #include "analyzer/recording_diff.h"
+#include "analyzer/recording_reach.h"
 #include "analyzer/recording_selection.h"
 #include "analyzer/suppressions.h"
 #include "cli/analysis_options.h"
@@ -23,7 +25,7 @@ constexpr int kExitGrowth = 1;
 struct DiffArguments {
   std::string base;
   std::string now;
-  std::string fail_on_growth;
+  std::optional<uint64_t> fail_on_growth;  // bytes; set only by a valid --fail-on-growth
   std::string suppressions;
   DiffFormat format = DiffFormat::text;
   GroupBy group_by = GroupBy::line;
@@ -35,7 +37,8 @@ struct Side {
   Analysis analysis;
 };
 
-// FILE, a list number, or FILE@TIME: the live heap at that instant.
+// FILE, a list number, or FILE@TIME: the live heap at that instant, which the recording
+// must reach (a truncated NEW or a time past the end would compare a state never recorded).
 Side analyze_argument(const std::string& argument, GroupBy group_by) {
   const RecordingRef ref = parse_recording_ref(argument);
   AnalysisOptions options;
@@ -44,7 +47,9 @@ Side analyze_argument(const std::string& argument, GroupBy group_by) {
   end_at(options, ref.instant);
   const bool at_instant = ref.instant.time_s || ref.instant.snapshot;
   std::string label = at_instant ? ref.path + argument.substr(argument.rfind('@')) : ref.path;
-  return {std::move(label), analyze_recording(ref.path, options)};
+  Analysis analysis = analyze_recording(ref.path, options);
+  require_recorded_until(analysis, ref.instant, label);
+  return {std::move(label), std::move(analysis)};
 }
 
 void print_gate_failures(const std::vector<const SiteDiff*>& failed, uint64_t threshold) {
@@ -55,12 +60,11 @@ void print_gate_failures(const std::vector<const SiteDiff*>& failed, uint64_t th
 }
 
 int diff_verb(const DiffArguments& args) {
-  DiffRenderOptions render{.top = args.top};
-  if (!args.fail_on_growth.empty()) render.fail_on_growth_bytes = parse_byte_size(args.fail_on_growth);
+  DiffRenderOptions render{.top = args.top, .fail_on_growth_bytes = args.fail_on_growth};
   const Suppressions suppressions = args.suppressions.empty() ? Suppressions() : load_suppressions(args.suppressions);
   const Side base = analyze_argument(args.base, args.group_by);
   const Side now = analyze_argument(args.now, args.group_by);
-  RecordingDiff diff = diff_analyses(base.analysis, now.analysis, suppressions);
+  RecordingDiff diff = diff_analyses(base.analysis, now.analysis, suppressions, args.group_by);
   diff.base_label = base.label;
   diff.new_label = now.label;
   fmt::print("{}", render_diff(diff, args.format, render));
@@ -79,8 +83,10 @@ void register_diff(CLI::App& app, int& exit_code) {
   diff->add_option("BASE", args->base, "Recording to compare against: FILE, a list number, or FILE@TIME "
                                        "(TIME: 30s, end, or a snapshot name)")->required();
   diff->add_option("NEW", args->now, "Recording to compare, same forms as BASE")->required();
-  diff->add_option("--fail-on-growth", args->fail_on_growth,
-                   "Exit 1 when a site's live bytes grew by more than SIZE (e.g. 10MiB)")
+  // Parsed when given, so no value (not even an empty one) can leave the gate off.
+  diff->add_option_function<std::string>(
+          "--fail-on-growth", [args](const std::string& size) { args->fail_on_growth = parse_byte_size(size); },
+          "Exit 1 when a site's live bytes grew by more than SIZE (e.g. 10MiB)")
       ->check(parsed_by(parse_byte_size));
   add_choice_option(*diff, "--format", args->format,
                     Choices<DiffFormat>{

@@ -6,6 +6,7 @@
 
 #include "analyzer/diff_render.h"
 #include "analyzer/recording_diff.h"
+#include "analyzer/site_matching.h"
 
 using namespace leakrank;
 
@@ -25,6 +26,15 @@ Analysis analysis(const std::string& path, std::vector<Site> sites) {
   return a;
 }
 
+// A site as a build in some folder symbolizes it (--group-by line).
+Site built_site(const std::string& function, const std::string& file, uint32_t line, uint64_t live_bytes,
+                const std::string& module = "/build/bin/app") {
+  return Site{.key = function + "\t" + file + ":" + std::to_string(line), .function = function, .file = file,
+              .line = line, .module = module,
+              .frames = {Frame{.function = function, .file = file, .line = line, .module = module}},
+              .live_bytes = live_bytes, .live_allocations = 1};
+}
+
 const Analysis kBase = analysis("base.lrk", {site("Cache::insert", 1000, 10), site("Parser::token", 5000, 50),
                                              site("Config::load", 300, 3)});
 const Analysis kNew = analysis("new.lrk", {site("Config::load", 300, 3), site("Cache::insert", 9000, 90),
@@ -36,6 +46,19 @@ const SiteDiff& find(const RecordingDiff& diff, const std::string& function) {
   }
   FAIL("no site " << function);
   throw;
+}
+
+const SiteDiff& find_at(const RecordingDiff& diff, const std::string& function, uint32_t line) {
+  for (const SiteDiff& s : diff.sites) {
+    if (s.function == function && s.line == line) return s;
+  }
+  FAIL("no site " << function << ":" << line);
+  throw;
+}
+
+size_t count_matched(const RecordingDiff& diff) {
+  return size_t(std::count_if(diff.sites.begin(), diff.sites.end(),
+                              [](const SiteDiff& s) { return s.match == SiteMatch::matched; }));
 }
 
 std::vector<std::string> lines(const std::string& text) {
@@ -84,6 +107,99 @@ TEST_CASE("sites match by key, not by address") {
   CHECK(diff.sites.size() == 3);
 }
 
+TEST_CASE("the same source built in another folder matches site by site") {
+  const Analysis base = analysis("a.lrk", {built_site("leak_some", "/ci/run-1/src/leak.c", 5, 1000),
+                                           built_site("keep_table", "/ci/run-1/src/table.c", 12, 500)});
+  const Analysis now = analysis("b.lrk", {built_site("leak_some", "/home/me/checkout/src/leak.c", 5, 1000),
+                                          built_site("keep_table", "/home/me/checkout/src/table.c", 12, 500)});
+  const RecordingDiff diff = diff_analyses(base, now);
+  REQUIRE(diff.sites.size() == 2);
+  CHECK(count_matched(diff) == 2);
+  CHECK(sites_growing_over(diff, 0).empty());
+  CHECK(find(diff, "leak_some").file == "/home/me/checkout/src/leak.c");  // named as NEW has it
+}
+
+TEST_CASE("lines shifted by an edit above pair each site with its old self, in order") {
+  // Eight lines inserted above both allocations: nearest line alone would pair 20 with 18.
+  const Analysis base = analysis("a.lrk", {built_site("parse", "/a/parse.c", 10, 100),
+                                           built_site("parse", "/a/parse.c", 20, 7000)});
+  const Analysis now = analysis("b.lrk", {built_site("parse", "/b/parse.c", 18, 100),
+                                          built_site("parse", "/b/parse.c", 28, 7000)});
+  const RecordingDiff diff = diff_analyses(base, now);
+  REQUIRE(diff.sites.size() == 2);
+  CHECK(find_at(diff, "parse", 18).size_diff == 0);
+  CHECK(find_at(diff, "parse", 28).size_diff == 0);
+}
+
+TEST_CASE("an allocation added between two others is new, and the others keep their pairs") {
+  const Analysis base = analysis("a.lrk", {built_site("parse", "/a/parse.c", 10, 100),
+                                           built_site("parse", "/a/parse.c", 20, 7000)});
+  const Analysis now = analysis("b.lrk", {built_site("parse", "/a/parse.c", 10, 100),
+                                          built_site("parse", "/a/parse.c", 13, 4000),
+                                          built_site("parse", "/a/parse.c", 23, 7000)});
+  const RecordingDiff diff = diff_analyses(base, now);
+  REQUIRE(diff.sites.size() == 3);
+  CHECK(find_at(diff, "parse", 10).match == SiteMatch::matched);
+  CHECK(find_at(diff, "parse", 23).size_diff == 0);
+  CHECK(find_at(diff, "parse", 13).match == SiteMatch::only_new);
+  CHECK(find_at(diff, "parse", 13).size_diff == 4000);
+}
+
+TEST_CASE("a line alone never matches: the function and the file name must agree") {
+  const Analysis base = analysis("a.lrk", {built_site("load", "/a/config.c", 5, 100),
+                                           built_site("save", "/a/config.c", 9, 100)});
+  const Analysis now = analysis("b.lrk", {built_site("read", "/a/config.c", 5, 100),
+                                          built_site("save", "/a/store.c", 9, 100)});
+  const RecordingDiff diff = diff_analyses(base, now);
+  CHECK(diff.sites.size() == 4);
+  CHECK(count_matched(diff) == 0);
+  CHECK(find(diff, "read").match == SiteMatch::only_new);
+  CHECK(find(diff, "load").match == SiteMatch::only_base);
+}
+
+TEST_CASE("between files of the same name, the longest shared trailing path wins") {
+  // Two static init()s in two util.c; their lines would pair them the wrong way round.
+  const Analysis base = analysis("a.lrk", {built_site("init", "/r1/src/net/util.c", 5, 100),
+                                           built_site("init", "/r1/src/disk/util.c", 40, 9000)});
+  const Analysis now = analysis("b.lrk", {built_site("init", "/r2/src/net/util.c", 40, 100),
+                                          built_site("init", "/r2/src/disk/util.c", 5, 9000)});
+  const RecordingDiff diff = diff_analyses(base, now);
+  REQUIRE(diff.sites.size() == 2);
+  for (const SiteDiff& site : diff.sites) CHECK(site.size_diff == 0);
+  CHECK(shared_trailing_components("/r1/src/net/util.c", "/r2/src/net/util.c") == 3);
+  CHECK(shared_trailing_components("/r1/src/net/util.c", "src/disk/util.c") == 1);
+  CHECK(shared_trailing_components("util.c", "util.h") == 0);
+  CHECK(shared_trailing_components("a/b/", "x/a/b") == 2);
+}
+
+TEST_CASE("sites without debug info match by function and module name") {
+  const Analysis base = analysis("a.lrk", {built_site("handler", "", 0, 100, "/ci/1/out/bin/server"),
+                                           built_site("worker", "", 0, 100, "/ci/1/out/lib/libjobs.so")});
+  const Analysis now = analysis("b.lrk", {built_site("handler", "", 0, 100, "/ci/2/out/bin/server"),
+                                          built_site("worker", "", 0, 100, "/ci/2/out/lib/libtasks.so")});
+  const RecordingDiff diff = diff_analyses(base, now);
+  CHECK(find(diff, "handler").match == SiteMatch::matched);
+  CHECK(find(diff, "worker").match != SiteMatch::matched);  // another module: another site
+  CHECK(diff.sites.size() == 3);
+}
+
+TEST_CASE("grouped by stack, every frame must agree by function and file name") {
+  auto stack_site = [](const std::string& root, const std::string& caller, uint32_t line) {
+    Site s = built_site("leak", root + "/leak.c", line, 100);
+    s.frames.push_back(Frame{.function = caller, .file = root + "/main.c", .line = 30, .module = "/bin/app"});
+    s.key = "stack " + root + caller + std::to_string(line);
+    return s;
+  };
+  const Analysis base = analysis("a.lrk", {stack_site("/a", "main", 5), stack_site("/a", "serve", 5)});
+  const Analysis now = analysis("b.lrk", {stack_site("/b", "main", 6), stack_site("/b", "respond", 6)});
+  const RecordingDiff diff = diff_analyses(base, now, {}, GroupBy::stack);
+  CHECK(diff.sites.size() == 3);
+  CHECK(count_matched(diff) == 1);
+  for (const SiteDiff& site : diff.sites) {
+    if (site.match == SiteMatch::matched) CHECK(site.frames[1].function == "main");
+  }
+}
+
 TEST_CASE("the growth gate fails sites that grew strictly more than the threshold") {
   const RecordingDiff diff = diff_analyses(kBase, kNew);
   CHECK(sites_growing_over(diff, 10000).empty());
@@ -113,6 +229,8 @@ TEST_CASE("text output names the sites that failed the gate") {
   CHECK(text.find("Parser::token") == std::string::npos);  // beyond --top 2
   CHECK(text.find("... 2 more sites") != std::string::npos);
   CHECK(text.find("FAIL: 2 sites grew more than 1000 B") != std::string::npos);
+  CHECK(text.find("sites: 2 matched, 1 new, 1 gone") != std::string::npos);
+  CHECK(text.find("Session::open app.cpp:1 (new)") != std::string::npos);
   CHECK(render_diff_text(diff, {.fail_on_growth_bytes = 1u << 20}).find("PASS: 0 sites") != std::string::npos);
 }
 
@@ -126,6 +244,9 @@ TEST_CASE("JSON output carries every site and the gate") {
   REQUIRE(json["sites"].size() == 3);
   CHECK(json["sites"][0]["function"] == "Cache::insert");
   CHECK(json["sites"][0]["size_diff"] == 8000);
+  CHECK(json["sites"][0]["match"] == "matched");
+  CHECK(json["sites"][1]["match"] == "new");
+  CHECK(json["sites"][2]["match"] == "gone");
   CHECK(json["sites"][2]["size_diff"] == -5000);
   CHECK(json["sites"][2]["count_diff"] == -50);
   CHECK(json["failed_sites"] == nlohmann::json::array({"Cache::insert app.cpp:1"}));
