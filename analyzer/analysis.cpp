@@ -189,7 +189,8 @@ class AnalysisSink final : public RecordSink {
     last_ns_ = record.time_ns;
     if (record.time_ns >= cutoff_ns_) return;
     replay_buffered();
-    replaced_images_.push_back({meta_.command, seconds(record.time_ns)});
+    images_.push_back({meta_.command, image_start_s_});
+    image_start_s_ = seconds(record.time_ns);
     replaced_through_ = stack_ids_.highest();
     heap_.end_stacks_through(replaced_through_);
     mappings_.forget_all();
@@ -314,7 +315,8 @@ class AnalysisSink final : public RecordSink {
   MappedRegions mappings_;
   std::vector<HeapRecord> scratch_;  // what a mapping change makes
   std::vector<HeapRecord> kept_;
-  std::vector<ReplacedImage> replaced_images_;
+  std::vector<ProcessImage> images_;  // replaced ones
+  double image_start_s_ = 0;           // of the current one
   uint32_t replaced_through_ = 0;  // stacks 1..this belong to images replaced by exec
 };
 
@@ -331,7 +333,7 @@ std::vector<Site> AnalysisSink::ranked_sites(const std::vector<uint32_t>& points
   std::vector<bool> active(sites.size(), false);
   for (uint32_t stack_id = 0; stack_id < usage.size(); ++stack_id) {
     uint32_t index = series_.site_of_stack(stack_id);
-    if (index == kNoSite || (stack_id != 0 && stack_id <= replaced_through_)) continue;
+    if (index == kNoSite || (stack_id != 0 && stack_id <= replaced_through_)) continue;  // a replaced image's
     const StackUsage& stack = usage[stack_id];
     Site& site = sites[index];
     site.mapping = site.mapping || mappings_.is_mapping_stack(stack_id);
@@ -418,7 +420,8 @@ Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summar
   analysis.rss_series = rss_curve_.finish();
   analysis.named_snapshots = std::move(named_);
   analysis.children = std::move(children_);
-  analysis.replaced_images = std::move(replaced_images_);
+  analysis.images = std::move(images_);
+  analysis.images.push_back({meta_.command, image_start_s_});
   // A run that ended with its process's exit may end in a teardown; a window cut short or a
   // detached attach ends mid-life.
   bool ended_at_exit = summary.complete && cutoff_ns_ == kNever && !meta_.attached;

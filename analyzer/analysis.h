@@ -68,10 +68,11 @@ struct NamedSnapshot {
   double time_s = 0;
 };
 
-// An image the process replaced by exec: its sites are not ranked, its blocks ended there.
-struct ReplacedImage {
+// A program the process ran: the first, then one per exec. Only the last one's sites are
+// ranked; the blocks of the others ended at the exec that replaced them.
+struct ProcessImage {
   std::vector<std::string> command;
-  double exec_s = 0;
+  double start_s = 0;
 };
 
 struct ChildRecordingRef {
@@ -103,7 +104,7 @@ struct Analysis {
   std::vector<TimePoint> rss_series;
   std::vector<NamedSnapshot> named_snapshots;
   std::vector<ChildRecordingRef> children;
-  std::vector<ReplacedImage> replaced_images;  // oldest first
+  std::vector<ProcessImage> images;  // oldest first, the last one current
   std::vector<Site> sites;        // ranked: ranks_before(growth) order
   std::vector<StackSample> stacks;     // every stack, only when AnalysisOptions::collect_stacks
   std::vector<ModuleInfo> modules;     // every module seen (all module maps), for export mappings

@@ -26,9 +26,9 @@ json frame_json(const Frame& frame) {
           {"module", frame.module},     {"inlined", frame.inlined}};
 }
 
-json replaced_images_json(const std::vector<ReplacedImage>& images) {
+json images_json(const std::vector<ProcessImage>& images) {
   json list = json::array();
-  for (const ReplacedImage& image : images) list.push_back({{"command", image.command}, {"exec_s", image.exec_s}});
+  for (const ProcessImage& image : images) list.push_back({{"command", image.command}, {"start_s", image.start_s}});
   return list;
 }
 
@@ -61,7 +61,6 @@ json report_json(const Analysis& analysis, const ReportOptions& options) {
           {"peak_heap_bytes", analysis.peak_heap_bytes},
           {"end_heap_bytes", analysis.end_heap_bytes},
           {"teardown_start_s", analysis.teardown_s ? json(*analysis.teardown_s) : json(nullptr)},
-          {"replaced_images", replaced_images_json(analysis.replaced_images)},
           {"peak_rss_bytes", analysis.peak_rss_bytes},
           {"total_allocations", analysis.total_allocations},
           {"total_frees", analysis.total_frees},
@@ -69,7 +68,8 @@ json report_json(const Analysis& analysis, const ReportOptions& options) {
           {"sites_omitted", analysis.sites.size() - shown},  // left out by --top
           {"estimated", analysis.estimated},
           {"complete", analysis.complete},
-          {"warnings", analysis.warnings}};
+          {"warnings", analysis.warnings},
+          {"images", images_json(analysis.images)}};
 }
 
 }  // namespace

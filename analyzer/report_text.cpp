@@ -74,9 +74,9 @@ std::string header(const Analysis& analysis, const Style& style) {
   if (!analysis.complete) out += "  " + style.verdict(Verdict::plateau, "(partial: the recording ends early)");
   out += "\n";
   if (!analysis.meta.command.empty()) out += fmt::format("command      {}\n", quoted_command(analysis.meta.command));
-  for (const ReplacedImage& image : analysis.replaced_images)
-    out += style.dim(fmt::format("replaced     {} (exec at {:.2f} s): its sites are not ranked\n",
-                                 quoted_command(image.command), image.exec_s));
+  for (size_t i = 0; i + 1 < analysis.images.size(); ++i)
+    out += style.dim(fmt::format("exec'd from  {} (at {:.2f} s): its sites are not ranked\n",
+                                 quoted_command(analysis.images[i].command), analysis.images[i].start_s));
   out += fmt::format("duration     {:.1f} s\n", analysis.duration_s);
   out += fmt::format("heap         peak {} at {:.1f} s, end {}\n", format_bytes(double(analysis.peak_heap_bytes)),
                      analysis.peak_heap_time_s, format_bytes(double(analysis.end_heap_bytes)));

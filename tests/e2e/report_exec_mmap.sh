@@ -20,8 +20,9 @@ grep -q "\[mmap\] grow_arena" arena.out || fail "the run summary does not name t
   'declare -a x; for i in $(seq 1 20000); do x[$i]=$i; done; exec env LEAKRANK_TEST=1 '"$ARENA" >exec.out 2>&1 ||
   fail "run through bash and env: $(cat exec.out)"
 "$LEAKRANK" report exec.lrk --format json >exec.json || fail "report exec.lrk"
-expect_eq "$(jq -r '.replaced_images | length' exec.json)" 2 "images replaced by exec"
-expect_eq "$(jq -r '.replaced_images[0].command[0]' exec.json)" bash "the first image"
+expect_eq "$(jq -r '.images | length' exec.json)" 3 "images: bash, env and the arena"
+expect_eq "$(jq -r '.images[0].command[0]' exec.json)" bash "the first image"
+expect_eq "$(jq -r '.images[2].command[0]' exec.json)" "$ARENA" "the last image"
 expect_eq "$(jq -r '.sites[0].function' exec.json)" grow_arena "the first site after the exec chain"
 jq -e '[.sites[].frames[].module | select(test("/(bash|env)$"))] | length == 0' exec.json >/dev/null ||
   fail "a site of a replaced image is ranked: $(jq -c '[.sites[] | .function]' exec.json)"
