@@ -145,7 +145,15 @@ class AnalysisSink final : public RecordSink {
     last_ns_ = time_ns;
     if (time_ns >= cutoff_ns_) return;
     rss_curve_.add(time_ns, double(bytes));
-    if (time_ns >= since_ns_) peak_rss_ = std::max(peak_rss_, bytes);
+    if (time_ns < since_ns_) return;
+    peak_rss_ = std::max(peak_rss_, bytes);
+    replay_buffered();
+    double mapped = double(mappings_.mapped_bytes());
+    rss_accounting_.sample(seconds(time_ns), bytes, heap_.live_bytes() - mapped, mapped);
+  }
+
+  void on(const ResidentFilesRecord& record) override {
+    if (record.time_ns >= since_ns_ && record.time_ns < cutoff_ns_) rss_accounting_.files(record.bytes);
   }
 
   void on(const SnapshotRecord& record) override {
@@ -313,6 +321,7 @@ class AnalysisSink final : public RecordSink {
   std::vector<ModuleInfo> modules_;
   StackIdGuard stack_ids_;
   MappedRegions mappings_;
+  RssAccounting rss_accounting_;
   std::vector<HeapRecord> scratch_;  // what a mapping change makes
   std::vector<HeapRecord> kept_;
   std::vector<ProcessImage> images_;  // replaced ones
@@ -410,6 +419,7 @@ Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summar
   analysis.peak_heap_time_s = seconds(heap_.peak_time_ns());
   analysis.end_heap_bytes = whole(heap_.live_bytes());
   analysis.peak_rss_bytes = peak_rss_;
+  analysis.rss_explained = rss_accounting_.explain();
   analysis.total_allocations = whole(heap_.total_allocations());
   analysis.total_frees = whole(heap_.total_frees());
   analysis.total_allocated_bytes = whole(heap_.total_bytes());

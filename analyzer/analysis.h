@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analyzer/growth_ranking.h"
+#include "analyzer/rss_accounting.h"
 #include "analyzer/symbolizer.h"
 #include "recording/block_records.h"
 #include "recording/record_format.h"
@@ -94,6 +95,7 @@ struct Analysis {
   uint64_t end_heap_bytes = 0;
   std::optional<double> teardown_s;  // when the program began to free its heap on the way out
   uint64_t peak_rss_bytes = 0;
+  std::optional<RssExplained> rss_explained;  // none without two RSS samples in the window
   uint64_t total_allocations = 0;
   uint64_t total_frees = 0;
   uint64_t total_allocated_bytes = 0;

@@ -38,6 +38,7 @@ void MappedRegions::unmap(const UnmapRecord& record, std::vector<HeapRecord>& ou
 void MappedRegions::add(uint64_t time_ns, uint64_t start, uint64_t end, uint32_t stack_id,
                         std::vector<HeapRecord>& out) {
   regions_[start] = {end, stack_id};
+  mapped_bytes_ += end - start;
   if (stack_id >= mapping_stacks_.size()) mapping_stacks_.resize(size_t(stack_id) + 1);
   mapping_stacks_[stack_id] = true;
   out.push_back({time_ns, end - start, stack_id, HeapEvent::alloc});
@@ -53,6 +54,7 @@ bool MappedRegions::remove(uint64_t time_ns, uint64_t start, uint64_t end, std::
     uint64_t region_start = it->first;
     Region region = it->second;
     it = regions_.erase(it);
+    mapped_bytes_ -= region.end - region_start;
     touched = true;
     out.push_back({time_ns, region.end - region_start, region.stack_id, HeapEvent::free});
     if (region_start < start) add(time_ns, region_start, start, region.stack_id, out);

@@ -17,7 +17,11 @@ class MappedRegions {
   // Each appends to `out` the heap records that the change makes.
   void map(const MapRecord& record, std::vector<HeapRecord>& out);
   void unmap(const UnmapRecord& record, std::vector<HeapRecord>& out);
-  void forget_all() { regions_.clear(); }  // the image is gone (exec): so are its mappings
+  void forget_all() {  // the image is gone (exec): so are its mappings
+    regions_.clear();
+    mapped_bytes_ = 0;
+  }
+  uint64_t mapped_bytes() const { return mapped_bytes_; }
 
   // Stacks that made a mapping: their sites are mappings, not heap blocks.
   bool is_mapping_stack(uint32_t stack_id) const {
@@ -35,6 +39,7 @@ class MappedRegions {
 
   std::map<uint64_t, Region> regions_;  // by start address; never overlapping
   std::vector<bool> mapping_stacks_;
+  uint64_t mapped_bytes_ = 0;
   bool last_unmap_ended_mapping_ = false;  // a moved range counts only if its old range did
 };
 

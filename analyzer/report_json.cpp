@@ -26,6 +26,20 @@ json frame_json(const Frame& frame) {
           {"module", frame.module},     {"inlined", frame.inlined}};
 }
 
+json optional_bytes(const std::optional<int64_t>& bytes) { return bytes ? json(*bytes) : json(nullptr); }
+
+json rss_explained_json(const std::optional<RssExplained>& rss) {
+  if (!rss) return nullptr;
+  return {{"from_s", rss->from_s},
+          {"to_s", rss->to_s},
+          {"rss_growth_bytes", rss->rss_growth_bytes},
+          {"heap_bytes", rss->heap_bytes},
+          {"mmap_bytes", rss->mmap_bytes},
+          {"other_anonymous_bytes", optional_bytes(rss->other_anonymous_bytes)},
+          {"file_bytes", optional_bytes(rss->file_bytes)},
+          {"mostly_unrecorded", rss->mostly_unrecorded()}};
+}
+
 json images_json(const std::vector<ProcessImage>& images) {
   json list = json::array();
   for (const ProcessImage& image : images) list.push_back({{"command", image.command}, {"start_s", image.start_s}});
@@ -69,7 +83,8 @@ json report_json(const Analysis& analysis, const ReportOptions& options) {
           {"estimated", analysis.estimated},
           {"complete", analysis.complete},
           {"warnings", analysis.warnings},
-          {"images", images_json(analysis.images)}};
+          {"images", images_json(analysis.images)},
+          {"rss_explained", rss_explained_json(analysis.rss_explained)}};
 }
 
 }  // namespace

@@ -69,6 +69,23 @@ std::string site_location(const Site& site) {
   return (site.mapping ? "[mmap] " : "") + location(site.function, site.file, site.line, site.module);
 }
 
+// Where the RSS growth went, and a plain word when the sites below do not hold most of it.
+std::string rss_growth_lines(const RssExplained& rss, const Style& style) {
+  if (rss.rss_growth_bytes <= 0) return "";
+  std::string out = fmt::format("RSS growth   {} from {:.1f} s to its peak at {:.1f} s: heap {}, mappings {}",
+                                format_signed_bytes(double(rss.rss_growth_bytes)), rss.from_s, rss.to_s,
+                                format_signed_bytes(double(rss.heap_bytes)), format_signed_bytes(double(rss.mmap_bytes)));
+  if (rss.other_anonymous_bytes)
+    out += fmt::format(",\n             other anonymous {} (allocator retention, thread stacks, unrecorded), files {}",
+                       format_signed_bytes(double(*rss.other_anonymous_bytes)),
+                       format_signed_bytes(double(*rss.file_bytes)));
+  out += "\n";
+  if (rss.mostly_unrecorded())
+    out += style.verdict(Verdict::plateau, "             most of the RSS growth is not in the recorded allocations below") +
+           "\n";
+  return out;
+}
+
 std::string header(const Analysis& analysis, const Style& style) {
   std::string out = style.bold(fmt::format("leakrank report: {}", analysis.path));
   if (!analysis.complete) out += "  " + style.verdict(Verdict::plateau, "(partial: the recording ends early)");
@@ -85,6 +102,7 @@ std::string header(const Analysis& analysis, const Style& style) {
                        "             on the run before it\n", *analysis.teardown_s);
   if (analysis.peak_rss_bytes > 0)
     out += fmt::format("peak RSS     {}\n", format_bytes(double(analysis.peak_rss_bytes)));
+  if (analysis.rss_explained) out += rss_growth_lines(*analysis.rss_explained, style);
   double temporary_share = analysis.total_allocations
                                ? 100.0 * double(analysis.temporary_allocations) / double(analysis.total_allocations)
                                : 0.0;

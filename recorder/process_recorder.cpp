@@ -188,11 +188,13 @@ void ProcessRecorder::write_module_map() {
 
 void ProcessRecorder::sample_rss() {
   if (finished_) return;
-  uint64_t rss = own_resident_bytes(pid_);
-  if (!rss) return;
-  stats_.peak_rss_bytes = std::max(stats_.peak_rss_bytes, rss);
+  ResidentMemory resident = own_resident_memory(pid_);
+  if (!resident.bytes) return;
+  stats_.peak_rss_bytes = std::max(stats_.peak_rss_bytes, resident.bytes);
   drain();  // events before this instant go first, so the file stays in time order
-  writer_.write(RssRecord{recording_time(monotonic_ns()), rss});
+  uint64_t now = recording_time(monotonic_ns());
+  writer_.write(RssRecord{now, resident.bytes});
+  writer_.write(ResidentFilesRecord{now, resident.file_bytes});
 }
 
 // Until its library connects, the target is still leakrank's fork, not yet the program.

@@ -28,11 +28,17 @@ uint64_t page_bytes() {
 
 std::string proc_file(pid_t pid, const char* name) { return "/proc/" + std::to_string(pid) + "/" + name; }
 
-// statm's second field: anonymous, file and shared-memory pages together, as ps shows them.
-uint64_t resident_pages(pid_t pid) {
-  unsigned long long size = 0, resident = 0;
+// statm's second field: anonymous, file and shared-memory pages together, as ps shows
+// them; its third: the file and shared-memory ones.
+struct ResidentPages {
+  uint64_t all = 0;
+  uint64_t shared = 0;
+};
+ResidentPages resident_pages(pid_t pid) {
+  unsigned long long size = 0, resident = 0, shared = 0;
   std::string statm = read_file_text(proc_file(pid, "statm"));
-  return sscanf(statm.c_str(), "%llu %llu", &size, &resident) == 2 ? resident : 0;
+  if (sscanf(statm.c_str(), "%llu %llu %llu", &size, &resident, &shared) != 3) return {};
+  return {resident, shared};
 }
 
 // Where pid maps session segments: shared mappings of a file named like a session.
@@ -91,11 +97,14 @@ uint64_t session_pages(pid_t pid) {
 // statm first: ring pages the target touches while the segment is read are then subtracted
 // without having been counted (busy threads touch megabytes in between), never the other
 // way. statm again last: a process gone meanwhile reads as gone, not as its whole segment.
-uint64_t own_resident_bytes(pid_t pid) {
-  uint64_t resident = resident_pages(pid);
+ResidentMemory own_resident_memory(pid_t pid) {
+  ResidentPages resident = resident_pages(pid);
   uint64_t session = session_pages(pid);
-  if (resident_pages(pid) == 0) return 0;
-  return resident > session ? (resident - session) * page_bytes() : 0;
+  if (resident_pages(pid).all == 0) return {};
+  auto less_session = [&](uint64_t pages) { return pages > session ? (pages - session) * page_bytes() : 0; };
+  return {less_session(resident.all), less_session(resident.shared)};
 }
+
+uint64_t own_resident_bytes(pid_t pid) { return own_resident_memory(pid).bytes; }
 
 }  // namespace leakrank

@@ -12,4 +12,12 @@ namespace leakrank {
 // program look ten times larger; shared memory of its own stays counted. 0 when it is gone.
 uint64_t own_resident_bytes(pid_t pid);
 
+// The same, and how much of it maps files or shared memory (statm's third field, less the
+// session's pages): the rest is anonymous memory, where a heap and its mappings live.
+struct ResidentMemory {
+  uint64_t bytes = 0;
+  uint64_t file_bytes = 0;
+};
+ResidentMemory own_resident_memory(pid_t pid);
+
 }  // namespace leakrank

@@ -60,6 +60,7 @@ enum class RecordTag : uint8_t {
   exec = 13,            // varint dt: the process replaced its image; what came before is gone
   map = 14,             // varint dt, varint address, varint size, varint stack id, varint moved from
   unmap = 15,           // varint dt, varint address, varint size: a range unmapped
+  resident_files = 32,  // varint dt, varint bytes: of the RSS sample before, files and shared memory
   free_young = 16,      // 16..31, varint dt: free_recent of age (tag - 15), the age in the tag
 };
 

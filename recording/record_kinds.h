@@ -56,6 +56,15 @@ struct RssRecord {
   static void fields(auto& self, auto& code) { code.varint(self.bytes); }
 };
 
+// Of the RSS sample just before, the bytes that map files or shared memory; the rest is
+// anonymous memory, where heaps, mappings, thread stacks and allocator caches live.
+struct ResidentFilesRecord {
+  static constexpr RecordTag tag = RecordTag::resident_files;
+  uint64_t time_ns = 0;
+  uint64_t bytes = 0;
+  static void fields(auto& self, auto& code) { code.varint(self.bytes); }
+};
+
 struct SnapshotRecord {
   static constexpr RecordTag tag = RecordTag::snapshot;
   uint64_t time_ns = 0;
@@ -132,7 +141,7 @@ struct EndRecord {
 #define LEAKRANK_RECORD_KINDS(X) X(RecordingMeta) LEAKRANK_RECORD_KINDS_BUT_META(X)
 #define LEAKRANK_RECORD_KINDS_BUT_META(X)                                                              \
   X(ModuleMapRecord) X(StackRecord) X(UnmatchedFreeRecord) X(RssRecord) X(SnapshotRecord) X(ChildRecord) \
-  X(CommandRecord) X(ExecRecord) X(MapRecord) X(UnmapRecord) X(EndRecord)
+  X(CommandRecord) X(ExecRecord) X(MapRecord) X(UnmapRecord) X(ResidentFilesRecord) X(EndRecord)
 
 template <class Record>
 concept TimedRecord = requires(Record r) { r.time_ns; };

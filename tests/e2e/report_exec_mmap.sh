@@ -14,6 +14,9 @@ jq -e '.sites[] | select(.function == "leak_a_little" and .kind == "heap")' aren
   fail "the malloc leak is missing: $(jq -c '[.sites[] | .function]' arena.json)"
 jq -e '[.sites[] | select(.function == "map_a_file" or .function == "main")] | length == 0' arena.json >/dev/null ||
   fail "a file mapping counted as memory: $(jq -c '[.sites[] | .function]' arena.json)"
+# RSS grew by the arena, and the report says the recorded mappings explain it.
+jq -e '.rss_explained | .mmap_bytes > 0.5 * .rss_growth_bytes and (.mostly_unrecorded | not)' arena.json >/dev/null ||
+  fail "RSS accounting: $(jq -c .rss_explained arena.json)"
 grep -q "\[mmap\] grow_arena" arena.out || fail "the run summary does not name the arena: $(cat arena.out)"
 
 "$LEAKRANK" run -o exec.lrk -- bash -c \

@@ -357,6 +357,7 @@ TEST_CASE("every record type round-trips with edge values") {
     script.write(MapRecord{9, kMaxU64, kMaxU64, kMaxU32, kMaxU64});
     script.write(MapRecord{9, 0, 0, 0, 0});
     script.write(UnmapRecord{kMaxU64, kMaxU64 - 4096, 4096});
+    script.write(ResidentFilesRecord{3, kMaxU64});
     script.write(EndRecord{kMaxU64, kMinI32});
     script.write(EndRecord{0, -1});
     expected = script.expected.lines;
@@ -625,7 +626,7 @@ TEST_CASE("records a writer never makes are reported as damage, not undefined be
            {"free of an age of zero", record(RecordTag::free_recent, {varint_bytes(1), varint_bytes(0)}),
             "free of an allocation not in the block"},
            {"young free before any allocation", Bytes{young_free_tag(1), 1}, "free of an allocation not in the block"},
-           {"a tag past the kinds", Bytes{32}, "unknown record"},
+           {"a tag past the kinds", Bytes{100}, "unknown record"},
            {"command past the block end", record(RecordTag::command, {varint_bytes(1), varint_bytes(3), {'x'}}),
             "count past block end"},
            {"same time on a record without one", Bytes{uint8_t(RecordTag::stack) | kSameTime, 1, 0}, "unknown record"},
