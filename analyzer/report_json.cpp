@@ -44,6 +44,13 @@ json site_json(const Site& site, size_t rank) {
           {"frames", std::move(frames)}};
 }
 
+json skipped_wrappers_json(const std::vector<SkippedWrapper>& wrappers) {
+  json list = json::array();
+  for (const SkippedWrapper& wrapper : wrappers)
+    list.push_back({{"function", wrapper.function}, {"reason", wrapper.reason}, {"callers", wrapper.callers}});
+  return list;
+}
+
 json report_json(const Analysis& analysis, const ReportOptions& options) {
   size_t shown = options.top == 0 ? analysis.sites.size() : std::min(options.top, analysis.sites.size());
   json sites = json::array();
@@ -61,7 +68,8 @@ json report_json(const Analysis& analysis, const ReportOptions& options) {
           {"sites_omitted", analysis.sites.size() - shown},  // left out by --top
           {"estimated", analysis.estimated},
           {"complete", analysis.complete},
-          {"warnings", analysis.warnings}};
+          {"warnings", analysis.warnings},
+          {"skipped_wrappers", skipped_wrappers_json(analysis.skipped_wrappers)}};
 }
 
 }  // namespace
