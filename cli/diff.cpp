@@ -28,6 +28,7 @@ struct DiffArguments {
   DiffFormat format = DiffFormat::text;
   GroupBy group_by = GroupBy::line;
   size_t top = 20;
+  WrapperArguments wrappers;
 };
 
 struct Side {
@@ -36,10 +37,11 @@ struct Side {
 };
 
 // FILE, a list number, or FILE@TIME: the live heap at that instant.
-Side analyze_argument(const std::string& argument, GroupBy group_by) {
+Side analyze_argument(const std::string& argument, const DiffArguments& args) {
   const RecordingRef ref = parse_recording_ref(argument);
   AnalysisOptions options;
-  options.group_by = group_by;
+  options.group_by = args.group_by;
+  add_wrappers(options, args.wrappers);
   options.symbolizer.runtime_debug_info = false;  // a diff shows sites, never stacks
   end_at(options, ref.instant);
   const bool at_instant = ref.instant.time_s || ref.instant.snapshot;
@@ -58,8 +60,8 @@ int diff_verb(const DiffArguments& args) {
   DiffRenderOptions render{.top = args.top};
   if (!args.fail_on_growth.empty()) render.fail_on_growth_bytes = parse_byte_size(args.fail_on_growth);
   const Suppressions suppressions = args.suppressions.empty() ? Suppressions() : load_suppressions(args.suppressions);
-  const Side base = analyze_argument(args.base, args.group_by);
-  const Side now = analyze_argument(args.now, args.group_by);
+  const Side base = analyze_argument(args.base, args);
+  const Side now = analyze_argument(args.now, args);
   RecordingDiff diff = diff_analyses(base.analysis, now.analysis, suppressions);
   diff.base_label = base.label;
   diff.new_label = now.label;
@@ -90,6 +92,7 @@ void register_diff(CLI::App& app, int& exit_code) {
                    "LeakSanitizer-style file of leak:PATTERN lines: matching sites are left out");
   add_group_by_option(*diff, args->group_by);
   add_top_option(*diff, args->top, "Sites shown (0: all)");
+  add_wrapper_options(*diff, args->wrappers);
   diff->callback([args, &exit_code] { exit_code = diff_verb(*args); });
 }
 
