@@ -51,18 +51,33 @@ AllocationWrappers::AllocationWrappers(const std::vector<std::string>& patterns)
   for (const std::string& pattern : patterns) patterns_.emplace_back(pattern, std::regex::ECMAScript);
 }
 
-bool AllocationWrappers::is_wrapper(const Frame& frame) {
-  auto [slot, inserted] = decided_.try_emplace(frame.function, false);
-  if (inserted) slot->second = decide(brief_function_name(frame.function));
+std::string_view to_string(WrapperReason reason) {
+  switch (reason) {
+    case WrapperReason::listed: return "listed";
+    case WrapperReason::named: return "named";
+    case WrapperReason::pattern: return "pattern";
+    case WrapperReason::detected: return "detected";
+    case WrapperReason::none: break;
+  }
+  return "none";
+}
+
+WrapperReason AllocationWrappers::reason(const Frame& frame) {
+  auto [slot, inserted] = decided_.try_emplace(frame.function, WrapperReason::none);
+  if (inserted) slot->second = decide(frame.function);
   return slot->second;
 }
 
-bool AllocationWrappers::decide(const std::string& brief_name) const {
-  if (brief_name.empty() || brief_name == "??") return false;
-  if (std::find(std::begin(kKnownWrappers), std::end(kKnownWrappers), brief_name) != std::end(kKnownWrappers)) return true;
-  if (named_as_allocator(brief_name)) return true;
-  return std::any_of(patterns_.begin(), patterns_.end(),
-                     [&](const std::regex& pattern) { return std::regex_match(brief_name, pattern); });
+WrapperReason AllocationWrappers::decide(const std::string& function) const {
+  const std::string brief_name = brief_function_name(function);
+  if (brief_name.empty() || brief_name == "??") return WrapperReason::none;
+  if (std::find(std::begin(kKnownWrappers), std::end(kKnownWrappers), brief_name) != std::end(kKnownWrappers))
+    return WrapperReason::listed;
+  if (named_as_allocator(brief_name)) return WrapperReason::named;
+  auto matches = [&](const std::regex& pattern) {
+    return std::regex_match(brief_name, pattern) || std::regex_match(function, pattern);
+  };
+  return std::any_of(patterns_.begin(), patterns_.end(), matches) ? WrapperReason::pattern : WrapperReason::none;
 }
 
 }  // namespace leakrank

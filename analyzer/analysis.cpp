@@ -88,6 +88,17 @@ class Curve {
   std::vector<Point> points_;
 };
 
+// A site's live bytes at each point: the sum of its call paths' (SiteGrouping::resolve).
+std::vector<double> summed_series(const SiteSeries& series, const std::vector<uint32_t>& paths,
+                                  const std::vector<uint32_t>& points) {
+  std::vector<double> sum(points.size(), 0.0);
+  for (uint32_t path : paths) {
+    std::vector<double> values = series.values(path, points);
+    for (size_t i = 0; i < sum.size(); ++i) sum[i] += values[i];
+  }
+  return sum;
+}
+
 class AnalysisSink final : public RecordSink {
  public:
   AnalysisSink(const AnalysisOptions& options, FramesAhead& frames_ahead)
@@ -293,8 +304,8 @@ class AnalysisSink final : public RecordSink {
   }
 
   uint64_t window_end_ns() const;
-  std::vector<Site> ranked_sites(const std::vector<uint32_t>& points, const std::vector<double>& times_s,
-                                 size_t judged_points);
+  std::vector<Site> ranked_sites(const ResolvedSites& resolved, const std::vector<uint32_t>& points,
+                                 const std::vector<double>& times_s, size_t judged_points);
   std::vector<StackSample> stack_samples();
 
   const AnalysisOptions& options_;
@@ -334,15 +345,16 @@ uint64_t AnalysisSink::window_end_ns() const {
 }
 
 // judged_points: sites are judged on the series up to there (the run before its teardown).
-std::vector<Site> AnalysisSink::ranked_sites(const std::vector<uint32_t>& points, const std::vector<double>& times_s,
-                                             size_t judged_points) {
+std::vector<Site> AnalysisSink::ranked_sites(const ResolvedSites& resolved, const std::vector<uint32_t>& points,
+                                             const std::vector<double>& times_s, size_t judged_points) {
   const std::vector<StackUsage>& usage = heap_.stacks();
-  std::vector<Site> sites(grouping_.sites().size());
+  std::vector<Site> sites(resolved.sites.size());
   std::vector<uint32_t> largest_stack(sites.size(), kNoSite);
   std::vector<bool> active(sites.size(), false);
   for (uint32_t stack_id = 0; stack_id < usage.size(); ++stack_id) {
-    uint32_t index = series_.site_of_stack(stack_id);
-    if (index == kNoSite || (stack_id != 0 && stack_id <= replaced_through_)) continue;  // a replaced image's
+    uint32_t path = series_.site_of_stack(stack_id);  // the series follow call paths
+    if (path == kNoSite || (stack_id != 0 && stack_id <= replaced_through_)) continue;  // a replaced image's
+    uint32_t index = resolved.site_of_path[path];
     const StackUsage& stack = usage[stack_id];
     Site& site = sites[index];
     site.mapping = site.mapping || mappings_.is_mapping_stack(stack_id);
@@ -362,16 +374,18 @@ std::vector<Site> AnalysisSink::ranked_sites(const std::vector<uint32_t>& points
   for (uint32_t index = 0; index < sites.size(); ++index) {
     if (!active[index]) continue;
     Site& site = sites[index];
-    const SiteIdentity& identity = grouping_.sites()[index];
+    const SiteIdentity& identity = resolved.sites[index];
     site.key = identity.key;
     site.function = identity.function;
     site.file = identity.file;
     site.line = identity.line;
     site.module = identity.module;
     site.frames = grouping_.frames_of(largest_stack[index]);
-    site.live_bytes_series = series_.values(index, points);
+    site.live_bytes_series = summed_series(series_, resolved.paths_of_site[index], points);
     site.growth = assess_growth_before_release(times_s, site.live_bytes_series, judged_points, options_.growth);
-    site.growth_allocations = int64_t(site.live_allocations) - int64_t(whole(series_.allocations_at_start(index)));
+    double allocations_at_start = 0;
+    for (uint32_t path : resolved.paths_of_site[index]) allocations_at_start += series_.allocations_at_start(path);
+    site.growth_allocations = int64_t(site.live_allocations) - int64_t(whole(allocations_at_start));
     bool idle = site.total_allocations == 0 && site.live_bytes == 0 && site.growth.peak_bytes == 0;
     if (!idle) ranked.push_back(std::move(site));
   }
@@ -444,7 +458,9 @@ Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summar
   size_t judged = analysis.teardown_s
                       ? size_t(std::upper_bound(times.begin(), times.end(), *analysis.teardown_s) - times.begin())
                       : times.size();
-  analysis.sites = ranked_sites(points, times, judged);
+  ResolvedSites resolved = grouping_.resolve();
+  analysis.sites = ranked_sites(resolved, points, times, judged);
+  analysis.skipped_wrappers = std::move(resolved.skipped_wrappers);
   if (options_.collect_stacks) analysis.stacks = stack_samples();
   analysis.modules = std::move(modules_);
   if (!summary.warning.empty()) analysis.warnings.push_back(summary.warning);

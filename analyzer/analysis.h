@@ -21,7 +21,7 @@ enum class GroupBy { function, line, stack };
 struct AnalysisOptions {
   GroupBy group_by = GroupBy::line;
   bool keep_frames = false;                   // --keep-frames: runtime frames may name a site
-  std::vector<std::string> wrappers;          // --wrapper: more allocation wrappers (analyzer/allocation_wrappers.h)
+  std::vector<std::string> wrappers;          // --wrapper, --wrappers-from: more allocation wrappers (allocation_wrappers.h)
   std::optional<double> since_s;              // --since: growth measured from here
   std::optional<double> until_s;              // --until, or FILE@30s: the state at this time
   std::optional<std::string> until_snapshot;  // FILE@name: the state at a named snapshot
@@ -62,6 +62,14 @@ struct StackSample {
   uint64_t live_allocations = 0;
   uint64_t total_bytes = 0;   // allocated inside the window
   uint64_t total_allocations = 0;
+};
+
+// A function some site was chosen past because it allocates for its callers.
+struct SkippedWrapper {
+  std::string function;
+  std::string reason;   // listed, named, pattern or detected (analyzer/allocation_wrappers.h)
+  size_t callers = 0;   // detected: the distinct callers it was found with; else 0
+  uint64_t stacks = 0;  // distinct stacks through it
 };
 
 struct NamedSnapshot {
@@ -108,6 +116,7 @@ struct Analysis {
   std::vector<ChildRecordingRef> children;
   std::vector<ProcessImage> images;  // oldest first, the last one current
   std::vector<Site> sites;        // ranked: ranks_before(growth) order
+  std::vector<SkippedWrapper> skipped_wrappers;  // the most used first
   std::vector<StackSample> stacks;     // every stack, only when AnalysisOptions::collect_stacks
   std::vector<ModuleInfo> modules;     // every module seen (all module maps), for export mappings
   std::vector<std::string> warnings;  // reader and symbolizer, one line each

@@ -65,6 +65,13 @@ json site_json(const Site& site, size_t rank) {
           {"frames", std::move(frames)}};
 }
 
+json skipped_wrappers_json(const std::vector<SkippedWrapper>& wrappers) {
+  json list = json::array();
+  for (const SkippedWrapper& wrapper : wrappers)
+    list.push_back({{"function", wrapper.function}, {"reason", wrapper.reason}, {"callers", wrapper.callers}});
+  return list;
+}
+
 json report_json(const Analysis& analysis, const ReportOptions& options) {
   size_t shown = options.top == 0 ? analysis.sites.size() : std::min(options.top, analysis.sites.size());
   json sites = json::array();
@@ -84,7 +91,8 @@ json report_json(const Analysis& analysis, const ReportOptions& options) {
           {"complete", analysis.complete},
           {"warnings", analysis.warnings},
           {"images", images_json(analysis.images)},
-          {"rss_explained", rss_explained_json(analysis.rss_explained)}};
+          {"rss_explained", rss_explained_json(analysis.rss_explained)},
+          {"skipped_wrappers", skipped_wrappers_json(analysis.skipped_wrappers)}};
 }
 
 }  // namespace

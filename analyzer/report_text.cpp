@@ -16,6 +16,7 @@ namespace {
 
 constexpr size_t kStacksShown = 3;
 constexpr size_t kLinesShown = 8;  // of a stack, from the site's own frame on
+constexpr size_t kWrappersShown = 4;
 
 // ANSI styling that disappears when colour is off.
 class Style {
@@ -86,6 +87,19 @@ std::string rss_growth_lines(const RssExplained& rss, const Style& style) {
   return out;
 }
 
+// The wrappers sites were chosen past, the most used first, so a reader sees why a site is
+// the caller of xmalloc rather than xmalloc: "obtain_cell (detected, 4 callers), xmalloc (named)".
+std::string skipped_wrappers_line(const std::vector<SkippedWrapper>& wrappers) {
+  std::string names;
+  for (size_t i = 0; i < std::min(wrappers.size(), kWrappersShown); ++i) {
+    const SkippedWrapper& wrapper = wrappers[i];
+    std::string why = wrapper.reason == "detected" ? fmt::format("detected, {} callers", wrapper.callers) : wrapper.reason;
+    names += fmt::format("{}{} ({})", names.empty() ? "" : ", ", brief_function_name(wrapper.function), why);
+  }
+  if (wrappers.size() > kWrappersShown) names += fmt::format(", {} more", wrappers.size() - kWrappersShown);
+  return fmt::format("wrappers     sites are their callers: {}\n", names);
+}
+
 std::string header(const Analysis& analysis, const Style& style) {
   std::string out = style.bold(fmt::format("leakrank report: {}", analysis.path));
   if (!analysis.complete) out += "  " + style.verdict(Verdict::plateau, "(partial: the recording ends early)");
@@ -110,6 +124,7 @@ std::string header(const Analysis& analysis, const Style& style) {
                      group_digits(analysis.total_allocations), format_bytes(double(analysis.total_allocated_bytes)),
                      group_digits(analysis.total_frees), group_digits(analysis.temporary_allocations),
                      temporary_share);
+  if (!analysis.skipped_wrappers.empty()) out += skipped_wrappers_line(analysis.skipped_wrappers);
   if (analysis.estimated)
     out += style.dim(fmt::format("estimated from allocations sampled every {} on average\n",
                                  format_bytes(double(analysis.meta.sample_bytes))));

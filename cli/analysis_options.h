@@ -2,8 +2,12 @@
 // Options that every verb reading recordings shares, declared once.
 #include <CLI/CLI.hpp>
 
+#include <string>
+#include <vector>
+
 #include "analyzer/analysis.h"
 #include "analyzer/recording_selection.h"
+#include "analyzer/wrapper_patterns.h"
 #include "cli/choice_option.h"
 #include "cli/value_checks.h"
 
@@ -24,6 +28,35 @@ inline CLI::Option* add_group_by_option(CLI::App& verb, GroupBy& group_by) {
 
 inline CLI::Option* add_top_option(CLI::App& verb, size_t& top, const std::string& description) {
   return verb.add_option("--top", top, description)->capture_default_str()->check(whole_number_in(0, 1'000'000));
+}
+
+// --wrapper REGEX and --wrappers-from FILE, on every verb that names sites.
+struct WrapperArguments {
+  std::vector<std::string> patterns;
+  std::vector<std::string> files;
+};
+
+inline void add_wrapper_options(CLI::App& verb, WrapperArguments& wrappers) {
+  verb.add_option("--wrapper", wrappers.patterns,
+                  "Functions that allocate for their callers, so their callers are the sites: a regular "
+                  "expression matching a whole name, not a part, brief (Pool::take) or as reports show it; "
+                  "repeatable")
+      ->type_name("REGEX")
+      ->allow_extra_args(false)
+      ->check(parsed_by(check_wrapper_pattern));
+  verb.add_option("--wrappers-from", wrappers.files, "A file of --wrapper expressions, one a line; # starts a comment")
+      ->type_name("FILE")
+      ->allow_extra_args(false)
+      ->check(parsed_by([](const std::string& path) { read_wrapper_patterns(path); }));
+}
+
+// The patterns of --wrapper and of every --wrappers-from file, in AnalysisOptions::wrappers.
+inline void add_wrappers(AnalysisOptions& options, const WrapperArguments& wrappers) {
+  options.wrappers.insert(options.wrappers.end(), wrappers.patterns.begin(), wrappers.patterns.end());
+  for (const std::string& file : wrappers.files) {
+    std::vector<std::string> patterns = read_wrapper_patterns(file);
+    options.wrappers.insert(options.wrappers.end(), patterns.begin(), patterns.end());
+  }
 }
 
 }  // namespace leakrank::cli

@@ -16,13 +16,14 @@ struct AttachArguments {
   AttachOptions options;
   double duration = 0;
   bool force = false;
+  WrapperArguments wrappers;  // for the summary's sites
 };
 
 int attach_verb(AttachArguments& args) {
   check_recording_output(args.options.output, args.force);
   if (args.duration > 0) args.options.duration_s = args.duration;
   RunOutcome outcome = attach_and_record(args.options);
-  SummaryAnalysis summary;
+  SummaryAnalysis summary(args.wrappers);
   print_run_summary(outcome, summary);
   return outcome.exit_code;
 }
@@ -37,6 +38,7 @@ void register_attach(CLI::App& app, int& exit_code) {
   attach->add_option("--duration", args->duration, "Seconds to record (default: until Ctrl-C or SIGTERM)")
       ->check(number_in(0.001, 31536000));
   add_recording_options(*attach, args->options.output, args->force, args->options.interval_s, args->options.max_depth);
+  add_wrapper_options(*attach, args->wrappers);
   attach->callback([args, &exit_code] { exit_code = attach_verb(*args); });
 }
 

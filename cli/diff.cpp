@@ -30,6 +30,7 @@ struct DiffArguments {
   DiffFormat format = DiffFormat::text;
   GroupBy group_by = GroupBy::line;
   size_t top = 20;
+  WrapperArguments wrappers;
 };
 
 struct Side {
@@ -39,10 +40,11 @@ struct Side {
 
 // FILE, a list number, or FILE@TIME: the live heap at that instant, which the recording
 // must reach (a truncated NEW or a time past the end would compare a state never recorded).
-Side analyze_argument(const std::string& argument, GroupBy group_by) {
+Side analyze_argument(const std::string& argument, const DiffArguments& args) {
   const RecordingRef ref = parse_recording_ref(argument);
   AnalysisOptions options;
-  options.group_by = group_by;
+  options.group_by = args.group_by;
+  add_wrappers(options, args.wrappers);
   options.symbolizer.runtime_debug_info = false;  // a diff shows sites, never stacks
   end_at(options, ref.instant);
   const bool at_instant = ref.instant.time_s || ref.instant.snapshot;
@@ -62,8 +64,8 @@ void print_gate_failures(const std::vector<const SiteDiff*>& failed, uint64_t th
 int diff_verb(const DiffArguments& args) {
   DiffRenderOptions render{.top = args.top, .fail_on_growth_bytes = args.fail_on_growth};
   const Suppressions suppressions = args.suppressions.empty() ? Suppressions() : load_suppressions(args.suppressions);
-  const Side base = analyze_argument(args.base, args.group_by);
-  const Side now = analyze_argument(args.now, args.group_by);
+  const Side base = analyze_argument(args.base, args);
+  const Side now = analyze_argument(args.now, args);
   RecordingDiff diff = diff_analyses(base.analysis, now.analysis, suppressions, args.group_by);
   diff.base_label = base.label;
   diff.new_label = now.label;
@@ -96,6 +98,7 @@ void register_diff(CLI::App& app, int& exit_code) {
                    "LeakSanitizer-style file of leak:PATTERN lines: matching sites are left out");
   add_group_by_option(*diff, args->group_by);
   add_top_option(*diff, args->top, "Sites shown (0: all)");
+  add_wrapper_options(*diff, args->wrappers);
   diff->callback([args, &exit_code] { exit_code = diff_verb(*args); });
 }
 

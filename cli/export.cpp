@@ -20,6 +20,7 @@ struct ExportArguments {
   std::string file;
   ExportFormat format = ExportFormat::folded;
   std::string output;
+  WrapperArguments wrappers;
 };
 
 std::string render(const Analysis& analysis, ExportFormat format) {
@@ -35,6 +36,7 @@ int export_verb(const ExportArguments& args) {
   const RecordingRef ref = parse_recording_ref(args.file);
   AnalysisOptions options;
   end_at(options, ref.instant);
+  add_wrappers(options, args.wrappers);
   options.collect_stacks = args.format != ExportFormat::json;
   write_output(args.output, render(analyze_recording(ref.path, options), args.format));
   return 0;
@@ -54,6 +56,7 @@ void register_export(CLI::App& app, int& exit_code) {
                     "json: the report's JSON")
       ->required();
   export_app->add_option("-o,--output", args->output, "Output file, - for standard output")->required();
+  add_wrapper_options(*export_app, args->wrappers);
   export_app->callback([args, &exit_code] { exit_code = export_verb(*args); });
 }
 

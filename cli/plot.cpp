@@ -28,6 +28,7 @@ struct PlotArguments {
   std::string window;
   std::string size = "1200x720";
   bool slope = false;
+  WrapperArguments wrappers;
 };
 
 PlotOptions plot_options(const PlotArguments& args) {
@@ -65,6 +66,7 @@ int plot_verb(const PlotArguments& args) {
     const RecordingRef ref = parse_recording_ref(file);  // FILE@TIME: the chart ends at TIME
     AnalysisOptions analysis;
     analysis.symbolizer.runtime_debug_info = false;  // a plot names sites, never shows stacks
+    add_wrappers(analysis, args.wrappers);
     end_at(analysis, ref.instant);
     recordings.push_back(ref.path);
     runs.push_back(analyze_run(ref.path, analysis));
@@ -91,6 +93,7 @@ void register_plot(CLI::App& app, int& exit_code) {
   plot->add_option("--size", args->size, "WIDTHxHEIGHT in pixels (points for SVG)")
       ->capture_default_str()->check(parsed_by(parse_plot_size));
   plot->add_flag("--slope", args->slope, "Append each series' trend (least squares, per second) to the legend");
+  add_wrapper_options(*plot, args->wrappers);
   plot->callback([args, &exit_code] { exit_code = plot_verb(*args); });
 }
 

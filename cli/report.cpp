@@ -28,6 +28,7 @@ struct ReportArguments {
   std::string until;
   bool keep_frames = false;
   std::vector<std::string> debug_dirs;
+  WrapperArguments wrappers;
 };
 
 // https://no-color.org: any non-empty NO_COLOR turns colour off.
@@ -40,6 +41,7 @@ AnalysisOptions analysis_options(const ReportArguments& args, const RecordingIns
   AnalysisOptions options;
   options.group_by = args.group_by;
   options.keep_frames = args.keep_frames;
+  add_wrappers(options, args.wrappers);
   options.symbolizer.debug_dirs = args.debug_dirs;
   options.symbolizer.runtime_debug_info = args.keep_frames;  // else runtime frames are only counted
   if (!args.since.empty()) options.since_s = parse_duration_s(args.since);
@@ -92,6 +94,7 @@ void register_report(CLI::App& app, int& exit_code) {
                    "Let allocator, libc and libstdc++ frames name a site instead of skipping them, "
                    "and give them file:line when their debug info is installed");
   report->add_option("--debug-dir", args->debug_dirs, "Folder with separate debug info (repeatable)");
+  add_wrapper_options(*report, args->wrappers);
   report->callback([args, &exit_code] { exit_code = report_verb(*args); });
 }
 

@@ -24,6 +24,7 @@ struct RunArguments {
   std::string rss_threshold;
   double snapshot_every = 0;
   bool force = false;
+  WrapperArguments wrappers;  // for the summary's sites
 };
 
 // Before the recording exists, so that a command that cannot start leaves no empty one.
@@ -40,7 +41,7 @@ int run_verb(RunArguments& args) {
   if (!args.sample_bytes.empty()) options.sample_bytes = parse_byte_size(args.sample_bytes);
   if (!args.rss_threshold.empty()) options.rss_threshold = parse_byte_size(args.rss_threshold);
   if (args.snapshot_every > 0) options.snapshot_every_s = args.snapshot_every;
-  SummaryAnalysis summary;
+  SummaryAnalysis summary(args.wrappers);
   options.follow_target = summary.follow();
   RunOutcome outcome = run_and_record(options);
   print_run_summary(outcome, summary);
@@ -65,6 +66,7 @@ void register_run(CLI::App& app, int& exit_code) {
   add_choice_option(*run, "--on-threshold", args->options.on_threshold,
                     Choices<ThresholdAction>{{"snapshot", ThresholdAction::snapshot}, {"stop", ThresholdAction::stop}},
                     "snapshot (default): mark a snapshot; stop: SIGSTOP the target");
+  add_wrapper_options(*run, args->wrappers);
   run->add_option("CMD", args->options.command,
                   "The command to record and its arguments: options end where it starts (or at --)")
       ->required();

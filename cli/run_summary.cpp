@@ -42,8 +42,12 @@ void print_top_sites(const Analysis& analysis) {
 
 }  // namespace
 
+SummaryAnalysis::SummaryAnalysis(const WrapperArguments& wrappers) : options_(summary_options()) {
+  add_wrappers(options_, wrappers);
+}
+
 BlockObserver SummaryAnalysis::follow() {
-  following_.emplace(summary_options());
+  following_.emplace(options_);
   return [this, lowered = false](const BlockRecords& block) mutable {
     if (!std::exchange(lowered, true)) setpriority(PRIO_PROCESS, 0, kBlockThreadNice);  // Linux: 0 is this thread
     following_->on_block(block);
@@ -52,7 +56,7 @@ BlockObserver SummaryAnalysis::follow() {
 
 // A recording that stopped early (disk full) was followed as far as it was written.
 Analysis SummaryAnalysis::finish(const std::string& path) {
-  if (!following_) return analyze_recording(path, summary_options());
+  if (!following_) return analyze_recording(path, options_);
   return following_->finish(path);
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "analyzer/analysis.h"
+#include "cli/analysis_options.h"
 #include "recorder/recorder.h"
 
 namespace leakrank::cli {
@@ -12,12 +13,15 @@ namespace leakrank::cli {
 // the recording as it is written, so once the target ends only the ranking remains.
 class SummaryAnalysis {
  public:
+  explicit SummaryAnalysis(const WrapperArguments& wrappers);
+
   // The observer for the target's recording (RunOptions::follow_target).
   BlockObserver follow();
   // Once the recording is complete: the analysis of path, made now if it was not followed.
   Analysis finish(const std::string& path);
 
  private:
+  AnalysisOptions options_;
   std::optional<FollowingAnalysis> following_;
 };
 

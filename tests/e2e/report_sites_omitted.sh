@@ -13,7 +13,7 @@ expect_eq "$(jq '.sites_omitted' all.json)" 0 "sites_omitted with --top 0"
 expect_eq "$(jq '.sites | length' top3.json)" 3 "sites shown with --top 3"
 expect_eq "$(jq '.sites_omitted' top3.json)" $((total - 3)) "sites_omitted with --top 3"
 expect_eq "$(jq -c 'keys_unsorted' top3.json)" \
-  '["recording","command","duration_s","peak_heap_bytes","end_heap_bytes","teardown_start_s","peak_rss_bytes","total_allocations","total_frees","sites","sites_omitted","estimated","complete","warnings","images","rss_explained"]' \
+  '["recording","command","duration_s","peak_heap_bytes","end_heap_bytes","teardown_start_s","peak_rss_bytes","total_allocations","total_frees","sites","sites_omitted","estimated","complete","warnings","images","rss_explained","skipped_wrappers"]' \
   "keys of the report JSON"
 
 "$LEAKRANK" export t.lrk --format json -o export.json 2>err || fail "export --format json: $(cat err)"

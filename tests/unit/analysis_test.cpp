@@ -343,6 +343,7 @@ TEST_CASE("the JSON report has every documented field") {
   CHECK(report["estimated"] == false);
   CHECK(report["complete"] == true);
   CHECK(report["warnings"].is_array());
+  CHECK(report["skipped_wrappers"].is_array());
   REQUIRE(report["sites"].size() == 4);
   const nlohmann::json& top = report["sites"][0];
   for (const char* field : {"rank", "verdict", "growth_bytes", "growth_allocations", "live_bytes", "live_allocations",
