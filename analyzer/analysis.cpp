@@ -215,6 +215,15 @@ class AnalysisSink final : public RecordSink {
     mappings_.forget_all();
   }
 
+  // Stacks of an interpreter whose frames are not read show its C frames: say why once.
+  void on(const PythonInterpreterRecord& record) override {
+    if (record.frames_read || python_warned_) return;
+    python_warned_ = true;
+    unread_python_ = fmt::format("Python {}.{}: its frames are not read (leakrank reads CPython 3.11's); stacks show "
+                                 "the interpreter's C frames",
+                                 record.version_hex >> 24, (record.version_hex >> 16) & 0xff);
+  }
+
   void on(const EndRecord& record) override {
     last_ns_ = record.time_ns;
     wait_status_ = record.wait_status;
@@ -337,7 +346,9 @@ class AnalysisSink final : public RecordSink {
   std::vector<HeapRecord> kept_;
   std::vector<ProcessImage> images_;  // replaced ones
   double image_start_s_ = 0;           // of the current one
-  uint32_t replaced_through_ = 0;  // stacks 1..this belong to images replaced by exec
+  uint32_t replaced_through_ = 0;
+  bool python_warned_ = false;
+  std::string unread_python_;  // stacks 1..this belong to images replaced by exec
 };
 
 uint64_t AnalysisSink::window_end_ns() const {
@@ -464,6 +475,7 @@ Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summar
   if (options_.collect_stacks) analysis.stacks = stack_samples();
   analysis.modules = std::move(modules_);
   if (!summary.warning.empty()) analysis.warnings.push_back(summary.warning);
+  if (!unread_python_.empty()) analysis.warnings.push_back(unread_python_);
   for (const std::string& warning : frames_ahead_.warnings()) analysis.warnings.push_back(warning);
   return analysis;
 }

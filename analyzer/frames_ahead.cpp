@@ -15,10 +15,16 @@ FramesAhead::~FramesAhead() {
   job_queued_.notify_one();
 }  // thread_ joins here, before the members it uses go
 
-void FramesAhead::on(const ModuleMapRecord& record) { enqueue({record.modules, record.generation, {}}); }
+void FramesAhead::on(const ModuleMapRecord& record) { enqueue({record.modules, record.generation, {}, {}}); }
+
+void FramesAhead::on(const PythonCodeRecord& record) {
+  Job job;
+  job.python_code = record;
+  enqueue(std::move(job));
+}
 
 void FramesAhead::on(const StackRecord& record) {
-  if (guard_.accept(record.id)) enqueue({std::nullopt, 0, record.ips});
+  if (guard_.accept(record.id)) enqueue({std::nullopt, 0, std::nullopt, record.ips});
 }
 
 void FramesAhead::enqueue(Job job) {
@@ -44,6 +50,7 @@ void FramesAhead::symbolize_jobs() {
     std::exception_ptr error;
     try {
       if (job.module_map) symbolizer_.set_module_map(job.generation, *job.module_map);
+      else if (job.python_code) symbolizer_.describe_python_code(*job.python_code);
       else frames = frames_of(job.ips);
     } catch (...) {
       error = std::current_exception();

@@ -32,6 +32,7 @@ class FramesAhead final : public RecordSink {
   // --- decoding thread: queued for the symbolizing thread, in record order ---
   void on(const ModuleMapRecord& record) override;
   void on(const StackRecord& record) override;
+  void on(const PythonCodeRecord& record) override;
 
   // --- analysis thread ---
   // The frames of the oldest stack record accepted and not yet taken: the analysis takes
@@ -43,8 +44,9 @@ class FramesAhead final : public RecordSink {
 
  private:
   struct Job {
-    std::optional<std::vector<ModuleInfo>> module_map;  // else a stack
+    std::optional<std::vector<ModuleInfo>> module_map;  // else a Python code, else a stack
     uint32_t generation = 0;
+    std::optional<PythonCodeRecord> python_code;
     std::vector<uint64_t> ips;
   };
 

@@ -10,9 +10,11 @@ namespace leakrank {
 namespace {
 
 // "libc-" and "libm-" cover older glibc, whose files carry the version in the name.
-constexpr std::array<std::string_view, 12> kRuntimeModulePrefixes = {
-    "libc.so", "libc-",      "libstdc++", "libgcc_s",    "ld-linux", "libm.so",
-    "libm-",   "libpthread", "libunwind", "libleakrank", "libdw",    "libelf",
+// The CPython interpreter too: a Python allocation's site is its Python line, or the native
+// frame of the extension module it was in, never the interpreter's own C code.
+constexpr std::array<std::string_view, 14> kRuntimeModulePrefixes = {
+    "libc.so", "libc-",      "libstdc++", "libgcc_s",    "ld-linux", "libm.so", "libm-",
+    "libpthread", "libunwind", "libleakrank", "libdw",    "libelf",   "python3", "libpython3",
 };
 
 constexpr std::array<std::string_view, 16> kAllocationFunctions = {
@@ -43,6 +45,7 @@ bool is_runtime_module(std::string_view path) {
 }
 
 bool is_runtime_frame(const Frame& frame) {
+  if (frame.python) return false;
   return is_runtime_module(frame.module) || std::string_view(frame.file).starts_with(kSystemHeaders) ||
          is_allocation_function(frame.function);
 }

@@ -15,7 +15,9 @@
 #include <absl/container/flat_hash_set.h>
 #include <fmt/format.h>
 
+#include "analyzer/python_code.h"
 #include "analyzer/readable_names.h"
+#include "transport/python_frame.h"
 
 namespace leakrank {
 namespace {
@@ -549,10 +551,13 @@ struct Symbolizer::Impl {
   absl::flat_hash_map<std::pair<uint32_t, uint64_t>, std::unique_ptr<std::vector<Frame>>> cache;
   absl::flat_hash_set<std::string> warned_paths;
   std::vector<std::string> warnings;
+  PythonCodeTable python_code;
 };
 
 Symbolizer::Symbolizer(SymbolizerOptions options) : impl_(std::make_unique<Impl>(options)) {}
 Symbolizer::~Symbolizer() = default;
+
+void Symbolizer::describe_python_code(const PythonCodeRecord& code) { impl_->python_code.describe(code); }
 
 void Symbolizer::set_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) {
   impl_->generation = generation;
@@ -564,6 +569,7 @@ void Symbolizer::set_module_map(uint32_t generation, const std::vector<ModuleInf
 }
 
 const std::vector<Frame>& Symbolizer::frames(uint64_t ip) {
+  if (is_python_frame(ip)) return impl_->python_code.frames(ip);
   auto& cached = impl_->cache[{impl_->generation, ip}];
   if (!cached) cached = std::make_unique<std::vector<Frame>>(impl_->symbolize(ip));
   return *cached;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "recording/record_format.h"
+#include "recording/record_kinds.h"
 
 namespace leakrank {
 
@@ -18,6 +19,7 @@ struct Frame {
   uint32_t line = 0;
   std::string module;    // path of the object that holds ip
   bool inlined = false;  // true for frames inlined into the one that follows them
+  bool python = false;   // a Python frame (function, file and line of Python source)
 };
 
 struct SymbolizerOptions {
@@ -38,6 +40,8 @@ class Symbolizer {
 
   // The module map in force for the stacks that follow (recording order).
   void set_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules);
+  // A Python code object that later stacks name (analyzer/python_code.h).
+  void describe_python_code(const PythonCodeRecord& code);
 
   // Frames for one return address, innermost first: the inlined chain, then the real function.
   // Cached per (module map, ip). Return addresses point after the call, so the lookup uses ip - 1.

@@ -12,7 +12,9 @@ constexpr double kAllocatedShareOfReleased = 0.25;  // while releasing, at most 
 // The top of the decline that ends the curve. A level counts once the heap held it for two
 // points in a row, so a momentary spike (a table being resized) is not mistaken for it.
 // Walking back from the end, the held level keeps rising (small dips allowed) until the
-// decline's start; its top is the latest point at the highest level held there.
+// decline's start; its top is the latest point within the dips' allowance of the highest
+// level held there: a program that dipped and rose again before it exited (a last batch of
+// work) begins its release after that batch, not at the earlier peak.
 size_t decline_top(std::span<const TimePoint> live, double tolerance) {
   auto held = [&](size_t i) {
     return i + 1 < live.size() ? double(std::min(live[i].bytes, live[i + 1].bytes)) : double(live[i].bytes);
@@ -23,7 +25,7 @@ size_t decline_top(std::span<const TimePoint> live, double tolerance) {
     highest = std::max(highest, held(i));
   }
   size_t top = live.size() - 1;
-  while (top > 0 && double(live[top].bytes) < highest) --top;
+  while (top > 0 && double(live[top].bytes) + tolerance < highest) --top;
   return top;
 }
 

@@ -6,6 +6,7 @@
 #include "preload/allocation_sampler.h"
 #include "preload/got_patcher.h"
 #include "preload/module_map.h"
+#include "preload/python_frames.h"
 #include "preload/stack_capture.h"
 #include "preload/stack_table.h"
 #include "preload/thread_ring.h"
@@ -46,6 +47,16 @@ void record_with_stack(wire::EventKind kind, void* address, size_t size, const C
   CapturedStack stack = capture_stack(site, scratch, g_max_depth);
   const uintptr_t* ips = stack.ips;
   int depth = stack.depth;
+  const uintptr_t* native_ips = ips;  // Python's frames are in no module: only these need one
+  int native_depth = depth;
+  // Python frames make a stack that the native chain's cached id does not name.
+  uintptr_t merged[kMaxStackDepth];
+  int merged_depth = merge_python_frames(ips, depth, merged, kMaxStackDepth);
+  if (merged_depth >= 0) {
+    stack = {merged, merged_depth, nullptr};
+    ips = merged;
+    depth = merged_depth;
+  }
   // An id is only good for the table and module generation that issued it.
   uint64_t epoch = (module_generation() << 20) + g_table_resets.load(std::memory_order_acquire) + 1;
   uint32_t id = cached_stack_id(stack, epoch);
@@ -53,7 +64,7 @@ void record_with_stack(wire::EventKind kind, void* address, size_t size, const C
   if (id == StackTable::kNoId) {
     hash = hash_stack(ips, depth, module_generation());
     id = g_stacks.find(hash);
-    if (id == StackTable::kNoId) refresh_module_map_if_unknown(ips, depth);
+    if (id == StackTable::kNoId) refresh_module_map_if_unknown(native_ips, native_depth);
   }
   size_t event_slots = extra ? 2 : 1;
   RingWriter writer;

@@ -20,6 +20,8 @@
 #include "preload/got_patcher.h"
 #include "preload/loaded_objects.h"
 #include "preload/module_map.h"
+#include "preload/python_allocator.h"
+#include "preload/python_interpreter.h"
 #include "preload/real_allocator.h"
 #include "preload/session_client.h"
 
@@ -49,6 +51,7 @@ class HookScope {
   // Read before the exchange: a process not recorded asks on every call, from every thread.
   if (g_start_tried.load(std::memory_order_relaxed) || g_start_tried.exchange(true)) return false;
   HookScope scope;
+  find_python_interpreter();
   g_recording.store(start_recording(), std::memory_order_release);
   return g_recording.load(std::memory_order_relaxed);
 }
@@ -62,11 +65,14 @@ bool should_record() {
 // A hook's call site, for the per-thread stack cache, from the hook's own frame. This file
 // is built with frame pointers: the frame holds the caller's frame pointer, then the return
 // address, and the hook's frame ends above them.
+const PythonAllocator* python_wrapper(int domain);
+
 [[gnu::noinline]] void* record_allocation(void* p, size_t size, const void* hook_frame) {
   if (!should_record()) return p;
   HookScope scope;
   auto words = static_cast<const uintptr_t*>(hook_frame);
   record_alloc(p, size, CallSite{words[1], reinterpret_cast<uintptr_t>(words + 2)});
+  wrap_python_allocators_once_initialized(python_wrapper);
   return p;
 }
 
@@ -128,6 +134,69 @@ bool is_recorded_mapping(int prot, int flags) {
   if (skips_free(p) || !should_record()) return false;
   record_release(p);
   return true;
+}
+
+// --- Python's allocator domains (preload/python_allocator.h) ---
+// The original runs inside leakrank's scope: what it takes from malloc or maps for its
+// arenas is the object being recorded here, not more memory.
+class InsidePythonAllocator {
+ public:
+  InsidePythonAllocator() : was_(t_in_hook) { t_in_hook = true; }
+  ~InsidePythonAllocator() { t_in_hook = was_; }
+
+ private:
+  bool was_;
+};
+
+template <int Domain>
+void* python_malloc(void* ctx, size_t size) {
+  void* p;
+  {
+    InsidePythonAllocator inside;
+    p = original_python_allocator(Domain).malloc(ctx, size);
+  }
+  if (p && !skips_allocation(size)) return after_alloc(p, size, HOOK_FRAME());
+  return p;
+}
+
+template <int Domain>
+void* python_calloc(void* ctx, size_t count, size_t size) {
+  void* p;
+  {
+    InsidePythonAllocator inside;
+    p = original_python_allocator(Domain).calloc(ctx, count, size);
+  }
+  if (p && !skips_allocation(count * size)) return after_alloc(p, count * size, HOOK_FRAME());
+  return p;
+}
+
+template <int Domain>
+void python_free(void* ctx, void* p) {
+  if (p) before_free(p);
+  InsidePythonAllocator inside;
+  original_python_allocator(Domain).free(ctx, p);
+}
+
+// These domains are only called with the GIL held, so no other thread can be given the old
+// address between the call and its records: both go after it, and a failure records nothing.
+template <int Domain>
+void* python_realloc(void* ctx, void* old, size_t size) {
+  void* p;
+  {
+    InsidePythonAllocator inside;
+    p = original_python_allocator(Domain).realloc(ctx, old, size);
+  }
+  if (!p) return p;
+  if (old) before_free(old);
+  return skips_allocation(size) ? p : after_alloc(p, size, HOOK_FRAME());
+}
+
+template <int Domain>
+constexpr PythonAllocator kPythonWrapper = {nullptr, python_malloc<Domain>, python_calloc<Domain>,
+                                            python_realloc<Domain>, python_free<Domain>};
+
+const PythonAllocator* python_wrapper(int domain) {
+  return domain == kPythonDomainMem ? &kPythonWrapper<kPythonDomainMem> : &kPythonWrapper<kPythonDomainObject>;
 }
 
 bool g_forked_with_threads = false;  // set before the fork, read in the child

@@ -12,6 +12,7 @@
 
 #include "preload/loaded_objects.h"
 #include "preload/load_span.h"
+#include "preload/payload_writer.h"
 #include "preload/thread_ring.h"
 #include "transport/wire_event.h"
 
@@ -92,26 +93,15 @@ int collect_module(dl_phdr_info* info, size_t, void* data) {
 
 void send_module(const LoadedModule& module) {
   wire::ModuleWire header{module.start, module.end, module.load_bias, module.build_id_size, uint32_t(module.path_size)};
-  size_t payload = sizeof header + module.build_id_size + module.path_size;
+  std::initializer_list<PayloadPiece> pieces = {
+      bytes_of(header), {module.build_id, module.build_id_size},
+      {reinterpret_cast<const unsigned char*>(module.path), module.path_size}};
+  size_t payload = payload_bytes(pieces);
   size_t slots = 1 + wire::payload_slots(payload);
   RingWriter writer;
   if (!writer.begin(slots)) return;
-  wire::Event& event = writer.slot(0);
-  event = wire::Event{writer.sequence(0), 0, payload, 0, wire::EventKind::module, {}};
-  // The payload spans slots that may wrap around the ring: copy slot by slot.
-  unsigned char bytes[sizeof(wire::Event)];
-  size_t written = 0;
-  auto take = [&](size_t offset) -> unsigned char {
-    if (offset < sizeof header) return reinterpret_cast<const unsigned char*>(&header)[offset];
-    offset -= sizeof header;
-    if (offset < module.build_id_size) return module.build_id[offset];
-    return static_cast<unsigned char>(module.path[offset - module.build_id_size]);
-  };
-  for (size_t s = 1; s < slots; ++s) {
-    memset(bytes, 0, sizeof bytes);
-    for (size_t b = 0; b < sizeof bytes && written < payload; ++b) bytes[b] = take(written++);
-    memcpy(&writer.slot(s), bytes, sizeof bytes);
-  }
+  writer.slot(0) = wire::Event{writer.sequence(0), 0, payload, 0, wire::EventKind::module, {}};
+  write_payload(writer, 1, pieces);
   writer.commit(slots);
 }
 

@@ -10,6 +10,8 @@
 
 #include "preload/capture.h"
 #include "preload/module_map.h"
+#include "preload/python_allocator.h"
+#include "preload/python_interpreter.h"
 #include "preload/real_allocator.h"
 #include "preload/thread_exit.h"
 #include "preload/thread_ring.h"
@@ -77,6 +79,7 @@ bool connect(SessionHeader* session, Arrival arrival = Arrival::started) {
   attach_thread_rings(session);
   session->connected.store(1, std::memory_order_release);
   if (arrival == Arrival::replaced_image) record_exec();
+  announce_python_interpreter();
   if (arrival == Arrival::forked) resend_module_map_after_fork();
   else send_module_map(false);
   return true;
@@ -132,6 +135,7 @@ void detach_from_session() {
   SessionHeader* session = g_session;
   if (!session) return;
   stop_recording();
+  restore_python_allocators();
   g_session = nullptr;
   reset_capture_after_fork();  // the next session has seen no stacks; the table's pages go back
   // A thread stopped mid-event may still write once it resumes, so the segment stays mapped

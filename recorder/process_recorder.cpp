@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "recorder/resident_memory.h"
+#include "transport/python_frame.h"
 #include "transport/monotonic_clock.h"
 
 namespace leakrank {
@@ -97,6 +98,10 @@ void ProcessRecorder::on_message(uint32_t ring, std::span<const wire::Event> mes
       break;
     case wire::EventKind::unmap: writer_.write(UnmapRecord{now_, header.address, header.size}); break;
     case wire::EventKind::exec: writer_.write(ExecRecord{now_}); break;
+    case wire::EventKind::python_interpreter:
+      writer_.write(PythonInterpreterRecord{now_, uint32_t(header.size), uint8_t(header.address != 0)});
+      break;
+    case wire::EventKind::python_code: on_python_code(header, message.subspan(1)); break;
     default: break;  // alloc and free: above
   }
 }
@@ -158,6 +163,19 @@ void ProcessRecorder::on_stack(uint32_t ring, const wire::Event& header, std::sp
   } else {
     anonymous_stack_of_ring_[ring] = it->second;
   }
+}
+
+void ProcessRecorder::on_python_code(const wire::Event& header, std::span<const wire::Event> payload) {
+  auto bytes = payload_bytes(payload, header.size);
+  PythonCodeWire fixed{};
+  if (bytes.size() < sizeof fixed) return;
+  memcpy(&fixed, bytes.data(), sizeof fixed);
+  if (sizeof fixed + size_t(fixed.name_size) + fixed.file_size + fixed.line_table_size > bytes.size()) return;
+  const char* at = reinterpret_cast<const char*>(bytes.data()) + sizeof fixed;
+  PythonCodeRecord code{header.stack_id, fixed.first_line, std::string(at, fixed.name_size),
+                        std::string(at + fixed.name_size, fixed.file_size),
+                        std::string(at + fixed.name_size + fixed.file_size, fixed.line_table_size)};
+  writer_.write(code);
 }
 
 void ProcessRecorder::on_module(const wire::Event& header, std::span<const wire::Event> payload) {

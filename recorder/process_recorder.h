@@ -67,6 +67,7 @@ class ProcessRecorder {
   };
   HeapMessage heap_message(uint32_t ring, const wire::Event& header);  // counts it too
   uint32_t stack_of(uint32_t ring, const wire::Event& header) const;  // the dense id it names
+  void on_python_code(const wire::Event& header, std::span<const wire::Event> payload);
   void queue_heap_message(const HeapMessage& message);
   void write_heap_message(const HeapMessage& message);
   void write_oldest_queued();

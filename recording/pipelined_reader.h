@@ -20,6 +20,7 @@ ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink, 
 
 // The kinds of record that `ahead` sees.
 template <class Kind>
-constexpr bool kGoesAhead = std::is_same_v<Kind, ModuleMapRecord> || std::is_same_v<Kind, StackRecord>;
+constexpr bool kGoesAhead = std::is_same_v<Kind, ModuleMapRecord> || std::is_same_v<Kind, StackRecord> ||
+                            std::is_same_v<Kind, PythonCodeRecord>;
 
 }  // namespace leakrank

@@ -14,7 +14,7 @@
 // for the 16 latest), not by its address: addresses cost more bytes than all else together,
 // and no analysis needs them. Only a free of a block never seen allocated keeps its address.
 // Version 3 added kSameTime and free_young, version 4 the command record, version 5 the exec,
-// map and unmap records; older files are read as they are. The fields of every record but
+// map, unmap, resident_files and python records; older files are read as they are. The fields of every record but
 // allocations and frees are defined once, in record_kinds.h. A block is flushed when it reaches ~1 MiB of raw records or when the
 // recorder asks (at least every second), so a recording whose writer was killed is
 // readable up to its last whole block.
@@ -61,6 +61,8 @@ enum class RecordTag : uint8_t {
   map = 14,             // varint dt, varint address, varint size, varint stack id, varint moved from
   unmap = 15,           // varint dt, varint address, varint size: a range unmapped
   resident_files = 32,  // varint dt, varint bytes: of the RSS sample before, files and shared memory
+  python_interpreter = 33,  // varint dt, varint version, varint frames read (0/1)
+  python_code = 34,     // varint id, varint first line, string name, string file, string line table
   free_young = 16,      // 16..31, varint dt: free_recent of age (tag - 15), the age in the tag
 };
 

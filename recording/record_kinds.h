@@ -130,6 +130,36 @@ struct UnmapRecord {
   }
 };
 
+// The CPython interpreter the process runs; its frames are in the stacks only if `frames_read`.
+struct PythonInterpreterRecord {
+  static constexpr RecordTag tag = RecordTag::python_interpreter;
+  uint64_t time_ns = 0;
+  uint32_t version_hex = 0;  // PY_VERSION_HEX
+  uint8_t frames_read = 0;
+  static void fields(auto& self, auto& code) {
+    code.u32(self.version_hex);
+    code.flag(self.frames_read);
+  }
+};
+
+// A Python code object that stacks name as frames (transport/python_frame.h): the line of
+// a frame is found from the instruction offset in its line table (CPython 3.11's format).
+struct PythonCodeRecord {
+  static constexpr RecordTag tag = RecordTag::python_code;
+  uint32_t id = 0;
+  uint32_t first_line = 0;
+  std::string name;  // qualified name
+  std::string file;
+  std::string line_table;  // co_linetable's bytes
+  static void fields(auto& self, auto& code) {
+    code.u32(self.id);
+    code.u32(self.first_line);
+    code.string(self.name);
+    code.string(self.file);
+    code.string(self.line_table);
+  }
+};
+
 struct EndRecord {
   static constexpr RecordTag tag = RecordTag::end;
   uint64_t time_ns = 0;
@@ -141,7 +171,8 @@ struct EndRecord {
 #define LEAKRANK_RECORD_KINDS(X) X(RecordingMeta) LEAKRANK_RECORD_KINDS_BUT_META(X)
 #define LEAKRANK_RECORD_KINDS_BUT_META(X)                                                              \
   X(ModuleMapRecord) X(StackRecord) X(UnmatchedFreeRecord) X(RssRecord) X(SnapshotRecord) X(ChildRecord) \
-  X(CommandRecord) X(ExecRecord) X(MapRecord) X(UnmapRecord) X(ResidentFilesRecord) X(EndRecord)
+  X(CommandRecord) X(ExecRecord) X(MapRecord) X(UnmapRecord) X(ResidentFilesRecord) X(PythonInterpreterRecord)  \
+  X(PythonCodeRecord) X(EndRecord)
 
 template <class Record>
 concept TimedRecord = requires(Record r) { r.time_ns; };

@@ -17,6 +17,9 @@ enum class EventKind : uint8_t {
   remap = 8,             // address, size, stack_id of the new range; payload: one Event whose
                          // address and size are the old range's
   exec = 9,              // the first message of an image that replaced the process's last one
+  python_interpreter = 10,  // size: PY_VERSION_HEX; address: 1 if its frames are read, else 0
+  python_code = 11,      // stack_id: the code's id; size = payload bytes; payload: PythonCodeWire
+                         // + qualified name + file name + line table (transport/python_frame.h)
 };
 
 struct alignas(32) Event {
@@ -44,7 +47,8 @@ constexpr size_t payload_slots(size_t bytes) { return (bytes + sizeof(Event) - 1
 constexpr size_t message_slots(const Event& header) {
   switch (header.kind) {
     case EventKind::stack: return 1 + payload_slots(header.size * sizeof(uint64_t));
-    case EventKind::module: return 1 + payload_slots(header.size);
+    case EventKind::module:
+    case EventKind::python_code: return 1 + payload_slots(header.size);
     case EventKind::remap: return 2;
     default: return 1;
   }

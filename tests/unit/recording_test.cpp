@@ -358,6 +358,8 @@ TEST_CASE("every record type round-trips with edge values") {
     script.write(MapRecord{9, 0, 0, 0, 0});
     script.write(UnmapRecord{kMaxU64, kMaxU64 - 4096, 4096});
     script.write(ResidentFilesRecord{3, kMaxU64});
+    script.write(PythonInterpreterRecord{4, 0x030b02f0, 1});
+    script.write(PythonCodeRecord{kMaxU32, kMaxU32, "Service.handle", "/srv/app.py", std::string("\x80\x00\xff", 3)});
     script.write(EndRecord{kMaxU64, kMinI32});
     script.write(EndRecord{0, -1});
     expected = script.expected.lines;
