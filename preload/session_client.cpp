@@ -128,15 +128,18 @@ AttachResult attach_to_session(const char* name) {
   return connect(session) ? AttachResult::attached : AttachResult::no_session;
 }
 
-void detach_from_session() {
+SessionHeader* current_session() { return g_session; }
+
+void detach_from_session(bool recorder_gone) {
   SessionHeader* session = g_session;
   if (!session) return;
   stop_recording();
   g_session = nullptr;
   reset_capture_after_fork();  // the next session has seen no stacks; the table's pages go back
   // A thread stopped mid-event may still write once it resumes, so the segment stays mapped
-  // until the next attach; its pages leave this process's RSS now.
-  madvise(session, session_bytes(session->config), MADV_DONTNEED);
+  // until the next attach; its pages leave this process's RSS now. The recorder still drains
+  // them once more after a detach, and then frees them itself; a dead recorder cannot.
+  madvise(session, session_bytes(session->config), recorder_gone ? MADV_REMOVE : MADV_DONTNEED);
   g_left_session = session;
 }
 

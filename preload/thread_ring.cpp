@@ -14,6 +14,7 @@
 
 #include "preload/bare_file.h"
 #include "preload/thread_exit.h"
+#include "transport/recorder_lock.h"
 
 namespace leakrank::preload {
 namespace {
@@ -57,6 +58,8 @@ bool is_zombie(int32_t pid) {
 }
 
 bool recorder_alive(SessionHeader* session) {
+  // attach: the recorder's robust lock says it, even from another pid namespace.
+  if (session->recorder_lock_held.load(std::memory_order_acquire)) return !recorder_lock_abandoned(session);
   int32_t pid = session->recorder_pid.load(std::memory_order_relaxed);
   if (pid == kRecorderGone) return false;
   if (pid <= 0) return true;
