@@ -94,6 +94,8 @@ void wait_for_recorder(SessionHeader* session, uint64_t round) {
 // writer, 1.3 s for a thousand, and all of them together ask under a thousand times a second.
 bool recorder_still_draining(SessionHeader* session, uint64_t round) {
   constexpr uint64_t kNapsPerCheck = 64;
+  // Detached meanwhile: the session may already be an empty placeholder (session_client.cpp).
+  if (g_ring_session.load(std::memory_order_acquire) != session) return false;
   wait_for_recorder(session, round);
   bool due = round >= kSpinRounds && (round - kSpinRounds) % kNapsPerCheck == kNapsPerCheck - 1;
   if (!due || recorder_alive(session)) return true;
@@ -222,7 +224,10 @@ bool RingWriter::take_shared_ring(ThreadRing& thread, size_t slots) {
       unlock(ring);
     }
     // One ring that is full, not just busy, says the recorder is behind.
-    if (busy == count) wait_for_writer(busy_rounds++);
+    if (busy == count) {
+      if (g_ring_session.load(std::memory_order_acquire) != session_) return false;
+      wait_for_writer(busy_rounds++);
+    }
     else if (!recorder_still_draining(session_, full_rounds++)) return false;
   }
 }
