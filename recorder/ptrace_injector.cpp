@@ -238,6 +238,7 @@ uint64_t PtraceInjector::wait_for_return(Thread& thread, uint64_t result_at) {
         thread.pending_signal = signal;  // delivered on resume, not inside our call
       }
       ptrace(PTRACE_SYSCALL, thread.tid, nullptr, nullptr);
+      nap = 10;  // the next stop comes within microseconds: it is stepped through system calls
       continue;
     }
     uint64_t waited = monotonic_ns() - started;
