@@ -1,32 +1,23 @@
 // The entry points `leakrank attach` calls inside a running process: start recording into
-// the session it created and route the malloc family to the hooks; later, undo both.
+// the session it created and route the malloc family to the hooks; later, undo both. The
+// result goes to *result: the call returns through rt_sigreturn, which restores rax.
 #include "preload/attach_entry.h"
 
-#include "preload/got_patcher.h"
-#include "preload/real_allocator.h"
+#include <cstdint>
+
+#include "preload/attach_lifetime.h"
 
 using namespace leakrank::preload;
 
 extern "C" {
 
-// Returns an AttachResult.
-__attribute__((visibility("default"))) int leakrank_attach(const char* session_name) {
-  const RealAllocator* real = real_allocator();
-  if (!real || real->interposed) return int(real ? AttachResult::already_recording : AttachResult::not_ready);
-  AttachResult result = attach_to_session(session_name);
-  if (result != AttachResult::attached) return int(result);
-  if (patch_allocator_slots() < 0) {
-    detach_from_session();
-    return int(AttachResult::not_ready);
-  }
-  return int(AttachResult::attached);
+__attribute__((visibility("default"))) void leakrank_attach(const char* session_name, int64_t* result) {
+  *result = int64_t(begin_attachment(session_name));
 }
 
-// Slots first: once they are back, no new event starts; then the session is let go.
-__attribute__((visibility("default"))) int leakrank_detach() {
-  restore_allocator_slots();
-  detach_from_session();
-  return 0;
+__attribute__((visibility("default"))) void leakrank_detach(int64_t* result) {
+  end_attachment(false);
+  *result = 0;
 }
 
 }  // extern "C"

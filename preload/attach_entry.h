@@ -5,7 +5,8 @@
 
 namespace leakrank::preload {
 
-constexpr const char* kAttachSymbol = "leakrank_attach";  // int leakrank_attach(const char* session_name)
-constexpr const char* kDetachSymbol = "leakrank_detach";  // int leakrank_detach(void)
+// void leakrank_attach(const char* session_name, int64_t* result): result is an AttachResult
+constexpr const char* kAttachSymbol = "leakrank_attach";
+constexpr const char* kDetachSymbol = "leakrank_detach";  // void leakrank_detach(int64_t* result)
 
 }  // namespace leakrank::preload

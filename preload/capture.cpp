@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "preload/allocation_sampler.h"
+#include "preload/attach_lifetime.h"
 #include "preload/got_patcher.h"
 #include "preload/module_map.h"
 #include "preload/python_frames.h"
@@ -113,7 +114,10 @@ void reset_capture_after_fork() {
 
 void record_alloc(void* address, size_t size, const CallSite& site) {
   // attach: patch objects dlopen'ed since. Sampled allocations are rare enough to check each.
-  if (g_sampler.enabled() || (++t_allocations & 4095) == 0) patch_objects_loaded_since();
+  if (g_sampler.enabled() || (++t_allocations & 4095) == 0) {
+    end_attachment_if_recorder_gone();
+    patch_objects_loaded_since();
+  }
   if (g_sampler.enabled() && !g_sampler.remember(address)) return;
   record_with_stack(wire::EventKind::alloc, address, size, site);
 }

@@ -184,11 +184,15 @@ void restore_allocator_slots() {
   g_attached.store(false, std::memory_order_release);
   while (g_patching.exchange(true, std::memory_order_acquire)) {
   }
-  iterate_loaded_objects(restore_each_object, nullptr);  // detach stops every other thread
+  // Other threads may run (a recorder that died is left on its own): each slot is written
+  // whole, and g_patching keeps every other writer of slots and their pages away.
+  iterate_loaded_objects(restore_each_object, nullptr);
   g_slot_count = 0;
   g_object_count = 0;
   g_patching.store(false, std::memory_order_release);
 }
+
+bool allocator_slots_patched() { return g_attached.load(std::memory_order_acquire); }
 
 void restore_allocator_slots_in_child() {
   if (!g_attached.load(std::memory_order_acquire)) return;

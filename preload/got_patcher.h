@@ -9,6 +9,7 @@ namespace leakrank::preload {
 int patch_allocator_slots();
 // Puts every patched slot of objects still loaded back to the value it had.
 void restore_allocator_slots();
+bool allocator_slots_patched();  // attached: the hooks are reached through patched slots
 // A fork child of an attached process runs natively: only the process attached to is recorded.
 void restore_allocator_slots_in_child();
 // While attached: patches objects that dlopen loaded since the last call (cheap when none).

@@ -21,7 +21,12 @@ namespace leakrank::preload {
 namespace {
 
 SessionHeader* g_session = nullptr;       // the session this process writes to
-SessionHeader* g_left_session = nullptr;  // attach: the last session detached from, unmapped on the next attach
+// attach: the last session detached from (its size kept apart: its pages may be zeroed), and
+// the one before it, by then an inert placeholder (retire_left_session).
+SessionHeader* g_left_session = nullptr;
+size_t g_left_session_bytes = 0;
+void* g_placeholder = nullptr;
+size_t g_placeholder_bytes = 0;
 bool g_capture_ready = false;
 
 bool register_child(SessionHeader* root, const char (&name)[kSessionNameSize], int32_t parent) {
@@ -85,6 +90,22 @@ bool connect(SessionHeader* session, Arrival arrival = Arrival::started) {
   return true;
 }
 
+// A thread may still hold the left session's address: stopped mid-event by the detach, or
+// napping on a full ring of a recorder that died. Unmapping it could fault such a thread,
+// so it is first replaced in place by private zero pages that commit nothing: the shared
+// pages go back to the system, and a late writer finds an empty session and gives up
+// (thread_ring.cpp leaves a session that is no longer current). Only the placeholder from
+// the attach before, which every such writer left long ago, is unmapped.
+void retire_left_session() {
+  if (!g_left_session) return;
+  if (g_placeholder) munmap(g_placeholder, g_placeholder_bytes);
+  void* inert = mmap(g_left_session, g_left_session_bytes, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+  g_placeholder = inert == MAP_FAILED ? nullptr : inert;
+  g_placeholder_bytes = g_left_session_bytes;
+  g_left_session = nullptr;
+}
+
 }  // namespace
 
 bool start_recording() {
@@ -125,13 +146,13 @@ AttachResult attach_to_session(const char* name) {
     unmap_session(session);
     return AttachResult::no_session;
   }
-  // Writers of the previous session finished long ago: they left it when its detach began.
-  unmap_session(g_left_session);
-  g_left_session = nullptr;
+  retire_left_session();
   return connect(session) ? AttachResult::attached : AttachResult::no_session;
 }
 
-void detach_from_session() {
+SessionHeader* current_session() { return g_session; }
+
+void detach_from_session(bool recorder_gone) {
   SessionHeader* session = g_session;
   if (!session) return;
   stop_recording();
@@ -139,9 +160,12 @@ void detach_from_session() {
   g_session = nullptr;
   reset_capture_after_fork();  // the next session has seen no stacks; the table's pages go back
   // A thread stopped mid-event may still write once it resumes, so the segment stays mapped
-  // until the next attach; its pages leave this process's RSS now.
-  madvise(session, session_bytes(session->config), MADV_DONTNEED);
+  // until the next attach; its pages leave this process's RSS now. The recorder still drains
+  // them once more after a detach, and then frees them itself; a dead recorder cannot.
+  size_t bytes = session_bytes(session->config);
+  madvise(session, bytes, recorder_gone ? MADV_REMOVE : MADV_DONTNEED);
   g_left_session = session;
+  g_left_session_bytes = bytes;
 }
 
 bool after_fork_in_child(bool may_record) {

@@ -14,6 +14,7 @@
 
 #include "preload/bare_file.h"
 #include "preload/thread_exit.h"
+#include "transport/recorder_lock.h"
 
 namespace leakrank::preload {
 namespace {
@@ -57,6 +58,8 @@ bool is_zombie(int32_t pid) {
 }
 
 bool recorder_alive(SessionHeader* session) {
+  // attach: the recorder's robust lock says it, even from another pid namespace.
+  if (session->recorder_lock_held.load(std::memory_order_acquire)) return !recorder_lock_abandoned(session);
   int32_t pid = session->recorder_pid.load(std::memory_order_relaxed);
   if (pid == kRecorderGone) return false;
   if (pid <= 0) return true;
@@ -91,6 +94,8 @@ void wait_for_recorder(SessionHeader* session, uint64_t round) {
 // writer, 1.3 s for a thousand, and all of them together ask under a thousand times a second.
 bool recorder_still_draining(SessionHeader* session, uint64_t round) {
   constexpr uint64_t kNapsPerCheck = 64;
+  // Detached meanwhile: the session may already be an empty placeholder (session_client.cpp).
+  if (g_ring_session.load(std::memory_order_acquire) != session) return false;
   wait_for_recorder(session, round);
   bool due = round >= kSpinRounds && (round - kSpinRounds) % kNapsPerCheck == kNapsPerCheck - 1;
   if (!due || recorder_alive(session)) return true;
@@ -219,7 +224,10 @@ bool RingWriter::take_shared_ring(ThreadRing& thread, size_t slots) {
       unlock(ring);
     }
     // One ring that is full, not just busy, says the recorder is behind.
-    if (busy == count) wait_for_writer(busy_rounds++);
+    if (busy == count) {
+      if (g_ring_session.load(std::memory_order_acquire) != session_) return false;
+      wait_for_writer(busy_rounds++);
+    }
     else if (!recorder_still_draining(session_, full_rounds++)) return false;
   }
 }

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -20,10 +21,12 @@
 #include "recorder/process_identity.h"
 #include "recorder/ptrace_injector.h"
 #include "recorder/remote_symbols.h"
+#include "recorder/restoring_frame.h"
 #include "recorder/recording_cadence.h"
 #include "recorder/session_janitor.h"
 #include "recorder/target_launcher.h"
 #include "transport/monotonic_clock.h"
+#include "transport/recorder_lock.h"
 #include "transport/shared_session.h"
 
 namespace leakrank {
@@ -54,6 +57,21 @@ uid_t effective_uid_of(pid_t pid) {
     }
   return geteuid();
 }
+
+std::string status_line(pid_t pid, const std::string& field) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind(field + ":", 0) == 0) return line.substr(field.size() + 1);
+  return "";
+}
+
+// /proc/N exists for thread ids too: Tgid names the process a thread belongs to.
+pid_t process_of_thread(pid_t tid) {
+  std::string tgid = status_line(tid, "Tgid");
+  return tgid.empty() ? tid : pid_t(std::stol(tgid));
+}
+
+bool is_stopped(pid_t pid) { return status_line(pid, "State").find('T') != std::string::npos; }
 
 std::string milliseconds(double ms) {
   char text[32];
@@ -89,7 +107,12 @@ class Attachment {
   ~Attachment() {
     if (pidfd_ >= 0) close(pidfd_);
     if (session_) {
-      unmap_session(session_);
+      // Drained for the last time: the pages go back to the system now, not when the target
+      // next unmaps them (it keeps the mapping, a stopped thread may still write once).
+      size_t bytes = session_bytes(session_->config);
+      release_recorder_lock(session_);
+      madvise(session_, bytes, MADV_REMOVE);
+      munmap(session_, bytes);
       unlink_session(session_name_);
     }
   }
@@ -116,6 +139,7 @@ class Attachment {
   int pidfd_ = -1;
   uint64_t time_zero_ = 0;
   uint64_t detach_function_ = 0;
+  uint64_t restorer_ = 0;
   bool target_gone_ = false;
   std::unique_ptr<ProcessRecorder> recorder_;
   RunOutcome outcome_;
@@ -124,6 +148,9 @@ class Attachment {
 void Attachment::check_target() {
   if (pid_ <= 0 || (kill(pid_, 0) != 0 && errno == ESRCH)) throw std::runtime_error("no such process: " + std::to_string(pid_));
   if (pid_ == getpid()) throw std::runtime_error("leakrank cannot attach to itself");
+  if (pid_t process = process_of_thread(pid_); process != pid_)
+    throw std::runtime_error(std::to_string(pid_) + " is a thread of pid " + std::to_string(process) +
+                             ": attach to the process, pid " + std::to_string(process));
   // Opening its memory takes the same permission as ptrace attach: refuse before anything
   // is created for it, with the reason.
   int memory = open(("/proc/" + std::to_string(pid_) + "/mem").c_str(), O_RDONLY | O_CLOEXEC);
@@ -131,6 +158,12 @@ void Attachment::check_target() {
   if (memory >= 0) close(memory);
   pidfd_ = int(syscall(SYS_pidfd_open, pid_, 0));
   library_ = find_preload_library();
+  std::optional<MappedObject> libc = find_mapped_object(pid_, {"libc.so", "libc-2."});
+  std::optional<uint64_t> restorer = libc ? find_signal_restorer(pid_, libc->path) : std::nullopt;
+  if (!restorer)
+    throw std::runtime_error(pid_text(pid_) + " maps no glibc with a signal restorer (statically linked, or another "
+                             "C library): cannot load libleakrank.so into it");
+  restorer_ = *restorer;
 }
 
 // The target opens the segment as itself: make it its owner's, as run's target is ours.
@@ -144,7 +177,16 @@ void Attachment::create_session() {
   uid_t owner = effective_uid_of(pid_);
   if (owner != geteuid() && chown((std::string("/dev/shm") + session_name_).c_str(), owner, gid_t(-1)) != 0)
     throw std::runtime_error(std::string("cannot give the rings to uid ") + std::to_string(owner) + ": " + strerror(errno));
+  if (!hold_recorder_lock(session_)) throw std::runtime_error("cannot set up the recorder's liveness lock");
   start_session_janitor(session_name_);
+}
+
+// The library's load address as the target mapped it: dlopen's own result is lost when
+// the calling thread restores itself.
+std::optional<uint64_t> library_base(pid_t pid, const std::string& library) {
+  for (const MappedObject& object : mapped_objects(pid))
+    if (object.path == library) return object.start;
+  return std::nullopt;
 }
 
 void Attachment::inject() {
@@ -152,24 +194,24 @@ void Attachment::inject() {
   std::optional<uint64_t> attach_offset = dynamic_symbol_offset(library_, preload::kAttachSymbol);
   std::optional<uint64_t> detach_offset = dynamic_symbol_offset(library_, preload::kDetachSymbol);
   if (!attach_offset || !detach_offset) throw std::runtime_error(library_ + " has no attach entry point");
-  PtraceInjector injector(pid_);
-  uint64_t handle = injector.call(dlopen_at, library_, RTLD_NOW);
-  if (!handle) throw std::runtime_error("dlopen of " + library_ + " failed inside " + pid_text(pid_));
-  // A link_map starts with l_addr, the load bias: the library's first mapping when it is linked at 0.
-  uint64_t base = injector.read_word(handle);
-  uint64_t result = injector.call(base + *attach_offset, session_name_);
+  PtraceInjector injector(pid_, restorer_);
+  injector.call(dlopen_at, library_, RTLD_NOW);
+  std::optional<uint64_t> base = library_base(pid_, library_);
+  if (!base) throw std::runtime_error("dlopen of " + library_ + " failed inside " + pid_text(pid_));
+  std::string session_name = session_name_;
+  int64_t result = injector.call_for_result(*base + *attach_offset, &session_name);
   injector.resume();
   outcome_.notes.push_back("attach paused " + pid_text(pid_) + " (" + std::to_string(injector.thread_count()) +
                            " threads) for " + milliseconds(injector.paused_ms()));
   switch (AttachResult(int(result))) {
     case AttachResult::attached: break;
     case AttachResult::already_recording:
-      throw std::runtime_error(pid_text(pid_) + " is already being recorded by leakrank");
+      throw std::runtime_error(pid_text(pid_) + " is already being recorded by another leakrank (run or attach)");
     case AttachResult::no_session:
       throw std::runtime_error(pid_text(pid_) + " could not open the recording session (" + session_name_ + ")");
     default: throw std::runtime_error("libleakrank.so could not start inside " + pid_text(pid_));
   }
-  detach_function_ = base + *detach_offset;
+  detach_function_ = *base + *detach_offset;
 }
 
 RecordingMeta Attachment::meta() const {
@@ -206,11 +248,11 @@ void Attachment::record() {
 // event can start by the time the call returns, so the final drain sees everything.
 void Attachment::detach() {
   try {
-    PtraceInjector injector(pid_);
-    injector.call(detach_function_);
+    PtraceInjector injector(pid_, restorer_);
+    injector.call_for_result(detach_function_, nullptr);
     injector.resume();
     outcome_.notes.push_back("detached; " + pid_text(pid_) + " paused " + milliseconds(injector.paused_ms()) +
-                             " and runs on");
+                             (is_stopped(pid_) ? " and is stopped, as it was" : " and runs on"));
   } catch (const TargetExited&) {
     target_gone_ = true;
   }

@@ -16,12 +16,12 @@
 #include <fstream>
 #include <set>
 
+#include "recorder/restoring_frame.h"
 #include "transport/monotonic_clock.h"
 
 namespace leakrank {
 namespace {
 
-constexpr uint64_t kRedZone = 128;                   // System V: leaf code may use it below rsp
 constexpr uint64_t kSoloCallNs = 300'000'000;        // then let the other threads release locks
 constexpr uint64_t kCallGiveUpNs = 10'000'000'000;
 constexpr size_t kXStateBytes = 16 * 1024;           // XSAVE area; AMX needs ~11 KiB
@@ -56,13 +56,6 @@ bool waiting_syscall(long number) {
   return false;
 }
 
-// The call returns to address 0; the fault is the sign it finished. A blocked SIGSEGV would
-// make the kernel reset the process's SIGSEGV handler, so such a thread is never the caller.
-bool blocks_segv(pid_t pid, pid_t tid) {
-  std::string mask = status_field("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/status", "SigBlk");
-  return !mask.empty() && (std::stoull(mask, nullptr, 16) >> (SIGSEGV - 1)) & 1;
-}
-
 void sleep_us(long us) {
   timespec nap{0, us * 1000};
   nanosleep(&nap, nullptr);
@@ -95,18 +88,9 @@ std::vector<unsigned char> vector_state(pid_t tid) {
   return state;
 }
 
-void restore_vector_state(pid_t tid, std::vector<unsigned char>& state) {
-  if (state.size() == sizeof(user_fpregs_struct)) {
-    ptrace(PTRACE_SETFPREGS, tid, nullptr, state.data());
-  } else if (!state.empty()) {
-    iovec io{state.data(), state.size()};
-    ptrace(PTRACE_SETREGSET, tid, NT_X86_XSTATE, &io);
-  }
-}
-
 }  // namespace
 
-PtraceInjector::PtraceInjector(pid_t pid) : pid_(pid) {
+PtraceInjector::PtraceInjector(pid_t pid, uint64_t signal_restorer) : pid_(pid), restorer_(signal_restorer) {
   seize_all();
   if (threads_.empty()) throw TargetExited("pid " + std::to_string(pid) + " exited before it could be stopped");
 }
@@ -114,7 +98,7 @@ PtraceInjector::PtraceInjector(pid_t pid) : pid_(pid) {
 PtraceInjector::~PtraceInjector() { resume(); }
 
 bool PtraceInjector::seize(pid_t tid) {
-  if (ptrace(PTRACE_SEIZE, tid, nullptr, nullptr) != 0) {
+  if (ptrace(PTRACE_SEIZE, tid, nullptr, reinterpret_cast<void*>(long(PTRACE_O_TRACESYSGOOD))) != 0) {
     if (errno == ESRCH) return false;  // exited meanwhile
     if (errno == EPERM && threads_.empty()) throw std::runtime_error(explain_ptrace_refusal(pid_));
     throw std::runtime_error("cannot trace thread " + std::to_string(tid) + ": " + strerror(errno));
@@ -157,6 +141,10 @@ void PtraceInjector::wait_for_stop(Thread& thread) {
       throw TargetExited("thread " + std::to_string(thread.tid) + " exited");
     if (!WIFSTOPPED(status)) continue;
     if (status >> 16 == PTRACE_EVENT_STOP) break;  // our interrupt, or a group stop
+    if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {    // a call we gave up on, stepping: let it finish alone
+      ptrace(PTRACE_CONT, thread.tid, nullptr, nullptr);
+      continue;
+    }
     // A signal arrived first: keep it for later; the interrupt stop still follows.
     thread.pending_signal = WSTOPSIG(status);
     ptrace(PTRACE_CONT, thread.tid, nullptr, nullptr);
@@ -170,74 +158,87 @@ PtraceInjector::Thread& PtraceInjector::caller() {
   if (caller_index_ >= 0) return threads_[size_t(caller_index_)];
   int fallback = -1;
   for (size_t i = 0; i < threads_.size(); ++i) {
-    if (threads_[i].pending_signal || blocks_segv(pid_, threads_[i].tid)) continue;
+    if (threads_[i].pending_signal) continue;
     if (waiting_syscall(long(threads_[i].regs.orig_rax))) {
       caller_index_ = int(i);
       return threads_[i];
     }
     if (fallback < 0) fallback = int(i);
   }
-  if (fallback < 0) throw std::runtime_error("no thread of pid " + std::to_string(pid_) + " can run a call (all block SIGSEGV)");
+  if (fallback < 0) throw std::runtime_error("no thread of pid " + std::to_string(pid_) + " can run a call (each has a signal pending)");
   caller_index_ = fallback;
   return threads_[size_t(fallback)];
 }
 
-uint64_t PtraceInjector::call(uint64_t function, std::string_view text, uint64_t second) {
-  return run_call(caller(), function, text, true, second);
+uint64_t PtraceInjector::call(uint64_t function, const std::string& text, uint64_t second) {
+  return run_call(caller(), function, &text, second, false);
 }
 
-uint64_t PtraceInjector::call(uint64_t function) { return run_call(caller(), function, {}, false, 0); }
+int64_t PtraceInjector::call_for_result(uint64_t function, const std::string* text) {
+  return int64_t(run_call(caller(), function, text, 0, true));
+}
 
-uint64_t PtraceInjector::run_call(Thread& thread, uint64_t function, std::string_view text, bool has_text,
-                                  uint64_t second) {
+// The call returns through a frame that restores the thread (recorder/restoring_frame.h):
+// nothing the thread needs is left to this process, which may be killed at any instant.
+uint64_t PtraceInjector::run_call(Thread& thread, uint64_t function, const std::string* text, uint64_t second,
+                                  bool wants_result) {
   if (resumed_) throw std::logic_error("call after resume");
-  std::vector<unsigned char> vectors = vector_state(thread.tid);
-  // Below the red zone: the text, 16-aligned, then the return address 0 so that rsp % 16 == 8
-  // on entry, as after a call instruction.
-  uint64_t text_at = (thread.regs.rsp - kRedZone - text.size() - 1) & ~uint64_t(15);
-  uint64_t return_slot = text_at - 8;
-  SavedMemory saved{return_slot, std::vector<unsigned char>(thread.regs.rsp - kRedZone - return_slot)};
-  if (!copy_from(pid_, saved.address, saved.bytes.data(), saved.bytes.size()))
-    throw std::runtime_error("cannot read the stack of thread " + std::to_string(thread.tid));
-  std::vector<unsigned char> frame(saved.bytes.size(), 0);
-  if (has_text) memcpy(frame.data() + 8, text.data(), text.size());
-  if (!copy_to(pid_, return_slot, frame.data(), frame.size()))
+  if (thread.vectors.empty()) {  // the thread's own state, read once: every call ends in it
+    thread.vectors = vector_state(thread.tid);
+    if (thread.vectors.empty() || ptrace(PTRACE_GETSIGMASK, thread.tid, sizeof thread.blocked, &thread.blocked) != 0)
+      throw std::runtime_error("cannot read the state of thread " + std::to_string(thread.tid));
+    thread.resume_at = resumable_registers(thread.regs);
+  }
+  RestoringFrame frame = build_restoring_frame(thread.resume_at, thread.vectors, thread.blocked, restorer_, text);
+  SavedMemory saved{frame.return_slot, std::vector<unsigned char>(frame.bytes.size())};
+  if (!copy_from(pid_, saved.address, saved.bytes.data(), saved.bytes.size()) ||
+      !copy_to(pid_, frame.return_slot, frame.bytes.data(), frame.bytes.size()))
     throw std::runtime_error("cannot write the stack of thread " + std::to_string(thread.tid));
 
-  user_regs_struct regs = thread.regs;
+  user_regs_struct regs = thread.resume_at;
   regs.rip = function;
-  regs.rsp = return_slot;
-  regs.rdi = has_text ? text_at : 0;
-  regs.rsi = second;
+  regs.rsp = frame.return_slot;
+  regs.rdi = text ? frame.text_at : wants_result ? frame.result_at : 0;
+  regs.rsi = text && wants_result ? frame.result_at : second;
   regs.rax = 0;
-  regs.orig_rax = uint64_t(-1);  // no syscall restart on the way out: we are not returning into it
-  if (ptrace(PTRACE_SETREGS, thread.tid, nullptr, &regs) != 0 || ptrace(PTRACE_CONT, thread.tid, nullptr, nullptr) != 0)
+  if (ptrace(PTRACE_SETREGS, thread.tid, nullptr, &regs) != 0 || ptrace(PTRACE_SYSCALL, thread.tid, nullptr, nullptr) != 0)
     throw TargetExited("thread " + std::to_string(thread.tid) + " exited");
-  uint64_t result = wait_for_return(thread);
-
-  // Back to exactly where it was; a syscall it was stopped in restarts from the saved orig_rax.
-  ptrace(PTRACE_SETREGS, thread.tid, nullptr, &thread.regs);
-  restore_vector_state(thread.tid, vectors);
-  copy_to(pid_, saved.address, saved.bytes.data(), saved.bytes.size());
+  thread.running = true;
+  uint64_t result = wait_for_return(thread, wants_result ? frame.result_at : 0);
+  thread.running = false;
+  copy_to(pid_, saved.address, saved.bytes.data(), saved.bytes.size());  // dead bytes below the red zone, as they were
   return result;
 }
 
-uint64_t PtraceInjector::wait_for_return(Thread& thread) {
+// Steps the caller from system call to system call until it enters rt_sigreturn from our
+// restorer (the call returned: its result word is read then) and leaves it (the thread is
+// back in its own state, stopped).
+uint64_t PtraceInjector::wait_for_return(Thread& thread, uint64_t result_at) {
   uint64_t started = monotonic_ns();
+  bool returned = false;
+  uint64_t result = 0;
   for (long nap = 20;; nap = std::min(nap * 2, 2000L)) {
     int status = 0;
     pid_t got = waitpid(thread.tid, &status, __WALL | WNOHANG);
     if (got < 0 || (got == thread.tid && (WIFEXITED(status) || WIFSIGNALED(status))))
       throw TargetExited("pid " + std::to_string(pid_) + " exited during the call");
     if (got == thread.tid && WIFSTOPPED(status)) {
-      user_regs_struct regs{};
-      ptrace(PTRACE_GETREGS, thread.tid, nullptr, &regs);
-      if (WSTOPSIG(status) == SIGSEGV && regs.rip == 0) return regs.rax;
-      if (WSTOPSIG(status) == SIGSEGV || WSTOPSIG(status) == SIGBUS)
+      int signal = WSTOPSIG(status);
+      if (signal == (SIGTRAP | 0x80)) {
+        if (returned) return result;  // the exit of rt_sigreturn: the thread is itself again
+        user_regs_struct regs{};
+        ptrace(PTRACE_GETREGS, thread.tid, nullptr, &regs);
+        if (regs.orig_rax == SYS_rt_sigreturn && regs.rip == restorer_ + kSignalRestorerBytes) {
+          returned = true;
+          if (result_at) result = read_word(result_at);
+        }
+      } else if (signal == SIGSEGV || signal == SIGBUS) {
         throw std::runtime_error("the call crashed inside pid " + std::to_string(pid_));
-      // Another signal meanwhile: it is delivered on resume, not inside our call.
-      if (status >> 16 == 0) thread.pending_signal = WSTOPSIG(status);
-      ptrace(PTRACE_CONT, thread.tid, nullptr, nullptr);
+      } else if (status >> 16 == 0) {
+        thread.pending_signal = signal;  // delivered on resume, not inside our call
+      }
+      ptrace(PTRACE_SYSCALL, thread.tid, nullptr, nullptr);
+      nap = 10;  // the next stop comes within microseconds: it is stepped through system calls
       continue;
     }
     uint64_t waited = monotonic_ns() - started;
@@ -292,7 +293,7 @@ std::string explain_ptrace_refusal(pid_t pid) {
   std::string why = "not permitted to trace pid " + std::to_string(pid);
   std::string status = "/proc/" + std::to_string(pid) + "/status";
   if (std::string tracer = status_field(status, "TracerPid"); !tracer.empty() && tracer != "0")
-    return why + ": it is already traced by pid " + tracer + " (a debugger or strace)";
+    return why + ": it is already traced by pid " + tracer + " (a debugger, strace, or another leakrank)";
   std::string uid = status_field(status, "Uid");
   uid = uid.substr(0, uid.find_first_of(" \t"));
   std::string capabilities = status_field("/proc/self/status", "CapEff");

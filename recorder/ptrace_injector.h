@@ -1,7 +1,9 @@
 #pragma once
 // Runs functions inside another process with ptrace, without gdb: every thread is seized and
-// stopped, one of them calls the function on its own stack, and registers, FPU/vector state
-// and the stack bytes written are put back exactly before all threads go on.
+// stopped, one of them calls the function on its own stack. The call returns through a
+// signal frame holding that thread's registers, vector state and signal mask
+// (restoring_frame.h), so the thread is back in its own state whether or not leakrank
+// lives to see the call end; the stack bytes written below its red zone are put back too.
 #include <sys/types.h>
 #include <sys/user.h>
 
@@ -21,15 +23,19 @@ struct TargetExited : std::runtime_error {
 class PtraceInjector {
  public:
   // Seizes and stops every thread. Throws std::runtime_error naming what forbids it.
-  explicit PtraceInjector(pid_t pid);
+  // signal_restorer: the target libc's rt_sigreturn stub (find_signal_restorer).
+  PtraceInjector(pid_t pid, uint64_t signal_restorer);
   ~PtraceInjector();  // resume()
   PtraceInjector(const PtraceInjector&) = delete;
   PtraceInjector& operator=(const PtraceInjector&) = delete;
 
-  // Calls function(text, second) (text copied onto the target's stack) or function() and
-  // returns its rax. Throws TargetExited, or std::runtime_error when it never returns.
-  uint64_t call(uint64_t function, std::string_view text, uint64_t second = 0);
-  uint64_t call(uint64_t function);
+  // Calls function(text, second), text copied onto the target's stack; its return value is
+  // lost with the thread's restore. Throws TargetExited, or std::runtime_error when it never
+  // returns (the thread then finishes the call and restores itself on its own).
+  uint64_t call(uint64_t function, const std::string& text, uint64_t second);
+  // Calls function(text, int64_t* result) or, without text, function(int64_t* result), and
+  // returns what it wrote to *result.
+  int64_t call_for_result(uint64_t function, const std::string* text);
   uint64_t read_word(uint64_t address);
   std::string read_string(uint64_t address, size_t max_bytes = 512);
 
@@ -43,16 +49,21 @@ class PtraceInjector {
     user_regs_struct regs;
     int pending_signal = 0;  // a signal that stopped it instead of our interrupt: delivered on resume
     bool running = false;    // let go early so a lock our call waits for can be released
+    // For calls: the state each call returns the thread to.
+    user_regs_struct resume_at{};
+    std::vector<unsigned char> vectors;
+    uint64_t blocked = 0;
   };
   void seize_all();
   bool seize(pid_t tid);
   void wait_for_stop(Thread& thread);
   Thread& caller();
-  uint64_t run_call(Thread& thread, uint64_t function, std::string_view text, bool has_text, uint64_t second);
-  uint64_t wait_for_return(Thread& thread);
+  uint64_t run_call(Thread& thread, uint64_t function, const std::string* text, uint64_t second, bool wants_result);
+  uint64_t wait_for_return(Thread& thread, uint64_t result_at);
   void let_others_run(const Thread& caller);
 
   pid_t pid_;
+  uint64_t restorer_;
   std::vector<Thread> threads_;
   uint64_t stopped_at_ns_ = 0;
   double paused_ms_ = 0;

@@ -2,6 +2,8 @@
 // The shared-memory segment one recorded process writes into: a header, then ring_count
 // rings. The first shared_rings of them are shared by the threads that find no free ring of
 // their own among the others (preload/thread_ring.h).
+#include <pthread.h>
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -12,7 +14,7 @@
 namespace leakrank {
 
 constexpr uint64_t kSessionMagic = 0x4b4e41524b41454cULL;  // "LEAKRANK" little-endian
-constexpr uint32_t kSessionVersion = 6;
+constexpr uint32_t kSessionVersion = 7;
 constexpr size_t kSessionNameSize = 64;
 constexpr uint32_t kMaxChildren = 256;
 constexpr const char* kSessionEnv = "LEAKRANK_SESSION";
@@ -61,6 +63,9 @@ struct SessionHeader {
   // the more there are, so that together they do not take the recorder's CPU.
   alignas(64) std::atomic<uint32_t> waiting_writers;
   OrderCounter order[kOrderStripes];
+  // attach: a robust lock the recorder holds for as long as it lives (transport/recorder_lock.h).
+  alignas(64) pthread_mutex_t recorder_lock;
+  std::atomic<uint32_t> recorder_lock_held;
 };
 
 inline size_t ring_stride(uint32_t capacity) { return sizeof(Ring) + size_t(capacity) * sizeof(wire::Event); }
