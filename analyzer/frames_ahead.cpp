@@ -15,16 +15,14 @@ FramesAhead::~FramesAhead() {
   job_queued_.notify_one();
 }  // thread_ joins here, before the members it uses go
 
-void FramesAhead::on(const ModuleMapRecord& record) { enqueue({record.modules, record.generation, {}, {}}); }
+void FramesAhead::on(const ModuleMapRecord& record) { enqueue(record); }
 
-void FramesAhead::on(const PythonCodeRecord& record) {
-  Job job;
-  job.python_code = record;
-  enqueue(std::move(job));
-}
+void FramesAhead::on(const PerfMapRecord& record) { enqueue(record); }
+
+void FramesAhead::on(const PythonCodeRecord& record) { enqueue(record); }
 
 void FramesAhead::on(const StackRecord& record) {
-  if (guard_.accept(record.id)) enqueue({std::nullopt, 0, std::nullopt, record.ips});
+  if (guard_.accept(record.id)) enqueue(record);
 }
 
 void FramesAhead::enqueue(Job job) {
@@ -49,9 +47,10 @@ void FramesAhead::symbolize_jobs() {
     std::optional<StackFrames> frames;
     std::exception_ptr error;
     try {
-      if (job.module_map) symbolizer_.set_module_map(job.generation, *job.module_map);
-      else if (job.python_code) symbolizer_.describe_python_code(*job.python_code);
-      else frames = frames_of(job.ips);
+      if (auto* stack = std::get_if<StackRecord>(&job)) frames = frames_of(stack->ips);
+      else if (auto* map = std::get_if<ModuleMapRecord>(&job)) symbolizer_.set_module_map(map->generation, map->modules);
+      else if (auto* code = std::get_if<PythonCodeRecord>(&job)) symbolizer_.describe_python_code(*code);
+      else symbolizer_.add_perf_map(std::get<PerfMapRecord>(job));
     } catch (...) {
       error = std::current_exception();
     }

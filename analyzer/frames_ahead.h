@@ -9,6 +9,7 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <variant>
 #include <span>
 #include <string>
 #include <thread>
@@ -33,6 +34,7 @@ class FramesAhead final : public RecordSink {
   void on(const ModuleMapRecord& record) override;
   void on(const StackRecord& record) override;
   void on(const PythonCodeRecord& record) override;
+  void on(const PerfMapRecord& record) override;
 
   // --- analysis thread ---
   // The frames of the oldest stack record accepted and not yet taken: the analysis takes
@@ -43,12 +45,8 @@ class FramesAhead final : public RecordSink {
   const std::vector<std::string>& warnings();
 
  private:
-  struct Job {
-    std::optional<std::vector<ModuleInfo>> module_map;  // else a Python code, else a stack
-    uint32_t generation = 0;
-    std::optional<PythonCodeRecord> python_code;
-    std::vector<uint64_t> ips;
-  };
+  // A stack to symbolize, or what names the stacks after it.
+  using Job = std::variant<StackRecord, ModuleMapRecord, PythonCodeRecord, PerfMapRecord>;
 
   void enqueue(Job job);
   void symbolize_jobs();  // the symbolizing thread

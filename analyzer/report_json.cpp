@@ -24,7 +24,7 @@ int64_t whole_bytes(double bytes) {
 json frame_json(const Frame& frame) {
   return {{"function", frame.function}, {"file", frame.file}, {"line", frame.line},
           {"module", frame.module},     {"inlined", frame.inlined},
-          {"kind", frame.python ? "python" : frame.inlined ? "inlined" : "native"}};
+          {"kind", frame.python ? "python" : frame.jit ? "jit" : frame.inlined ? "inlined" : "native"}};
 }
 
 json optional_bytes(const std::optional<int64_t>& bytes) { return bytes ? json(*bytes) : json(nullptr); }

@@ -15,6 +15,7 @@
 #include <absl/container/flat_hash_set.h>
 #include <fmt/format.h>
 
+#include "analyzer/jit_symbols.h"
 #include "analyzer/python_code.h"
 #include "analyzer/readable_names.h"
 #include "transport/python_frame.h"
@@ -531,9 +532,15 @@ struct Symbolizer::Impl {
     return *slot;
   }
 
+  Frame unmapped_frame(uint64_t ip) {
+    const std::string* jit_name = ip > 0 ? jit.name_of(ip - 1) : nullptr;
+    if (!jit_name) return Frame{.ip = ip, .function = kUnknownFunction};
+    return Frame{.ip = ip, .function = *jit_name, .module = "jit", .jit = true};
+  }
+
   std::vector<Frame> symbolize(uint64_t ip) {
     MappedModule* mapped = ip > 0 ? module_containing(ip - 1) : nullptr;
-    if (mapped == nullptr) return {Frame{.ip = ip, .function = kUnknownFunction}};
+    if (mapped == nullptr) return {unmapped_frame(ip)};
     return symbols_of(*mapped).frames(ip);
   }
 
@@ -552,12 +559,15 @@ struct Symbolizer::Impl {
   absl::flat_hash_set<std::string> warned_paths;
   std::vector<std::string> warnings;
   PythonCodeTable python_code;
+  JitSymbols jit;
 };
 
 Symbolizer::Symbolizer(SymbolizerOptions options) : impl_(std::make_unique<Impl>(options)) {}
 Symbolizer::~Symbolizer() = default;
 
 void Symbolizer::describe_python_code(const PythonCodeRecord& code) { impl_->python_code.describe(code); }
+
+void Symbolizer::add_perf_map(const PerfMapRecord& lines) { impl_->jit.add_lines(lines.lines); }
 
 void Symbolizer::set_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules) {
   impl_->generation = generation;

@@ -20,6 +20,7 @@ struct Frame {
   std::string module;    // path of the object that holds ip
   bool inlined = false;  // true for frames inlined into the one that follows them
   bool python = false;   // a Python frame (function, file and line of Python source)
+  bool jit = false;      // code a JIT compiler made, named by its perf map
 };
 
 struct SymbolizerOptions {
@@ -42,6 +43,8 @@ class Symbolizer {
   void set_module_map(uint32_t generation, const std::vector<ModuleInfo>& modules);
   // A Python code object that later stacks name (analyzer/python_code.h).
   void describe_python_code(const PythonCodeRecord& code);
+  // Names of JIT code in no module, for the stacks that follow (analyzer/jit_symbols.h).
+  void add_perf_map(const PerfMapRecord& lines);
 
   // Frames for one return address, innermost first: the inlined chain, then the real function.
   // Cached per (module map, ip). Return addresses point after the call, so the lookup uses ip - 1.

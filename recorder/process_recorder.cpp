@@ -1,11 +1,12 @@
 #include "recorder/process_recorder.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
 #include "recorder/resident_memory.h"
-#include "transport/python_frame.h"
 #include "transport/monotonic_clock.h"
+#include "transport/python_frame.h"
 
 namespace leakrank {
 namespace {
@@ -37,7 +38,8 @@ ProcessRecorder::ProcessRecorder(SessionHeader* session, const std::string& path
       drain_(session),
       command_(meta.pid, meta.command),
       time_zero_ns_(time_zero_ns),
-      anonymous_stack_of_ring_(session->config.ring_count, 0) {}
+      anonymous_stack_of_ring_(session->config.ring_count, 0),
+      perf_map_(meta.pid) {}
 
 ProcessRecorder::~ProcessRecorder() = default;
 
@@ -155,6 +157,7 @@ void ProcessRecorder::on_stack(uint32_t ring, const wire::Event& header, std::sp
   auto [it, added] = dense_id_of_content_.try_emplace(hash_frames(frames_, module_generation_),
                                                        uint32_t(dense_id_of_content_.size() + 1));
   if (added) {
+    if (holds_unmapped_code(frames_)) write_perf_map_lines();  // JIT code: named before the stack
     writer_.write(StackRecord{it->second, frames_});
     ++stats_.stacks;
   }
@@ -162,6 +165,23 @@ void ProcessRecorder::on_stack(uint32_t ring, const wire::Event& header, std::sp
     dense_id_of_.set(header.stack_id, it->second);
   } else {
     anonymous_stack_of_ring_[ring] = it->second;
+  }
+}
+
+// A return address no module holds, Python frames aside: code a JIT compiler made.
+bool ProcessRecorder::holds_unmapped_code(std::span<const uint64_t> frames) const {
+  auto mapped = [&](uint64_t ip) {
+    return is_python_frame(ip) ||
+           std::any_of(modules_.begin(), modules_.end(), [&](const ModuleInfo& m) { return ip > m.start && ip <= m.end; });
+  };
+  return !modules_.empty() && !std::all_of(frames.begin(), frames.end(), mapped);
+}
+
+void ProcessRecorder::write_perf_map_lines() {
+  constexpr size_t kRecordBytes = 1 << 20;  // well inside a block
+  for (std::string lines = perf_map_.read_new_lines(kRecordBytes); !lines.empty();
+       lines = perf_map_.read_new_lines(kRecordBytes)) {
+    writer_.write(PerfMapRecord{now_, std::move(lines)});
   }
 }
 
@@ -238,6 +258,7 @@ void ProcessRecorder::flush() {
 void ProcessRecorder::finish(int wait_status) {
   if (finished_) return;
   drain_messages(true);
+  write_perf_map_lines();
   uint64_t now = recording_time(monotonic_ns());
   if (command_.settle()) writer_.write(CommandRecord{now, command_.command()});
   writer_.write(EndRecord{now, int32_t(wait_status)});

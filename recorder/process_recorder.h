@@ -12,6 +12,7 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include "recorder/perf_map_tail.h"
 #include "recorder/process_command.h"
 #include "recorder/ring_drain.h"
 #include "recorder/sparse_id_map.h"
@@ -68,6 +69,8 @@ class ProcessRecorder {
   HeapMessage heap_message(uint32_t ring, const wire::Event& header);  // counts it too
   uint32_t stack_of(uint32_t ring, const wire::Event& header) const;  // the dense id it names
   void on_python_code(const wire::Event& header, std::span<const wire::Event> payload);
+  bool holds_unmapped_code(std::span<const uint64_t> frames) const;
+  void write_perf_map_lines();
   void queue_heap_message(const HeapMessage& message);
   void write_heap_message(const HeapMessage& message);
   void write_oldest_queued();
@@ -93,6 +96,7 @@ class ProcessRecorder {
   uint32_t module_generation_ = 0;
   uint64_t modules_expected_ = 0;
   std::vector<ModuleInfo> modules_;
+  PerfMapTail perf_map_;
   static constexpr size_t kLookahead = 16;  // messages: enough for a miss to be served meanwhile
   std::array<HeapMessage, kLookahead> lookahead_{};
   size_t lookahead_oldest_ = 0;

@@ -21,6 +21,6 @@ ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink, 
 // The kinds of record that `ahead` sees.
 template <class Kind>
 constexpr bool kGoesAhead = std::is_same_v<Kind, ModuleMapRecord> || std::is_same_v<Kind, StackRecord> ||
-                            std::is_same_v<Kind, PythonCodeRecord>;
+                            std::is_same_v<Kind, PythonCodeRecord> || std::is_same_v<Kind, PerfMapRecord>;
 
 }  // namespace leakrank

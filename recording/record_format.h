@@ -63,6 +63,7 @@ enum class RecordTag : uint8_t {
   resident_files = 32,  // varint dt, varint bytes: of the RSS sample before, files and shared memory
   python_interpreter = 33,  // varint dt, varint version, varint frames read (0/1)
   python_code = 34,     // varint id, varint first line, string name, string file, string line table
+  perf_map = 35,        // varint dt, string lines of the process's perf map
   free_young = 16,      // 16..31, varint dt: free_recent of age (tag - 15), the age in the tag
 };
 

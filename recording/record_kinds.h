@@ -160,6 +160,16 @@ struct PythonCodeRecord {
   }
 };
 
+// Lines of the process's perf map (/tmp/perf-PID.map), in which JIT compilers (node
+// --perf-basic-prof, JVM agents, Python 3.12's -X perf) name the code they made; read as
+// they were appended, before the stacks that need them where the recorder could.
+struct PerfMapRecord {
+  static constexpr RecordTag tag = RecordTag::perf_map;
+  uint64_t time_ns = 0;
+  std::string lines;  // whole lines: "START SIZE name", hexadecimal
+  static void fields(auto& self, auto& code) { code.string(self.lines); }
+};
+
 struct EndRecord {
   static constexpr RecordTag tag = RecordTag::end;
   uint64_t time_ns = 0;
@@ -172,7 +182,7 @@ struct EndRecord {
 #define LEAKRANK_RECORD_KINDS_BUT_META(X)                                                              \
   X(ModuleMapRecord) X(StackRecord) X(UnmatchedFreeRecord) X(RssRecord) X(SnapshotRecord) X(ChildRecord) \
   X(CommandRecord) X(ExecRecord) X(MapRecord) X(UnmapRecord) X(ResidentFilesRecord) X(PythonInterpreterRecord)  \
-  X(PythonCodeRecord) X(EndRecord)
+  X(PythonCodeRecord) X(PerfMapRecord) X(EndRecord)
 
 template <class Record>
 concept TimedRecord = requires(Record r) { r.time_ns; };
