@@ -98,8 +98,16 @@ bool is_recorded_mapping(int prot, int flags) {
   return (flags & MAP_ANONYMOUS) && (flags & MAP_TYPE) == MAP_PRIVATE && prot != PROT_NONE;
 }
 
+// Allocators map memory while they hold their own locks (jemalloc's arena lock, pymalloc's
+// under the GIL): a mapping hook never starts recording nor resolves the real functions,
+// both of which may call dlsym, which may allocate.
+bool already_recording() { return !t_in_hook && g_recording.load(std::memory_order_relaxed); }
+
+// The real functions, if already known; the raw system calls stand in until then.
+const RealAllocator* resolved_allocator() { return g_resolved_allocator.load(std::memory_order_acquire); }
+
 [[gnu::noinline]] void* record_mapping(void* p, size_t size, const void* hook_frame) {
-  if (p == MAP_FAILED || !should_record()) return p;
+  if (p == MAP_FAILED || !already_recording()) return p;
   HookScope scope;
   auto words = static_cast<const uintptr_t*>(hook_frame);
   record_map(p, size, CallSite{words[1], reinterpret_cast<uintptr_t>(words + 2)});
@@ -108,14 +116,14 @@ bool is_recorded_mapping(int prot, int flags) {
 
 // Before the real munmap: once it returns, another thread may map the range again.
 [[gnu::noinline]] void record_unmapping(void* p, size_t size) {
-  if (!should_record()) return;
+  if (!already_recording()) return;
   HookScope scope;
   record_unmap(p, size);
 }
 
-// Raw system calls until the real functions are known: dlsym itself may map memory.
-[[gnu::always_inline]] inline void* map_memory(void* address, size_t size, int prot, int flags, int fd, off_t offset, const void* hook_frame) {
-  const RealAllocator* allocator = real_allocator();
+[[gnu::always_inline]] inline void* map_memory(void* address, size_t size, int prot, int flags, int fd, off_t offset,
+                                               const void* hook_frame) {
+  const RealAllocator* allocator = resolved_allocator();
   if (__builtin_expect(!allocator || t_in_hook, false)) {
     return allocator ? allocator->mmap(address, size, prot, flags, fd, offset)
                      : reinterpret_cast<void*>(syscall(SYS_mmap, address, size, prot, flags, fd, offset));
@@ -319,7 +327,7 @@ __attribute__((visibility("default"))) void* mmap64(void* address, size_t size, 
 }
 
 __attribute__((visibility("default"))) int munmap(void* address, size_t size) {
-  const RealAllocator* allocator = real_allocator();
+  const RealAllocator* allocator = resolved_allocator();
   if (__builtin_expect(!allocator, false)) return int(syscall(SYS_munmap, address, size));
   if (!t_in_hook && size) record_unmapping(address, size);
   return allocator->munmap(address, size);
@@ -336,12 +344,12 @@ __attribute__((visibility("default"))) void* mremap(void* old_address, size_t ol
     wanted = va_arg(arguments, void*);
     va_end(arguments);
   }
-  const RealAllocator* allocator = real_allocator();
+  const RealAllocator* allocator = resolved_allocator();
   if (__builtin_expect(!allocator, false)) {
     return reinterpret_cast<void*>(syscall(SYS_mremap, old_address, old_size, size, flags, wanted));
   }
   void* p = allocator->mremap(old_address, old_size, size, flags, wanted);
-  if (p != MAP_FAILED && !t_in_hook && should_record()) {
+  if (p != MAP_FAILED && already_recording()) {
     HookScope scope;
     auto words = static_cast<const uintptr_t*>(HOOK_FRAME());
     record_remap(old_address, old_size, p, size, CallSite{words[1], reinterpret_cast<uintptr_t>(words + 2)});

@@ -1,6 +1,7 @@
 # What hung the profiler or lost processes on real programs (tests/targets/hazards.c): the
 # first allocation of a thread inside pthread_getattr_np (every JVM thread), fork while
-# other threads unwind or walk the loaded objects, and process trees as shells make them.
+# other threads unwind or walk the loaded objects, process trees as shells make them, and
+# an allocator that maps memory under its own lock (redis' jemalloc: tests/targets/locked_allocator*.c).
 # Each run must end, keep the target's exit code, and record every process with its marks.
 source "$(dirname "$0")/lib.sh"
 HAZARDS=$TARGETS_DIR/target_hazards
@@ -18,6 +19,11 @@ record() {
 expect_marks() {
   expect_eq "$(field live_of_size "$(totals "$1" "$MARK_SIZE")")" "$2" "live marks in $1"
 }
+
+record locked-allocator -- "$TARGETS_DIR/target_locked_allocator"
+grep -qx done locked-allocator.out || fail "the locked allocator's program did not finish: $(cat locked-allocator.out)"
+(($(field allocations "$(totals locked-allocator.lrk)") >= 4000)) || fail "the locked allocator's mallocs were not recorded"
+[[ $(field maps "$(totals locked-allocator.lrk)") != 0 ]] || fail "its mappings were not recorded"
 
 record getattr -- "$HAZARDS" getattr-first
 expect_marks getattr.lrk $((5 * MARK_COUNT))

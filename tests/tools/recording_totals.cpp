@@ -12,7 +12,7 @@ namespace {
 
 struct Totals : leakrank::RecordSink {
   uint64_t allocations = 0, frees = 0, unmatched_frees = 0, bytes = 0, stacks = 0, snapshots = 0, rss = 0;
-  uint64_t children = 0, out_of_order = 0, last_time = 0;
+  uint64_t children = 0, out_of_order = 0, last_time = 0, maps = 0;
   int32_t wait_status = -1;
   uint64_t live = 0, live_bytes = 0;
   absl::flat_hash_map<uint64_t, uint64_t> live_by_size, allocations_by_size;
@@ -51,6 +51,7 @@ struct Totals : leakrank::RecordSink {
     ++rss;
   }
   void on(const leakrank::ChildRecord&) override { ++children; }
+  void on(const leakrank::MapRecord&) override { ++maps; }
   void on(const leakrank::EndRecord& record) override { wait_status = record.wait_status; }
 };
 
@@ -69,10 +70,11 @@ int main(int argc, char** argv) {
     uint64_t allocs_of_size = argc == 3 ? totals.allocations_by_size[marked_size] : 0;
     printf("allocations=%lu frees=%lu unmatched_frees=%lu bytes=%lu live=%lu live_bytes=%lu stacks=%lu snapshots=%lu "
            "rss=%lu children=%lu out_of_order=%lu wait_status=%d live_of_size=%lu allocs_of_size=%lu complete=%d "
-           "warning=%s\n",
+           "maps=%lu warning=%s\n",
            totals.allocations, totals.frees, totals.unmatched_frees, totals.bytes, totals.live, totals.live_bytes,
            totals.stacks, totals.snapshots, totals.rss, totals.children, totals.out_of_order, totals.wait_status,
-           live_of_size, allocs_of_size, summary.complete ? 1 : 0, summary.warning.empty() ? "none" : summary.warning.c_str());
+           live_of_size, allocs_of_size, summary.complete ? 1 : 0, totals.maps,
+           summary.warning.empty() ? "none" : summary.warning.c_str());
     return 0;
   } catch (const std::exception& e) {
     fprintf(stderr, "recording_totals: %s\n", e.what());
