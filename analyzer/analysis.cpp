@@ -362,13 +362,14 @@ std::vector<Site> AnalysisSink::ranked_sites(const ResolvedSites& resolved, cons
   std::vector<Site> sites(resolved.sites.size());
   std::vector<uint32_t> largest_stack(sites.size(), kNoSite);
   std::vector<bool> active(sites.size(), false);
+  std::vector<bool> has_mapping(sites.size(), false), has_heap_block(sites.size(), false);
   for (uint32_t stack_id = 0; stack_id < usage.size(); ++stack_id) {
     uint32_t path = series_.site_of_stack(stack_id);  // the series follow call paths
     if (path == kNoSite || (stack_id != 0 && stack_id <= replaced_through_)) continue;  // a replaced image's
     uint32_t index = resolved.site_of_path[path];
     const StackUsage& stack = usage[stack_id];
     Site& site = sites[index];
-    site.mapping = site.mapping || mappings_.is_mapping_stack(stack_id);
+    (mappings_.is_mapping_stack(stack_id) ? has_mapping : has_heap_block)[index] = true;
     site.live_bytes += whole(stack.live_bytes);
     site.live_allocations += whole(stack.live_allocations);
     site.total_bytes += whole(stack.total_bytes);
@@ -385,6 +386,7 @@ std::vector<Site> AnalysisSink::ranked_sites(const ResolvedSites& resolved, cons
   for (uint32_t index = 0; index < sites.size(); ++index) {
     if (!active[index]) continue;
     Site& site = sites[index];
+    site.mapping = has_mapping[index] && !has_heap_block[index];  // a site of both is a heap site
     const SiteIdentity& identity = resolved.sites[index];
     site.key = identity.key;
     site.function = identity.function;

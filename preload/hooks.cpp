@@ -66,13 +66,12 @@ bool should_record() {
 // is built with frame pointers: the frame holds the caller's frame pointer, then the return
 // address, and the hook's frame ends above them.
 const PythonAllocator* python_wrapper(int domain);
-
 [[gnu::noinline]] void* record_allocation(void* p, size_t size, const void* hook_frame) {
   if (!should_record()) return p;
   HookScope scope;
   auto words = static_cast<const uintptr_t*>(hook_frame);
   record_alloc(p, size, CallSite{words[1], reinterpret_cast<uintptr_t>(words + 2)});
-  wrap_python_allocators_once_initialized(python_wrapper);
+  watch_python_allocators();
   return p;
 }
 
@@ -206,6 +205,12 @@ constexpr PythonAllocator kPythonWrapper = {nullptr, python_malloc<Domain>, pyth
 const PythonAllocator* python_wrapper(int domain) {
   return domain == kPythonDomainMem ? &kPythonWrapper<kPythonDomainMem> : &kPythonWrapper<kPythonDomainObject>;
 }
+
+}  // namespace
+
+void leakrank::preload::watch_python_allocators() { wrap_python_allocators_once_initialized(python_wrapper); }
+
+namespace {
 
 bool g_forked_with_threads = false;  // set before the fork, read in the child
 

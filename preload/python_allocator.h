@@ -18,4 +18,9 @@ const PythonAllocator& original_python_allocator(int domain);
 void wrap_python_allocators_once_initialized(const PythonAllocator* (*wrapper_of)(int domain));
 void restore_python_allocators();  // detach: the program's own allocators again
 
+// wrap_python_allocators_once_initialized with leakrank's wrappers, which hooks.cpp defines.
+// Asked on recorded calls, and when a session connects: an attach must not wait for the
+// program's next malloc while pymalloc maps arenas unseen.
+void watch_python_allocators();
+
 }  // namespace leakrank::preload

@@ -85,6 +85,7 @@ bool connect(SessionHeader* session, Arrival arrival = Arrival::started) {
   session->connected.store(1, std::memory_order_release);
   if (arrival == Arrival::replaced_image) record_exec();
   announce_python_interpreter();
+  watch_python_allocators();
   if (arrival == Arrival::forked) resend_module_map_after_fork();
   else send_module_map(false);
   return true;
