@@ -23,6 +23,7 @@ class ProcessCommand {
   const std::vector<std::string>& command() const { return command_; }
 
  private:
+  bool runs_latest_executable() const;
   pid_t pid_;
   std::vector<std::string> command_;
   std::string executable_;  // of the image that runs, from the latest module map

@@ -22,6 +22,12 @@ std::vector<std::string> command_line_of(pid_t pid) {
   return command_line_from(read_file_text("/proc/" + std::to_string(pid) + "/cmdline"));
 }
 
+std::string executable_of(pid_t pid) {
+  std::error_code error;
+  std::filesystem::path target = std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", error);
+  return error ? std::string() : target.string();
+}
+
 std::string program_name(const std::vector<std::string>& command) {
   std::string name = command.empty() ? "" : std::filesystem::path(command[0]).filename().string();
   return name.empty() ? "process" : name;

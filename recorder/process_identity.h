@@ -15,6 +15,7 @@ namespace leakrank {
 std::vector<std::string> command_line_from(std::string_view cmdline);
 
 std::vector<std::string> command_line_of(pid_t pid);            // empty when it is gone
+std::string executable_of(pid_t pid);                          // /proc/PID/exe; empty when unreadable
 std::string program_name(const std::vector<std::string>& command);  // "process" when unknown
 
 }  // namespace leakrank

@@ -39,6 +39,17 @@ TEST_CASE("a process gone before its exec'd image was read is named by that imag
   CHECK(command.command() == Args{"/usr/bin/ld.bfd"});
 }
 
+TEST_CASE("a process that exec'd again before its image was read waits for that image, then is named by it") {
+  ProcessCommand command(getpid(), {"bash", "-c", "exec env ./server"});
+  std::string self = executable_of(getpid());
+  REQUIRE_FALSE(self.empty());
+  CHECK(command.on_module_map(self));  // this image: read
+  CHECK(command.on_module_map("/usr/bin/env"));  // env's map, read when the process runs self again
+  CHECK(command.command() == Args{"/usr/bin/env"});
+  CHECK_FALSE(command.refresh());  // the command line now is the next image's: not env's
+  CHECK(command.command() == Args{"/usr/bin/env"});
+}
+
 TEST_CASE("a process gone before anything was read is named by its executable, if it said one") {
   ProcessCommand unnamed(reaped_child(), {});
   CHECK_FALSE(unnamed.settle());
