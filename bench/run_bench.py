@@ -69,6 +69,11 @@ def workloads(build, work, quick):
         "tokenizer-small": ([tokenizer, "--docs", str(pick(5_000, 500)), "--threads", "1"], {}, True),
         "python-dict": (["/usr/bin/python3", str(BENCH / "workloads" / "dict_churn.py"), str(pick(20, 1))],
                         python, False),
+        # The default allocator: leakrank wraps pymalloc and records each object's Python frames.
+        "python-pymalloc": (["/usr/bin/python3", str(BENCH / "workloads" / "dict_churn.py"), str(pick(20, 1))],
+                            {}, False),
+        "pyservice": (["/usr/bin/python3", str(build / "samples" / "pyservice" / "pyservice.py"), "--requests",
+                       str(pick(3000, 300))], {}, False),
         "sqlite-index": (["sqlite3", ":memory:", f".read {sql}"], {}, False),
     }
 
