@@ -1,0 +1,47 @@
+#include "analyzer/text_fit.h"
+
+#include <vector>
+
+namespace leakrank {
+namespace {
+
+bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// Byte offsets where each UTF-8 character starts, so a cut never splits one.
+std::vector<size_t> character_starts(std::string_view text) {
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < text.size(); ++i)
+    if (!is_continuation_byte(text[i])) starts.push_back(i);
+  return starts;
+}
+
+}  // namespace
+
+size_t display_width(std::string_view utf8) {
+  size_t width = 0;
+  for (char c : utf8) width += is_continuation_byte(c) ? 0 : 1;
+  return width;
+}
+
+std::string cut_in_middle(std::string_view text, const Fits& fits) {
+  if (fits(text)) return std::string(text);
+  std::vector<size_t> starts = character_starts(text);
+  auto keep = [&](size_t kept) {
+    size_t tail = kept / 2, head = kept - tail;
+    size_t head_end = head < starts.size() ? starts[head] : text.size();
+    size_t tail_begin = tail == 0 ? text.size() : starts[starts.size() - tail];
+    return std::string(text.substr(0, head_end)) + "…" + std::string(text.substr(tail_begin));
+  };
+  size_t lo = 0, hi = starts.size();  // keep(lo) fits, or nothing does; keep(hi) does not
+  while (lo + 1 < hi) {
+    size_t mid = (lo + hi) / 2;
+    (fits(keep(mid)) ? lo : hi) = mid;
+  }
+  return keep(lo);
+}
+
+std::string cut_in_middle(std::string_view text, size_t columns) {
+  return cut_in_middle(text, [columns](std::string_view piece) { return display_width(piece) <= columns; });
+}
+
+}  // namespace leakrank
