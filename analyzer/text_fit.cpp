@@ -1,5 +1,6 @@
 #include "analyzer/text_fit.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace leakrank {
@@ -42,6 +43,31 @@ std::string cut_in_middle(std::string_view text, const Fits& fits) {
 
 std::string cut_in_middle(std::string_view text, size_t columns) {
   return cut_in_middle(text, [columns](std::string_view piece) { return display_width(piece) <= columns; });
+}
+
+Fits fits_in_bytes(size_t bytes) {
+  return [bytes](std::string_view text) { return text.size() <= bytes; };
+}
+
+std::string wrap_words(std::string_view text, size_t width, std::string_view indent) {
+  std::string out, line;
+  auto end_line = [&] {
+    if (line.empty()) return;
+    if (!out.empty()) out += "\n" + std::string(indent);
+    out += line;
+    line.clear();
+  };
+  for (size_t i = 0; i < text.size();) {
+    size_t space = std::min(text.find(' ', i), text.size());
+    std::string_view word = text.substr(i, space - i);
+    i = space + 1;
+    if (word.empty()) continue;
+    if (!line.empty() && line.size() + 1 + word.size() > width) end_line();
+    if (!line.empty()) line += ' ';
+    line += word.size() > width ? cut_in_middle(word, fits_in_bytes(width)) : std::string(word);
+  }
+  end_line();
+  return out;
 }
 
 }  // namespace leakrank

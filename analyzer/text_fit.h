@@ -18,4 +18,12 @@ size_t display_width(std::string_view utf8);
 std::string cut_in_middle(std::string_view text, const Fits& fits);
 std::string cut_in_middle(std::string_view text, size_t columns);
 
+// Fits in that many bytes. Terminal text is measured so: byte-counting tools (mawk's length,
+// cut -c) then agree, and a line holding "…" only looks a little shorter than it could be.
+Fits fits_in_bytes(size_t bytes);
+
+// Words filled into lines of at most width bytes, joined by "\n" + indent; a word longer
+// than a line is cut in the middle.
+std::string wrap_words(std::string_view text, size_t width, std::string_view indent);
+
 }  // namespace leakrank
