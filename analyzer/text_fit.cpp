@@ -70,4 +70,37 @@ std::string wrap_words(std::string_view text, size_t width, std::string_view ind
   return out;
 }
 
+std::string wrap_clauses(std::string_view text, size_t width, std::string_view indent) {
+  std::vector<std::string> lines;
+  std::string line;
+  auto end_line = [&] {
+    while (line.ends_with(' ')) line.pop_back();
+    if (!line.empty()) lines.push_back(std::move(line));
+    line.clear();
+  };
+  for (size_t i = 0; i < text.size();) {
+    size_t end = std::min({text.find(", ", i), text.find(": ", i), text.size()});
+    end = std::min(end + 2, text.size());  // the clause keeps its comma or colon and space
+    std::string_view clause = text.substr(i, end - i);
+    i = end;
+    size_t clause_width = clause.find_last_not_of(' ') + 1;
+    if (!line.empty() && line.size() + clause_width > width) end_line();
+    if (clause_width <= width) {
+      line += clause;
+      continue;
+    }
+    std::string filled = wrap_words(clause, width, "\n");  // one line per "\n\n"
+    for (size_t at = 0, next; (next = filled.find("\n\n", at)) != std::string::npos; at = next + 2) {
+      lines.push_back(filled.substr(at, next - at));
+      line = filled.substr(next + 2);
+    }
+    if (filled.find("\n\n") == std::string::npos) line = filled;
+    if (clause.ends_with(' ')) line += ' ';
+  }
+  end_line();
+  std::string out;
+  for (const std::string& each : lines) out += (out.empty() ? "" : "\n" + std::string(indent)) + each;
+  return out;
+}
+
 }  // namespace leakrank

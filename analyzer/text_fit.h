@@ -26,4 +26,9 @@ Fits fits_in_bytes(size_t bytes);
 // than a line is cut in the middle.
 std::string wrap_words(std::string_view text, size_t width, std::string_view indent);
 
+// Like wrap_words, but lines break after ", " or ": " where they can, so that a phrase a
+// reader (or a script's grep) looks for stays on one line; a clause longer than a line is
+// filled word by word.
+std::string wrap_clauses(std::string_view text, size_t width, std::string_view indent);
+
 }  // namespace leakrank

@@ -38,7 +38,7 @@ constexpr std::string_view kSiteIndent = "     ";
 // One message in lines of at most columns bytes, each starting with "leakrank:".
 void print_wrapped(std::string_view message, size_t columns) {
   size_t width = columns > kContinued.size() + 20 ? columns - kContinued.size() : 20;
-  fmt::print(stderr, "{}{}\n", kPrefix, wrap_words(message, width, kContinued));
+  fmt::print(stderr, "{}{}\n", kPrefix, wrap_clauses(message, width, kContinued));
 }
 
 void print_process_line(const char* role, const RecordedProcess& process, double duration_s, size_t columns) {

@@ -18,15 +18,23 @@ COLUMNS=200 "$LEAKRANK" report t.lrk >wide.txt
 grep -q "^  1  growing .*StringStore::intern" wide.txt || fail "at 200 columns a site is not on its row"
 
 # Colour: only asked for or on a terminal, never with NO_COLOR, TERM=dumb or --color=never.
+# Outputs go to files first: grep -q ending a pipe early would fail it under pipefail.
 esc=$'\e'
-"$LEAKRANK" report t.lrk --color=always | grep -q "$esc\[" || fail "--color=always gives no colour"
-! "$LEAKRANK" report t.lrk | grep -q "$esc" || fail "colour in a pipe"
+has_colour() { grep -q "$esc\[" "$1"; }
+"$LEAKRANK" report t.lrk --color=always >always.txt
+has_colour always.txt || fail "--color=always gives no colour"
+"$LEAKRANK" report t.lrk >piped.txt
+! has_colour piped.txt || fail "colour in a pipe"
 if command -v script >/dev/null; then
-  on_terminal() { script -qec "$*" /dev/null; }
-  on_terminal "$LEAKRANK" report t.lrk | grep -q "$esc\[" || fail "no colour on a terminal"
-  ! NO_COLOR=1 on_terminal "$LEAKRANK" report t.lrk | grep -q "$esc\[" || fail "colour with NO_COLOR"
-  ! TERM=dumb on_terminal "$LEAKRANK" report t.lrk | grep -q "$esc\[" || fail "colour with TERM=dumb"
-  ! on_terminal "$LEAKRANK" report t.lrk --color=never | grep -q "$esc\[" || fail "colour with --color=never"
+  on_terminal() { script -qec "$*" /dev/null </dev/null; }  # a pseudo-terminal as stdout
+  env -u NO_COLOR TERM=xterm script -qec "$LEAKRANK report t.lrk" /dev/null </dev/null >tty.txt
+  has_colour tty.txt || fail "no colour on a terminal: $(head -3 tty.txt)"
+  NO_COLOR=1 on_terminal "$LEAKRANK" report t.lrk >no_color.txt
+  ! has_colour no_color.txt || fail "colour with NO_COLOR"
+  TERM=dumb on_terminal "$LEAKRANK" report t.lrk >dumb.txt
+  ! has_colour dumb.txt || fail "colour with TERM=dumb"
+  on_terminal "$LEAKRANK" report t.lrk --color=never >never.txt
+  ! has_colour never.txt || fail "colour with --color=never"
 fi
 expect_usage_error() { "$LEAKRANK" "$@" >/dev/null 2>err && fail "$* was accepted"; true; }
 expect_usage_error report t.lrk --color=sometimes
