@@ -58,6 +58,16 @@ std::vector<std::span<const Frame>> split_by_address(std::span<const Frame> fram
   return chains;
 }
 
+// The stack from the program's innermost frame on: the allocator (malloc, operator new, the
+// preload library's hooks) and the library code around it would otherwise be the leaf of
+// every sample, and `pprof -top` would rank malloc first. A stack of runtime frames alone
+// (a library's start-up block) is kept whole.
+std::span<const Frame> program_first(std::span<const Frame> frames) {
+  auto program = std::find_if_not(frames.begin(), frames.end(), is_runtime_frame);
+  if (program == frames.end()) return frames;
+  return frames.subspan(size_t(program - frames.begin()));
+}
+
 struct MappingRange {
   uint64_t id = 0;
   uint64_t start = std::numeric_limits<uint64_t>::max();
@@ -71,7 +81,8 @@ class PprofBuilder {
 
   void add(const StackSample& stack) {
     std::vector<uint64_t> location_ids;
-    for (std::span<const Frame> chain : split_by_address(stack.frames)) location_ids.push_back(location_id(chain));
+    for (std::span<const Frame> chain : split_by_address(program_first(stack.frames)))
+      location_ids.push_back(location_id(chain));
     const uint64_t values[] = {stack.live_bytes, stack.live_allocations, stack.total_bytes, stack.total_allocations};
     ProtobufWriter sample;
     sample.packed_varint_field(sample_field::location_id, location_ids);

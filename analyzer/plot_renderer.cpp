@@ -19,6 +19,8 @@
 #include <type_traits>
 
 #include "analyzer/byte_size.h"
+#include "analyzer/readable_names.h"
+#include "analyzer/text_fit.h"
 
 namespace leakrank {
 namespace {
@@ -250,30 +252,9 @@ void draw_text(cairo_t* cr, const std::string& text, double x, double y, Align a
   cairo_show_text(cr, text.c_str());
 }
 
-// Positions of UTF-8 character starts, so cuts never split a character.
-std::vector<size_t> character_starts(const std::string& text) {
-  std::vector<size_t> starts;
-  for (size_t i = 0; i < text.size(); ++i)
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) starts.push_back(i);
-  return starts;
-}
-
-// Keeps the head and the tail: the tail of a site label holds the source location.
+// Cuts the middle out of text wider than max_width: head and tail stay.
 std::string elide_middle(cairo_t* cr, const std::string& text, double max_width) {
-  if (text_width(cr, text) <= max_width) return text;
-  std::vector<size_t> starts = character_starts(text);
-  auto keep = [&](size_t kept) {
-    size_t tail = kept / 2, head = kept - tail;
-    size_t head_end = head < starts.size() ? starts[head] : text.size();
-    size_t tail_begin = tail == 0 ? text.size() : starts[starts.size() - tail];
-    return text.substr(0, head_end) + "…" + text.substr(tail_begin);
-  };
-  size_t lo = 0, hi = starts.size();  // keep(lo) fits, keep(hi) does not
-  while (lo + 1 < hi) {
-    size_t mid = (lo + hi) / 2;
-    (text_width(cr, keep(mid)) <= max_width ? lo : hi) = mid;
-  }
-  return keep(lo);
+  return cut_in_middle(text, [&](std::string_view piece) { return text_width(cr, std::string(piece)) <= max_width; });
 }
 
 // "f(int) (file.cpp:42)" -> {"f(int)", " (file.cpp:42)"}; the location tells sites apart.
@@ -289,49 +270,23 @@ std::pair<std::string, std::string> split_location(const std::string& label) {
   return {label.substr(0, open), label.substr(open)};
 }
 
-// "map<int, vector<int>>" -> "map<…>". Unbalanced text (operator<, operator->) is left alone.
-std::string collapse_brackets(const std::string& text, char open, char close) {
-  std::string out;
-  int depth = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == open) {
-      if (depth++ > 0) continue;
-      out += open;
-      bool empty = i + 1 < text.size() && text[i + 1] == close;
-      if (!empty) out += "…";
-    } else if (c == close) {
-      if (--depth < 0) return text;
-      if (depth == 0) out += close;
-    } else if (depth == 0) {
-      out += c;
-    }
-  }
-  return depth == 0 ? out : text;
-}
-
-std::string collapse_template_arguments(const std::string& name) { return collapse_brackets(name, '<', '>'); }
-std::string collapse_parameters(const std::string& name) { return collapse_brackets(name, '(', ')'); }
-
-// "ns::detail::Store::intern(…)" -> "…::Store::intern(…)": the class and function remain.
-std::string drop_outer_qualifiers(const std::string& name) {
-  size_t last = name.rfind("::", name.find('('));
-  if (last == std::string::npos || last == 0) return name;
-  size_t before = name.rfind("::", last - 1);
-  if (before == std::string::npos) return name;
-  return "…" + name.substr(before);
+// "base: f(int) (file.cpp:42)" -> {"base: ", "f(int) (file.cpp:42)"}: an overlaid run's prefix,
+// which shortening the name must keep. A C++ name holds "::", never ": ".
+std::pair<std::string, std::string> split_run_prefix(const std::string& label) {
+  size_t colon = label.find(": ");
+  if (colon == std::string::npos || colon == 0 || label[colon - 1] == ':') return {"", label};
+  return {label.substr(0, colon + 2), label.substr(colon + 2)};
 }
 
 // C++ names get shorter in steps that keep their meaning; only then is the middle cut.
 std::string fit_label(cairo_t* cr, const std::string& label, double max_width) {
   if (text_width(cr, label) <= max_width) return label;
-  auto [name, location] = split_location(label);
-  std::string shorter = name;
-  for (auto shorten : {collapse_template_arguments, collapse_parameters, drop_outer_qualifiers}) {
-    shorter = shorten(shorter);
-    if (text_width(cr, shorter + location) <= max_width) return shorter + location;
-  }
-  return elide_middle(cr, shorter + location, max_width);
+  auto [prefix, site] = split_run_prefix(label);
+  auto [name, location] = split_location(site);
+  std::string shorter = fit_function_name(name, [&](std::string_view form) {
+    return text_width(cr, prefix + std::string(form) + location) <= max_width;
+  });
+  return elide_middle(cr, prefix + shorter + location, max_width);
 }
 
 // ---------------------------------------------------------------------------------------------

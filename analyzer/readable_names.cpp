@@ -5,6 +5,8 @@
 // allocator then matches its shortened element type.
 #include "analyzer/readable_names.h"
 
+#include "analyzer/text_fit.h"
+
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -138,6 +140,129 @@ bool matches_default(std::string_view pattern, std::string_view text, std::span<
 }
 
 // ---- the rewriting pass ----
+
+// ---- spellings that differ by where a name came from ----
+
+constexpr std::string_view kCloneMark = " [clone ";
+// GCC's suffixes for the parts of a function it split or specialized: the symbol of a C
+// function keeps them (`parse.isra.0`, `run.part.0`, `main.cold`), the demangler writes them
+// as " [clone .isra.0]". Either way they are the same source function.
+constexpr std::array<std::string_view, 6> kCloneSuffixes = {"isra", "constprop", "part", "cold", "lto_priv", "localalias"};
+
+bool is_digits(std::string_view text) {
+  return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+bool is_clone_suffix(std::string_view word) {
+  return std::find(kCloneSuffixes.begin(), kCloneSuffixes.end(), word) != kCloneSuffixes.end();
+}
+
+// "f(int) [clone .isra.0] [clone .cold]" and "f.constprop.0.isra.0" read "f(int)" and "f".
+std::string without_clone_suffixes(std::string_view name) {
+  std::string out;
+  for (size_t i = 0; i < name.size();) {
+    size_t mark = name.find(kCloneMark, i);
+    size_t close = mark == std::string_view::npos ? mark : name.find(']', mark);
+    out += name.substr(i, close == std::string_view::npos ? std::string_view::npos : mark - i);
+    i = close == std::string_view::npos ? name.size() : close + 1;
+  }
+  for (;;) {  // trailing ".part.0", ".cold", ... of a plain symbol, last first
+    size_t dot = out.rfind('.');
+    if (dot == std::string::npos || dot == 0) break;
+    std::string_view last = std::string_view(out).substr(dot + 1);
+    size_t word_dot = is_digits(last) ? out.rfind('.', dot - 1) : dot;
+    if (word_dot == std::string::npos || word_dot == 0) break;
+    std::string_view word = std::string_view(out).substr(word_dot + 1, (is_digits(last) ? dot : out.size()) - word_dot - 1);
+    if (!is_clone_suffix(word) || !(is_identifier_char(out[word_dot - 1]) || out[word_dot - 1] == ')')) break;
+    out.resize(word_dot);
+  }
+  return out;
+}
+
+// The demangler writes a lambda "{lambda(int)#1}" and an unnamed type "{unnamed type#1}";
+// GCC's debug info, which names inlined frames, writes "<lambda(int)>" and "{anonymous}".
+// Both become "{lambda(int)}" and "{unnamed type}", so one function reads the same inlined
+// or not. The ordinal goes: debug info does not have it. One pass, with the open lambdas'
+// parenthesis depths on a stack.
+std::string with_one_lambda_spelling(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  std::vector<int> lambda_depths;  // the parenthesis depth inside each open lambda's parameters
+  int depth = 0;
+  for (size_t i = 0; i < name.size();) {
+    std::string_view rest = name.substr(i);
+    if (rest.starts_with("{lambda(") || rest.starts_with("<lambda(")) {
+      out += "{lambda(";
+      i += 8;
+      lambda_depths.push_back(++depth);
+      continue;
+    }
+    if (rest.starts_with("{anonymous}")) {
+      out += "{unnamed type}";
+      i += 11;
+      continue;
+    }
+    if (rest.starts_with("{unnamed type#")) {
+      size_t close = rest.find('}');
+      if (close != std::string_view::npos && is_digits(rest.substr(14, close - 14))) {
+        out += "{unnamed type}";
+        i += close + 1;
+        continue;
+      }
+    }
+    char c = name[i++];
+    out += c;
+    if (c == '(') ++depth;
+    if (c != ')') continue;
+    if (!lambda_depths.empty() && lambda_depths.back() == depth) {
+      lambda_depths.pop_back();
+      std::string_view after = name.substr(i);
+      size_t close = after.starts_with('#') ? after.find('}') : std::string_view::npos;
+      if (after.starts_with('>')) {
+        out += '}';
+        i += 1;
+      } else if (close != std::string_view::npos && is_digits(after.substr(1, close - 1))) {
+        out += '}';
+        i += close + 1;
+      }
+    }
+    if (depth > 0) --depth;
+  }
+  return out;
+}
+
+// The standard's names for its random engines, which the demangler spells out in full:
+// std::mt19937_64 is 238 characters of template arguments. Base engines first, so that
+// the adaptors around them match their shortened spelling.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 9> kEngineAliases = {{
+    {"std::mersenne_twister_engine<unsigned long, 64ul, 312ul, 156ul, 31ul, 13043109905998158313ul, 29ul, "
+     "6148914691236517205ul, 17ul, 8202884508482404352ul, 37ul, 18444473444759240704ul, 43ul, 6364136223846793005ul>",
+     "std::mt19937_64"},
+    {"std::mersenne_twister_engine<unsigned long, 32ul, 624ul, 397ul, 31ul, 2567483615ul, 11ul, 4294967295ul, 7ul, "
+     "2636928640ul, 15ul, 4022730752ul, 18ul, 1812433253ul>",
+     "std::mt19937"},
+    {"std::linear_congruential_engine<unsigned long, 16807ul, 0ul, 2147483647ul>", "std::minstd_rand0"},
+    {"std::linear_congruential_engine<unsigned long, 48271ul, 0ul, 2147483647ul>", "std::minstd_rand"},
+    {"std::subtract_with_carry_engine<unsigned long, 24ul, 10ul, 24ul>", "std::ranlux24_base"},
+    {"std::subtract_with_carry_engine<unsigned long, 48ul, 5ul, 12ul>", "std::ranlux48_base"},
+    {"std::discard_block_engine<std::ranlux24_base, 223ul, 23ul>", "std::ranlux24"},
+    {"std::discard_block_engine<std::ranlux48_base, 389ul, 11ul>", "std::ranlux48"},
+    {"std::shuffle_order_engine<std::minstd_rand0, 256ul>", "std::knuth_b"},
+}};
+
+std::string with_engine_aliases(std::string name) {
+  if (name.find("_engine<") == std::string::npos) return name;  // the common case costs one search
+  for (auto [spelling, alias] : kEngineAliases)
+    for (size_t at = 0; (at = name.find(spelling, at)) != std::string::npos;) {
+      if (at > 0 && (is_identifier_char(name[at - 1]) || name[at - 1] == ':')) {
+        at += spelling.size();
+        continue;
+      }
+      name.replace(at, spelling.size(), alias);
+      at += alias.size();
+    }
+  return name;
+}
 
 std::string with_plain_namespaces(std::string_view name) {
   // The library's inline namespaces and ABI tag: people never write them.
@@ -297,13 +422,17 @@ size_t qualified_name_start(std::string_view name) {
   return start;
 }
 
-}  // namespace
+enum class TemplateArguments { dropped, marked };  // marked: "Sampler<>", so a reader knows some went
 
-std::string readable_function_name(std::string_view demangled) {
-  return NameShortener().shorten(with_plain_namespaces(demangled));
-}
+struct CompactForm {
+  TemplateArguments template_arguments;
+  bool keep_parameters;
+};
 
-std::string brief_function_name(std::string_view function) {
+// The qualified name without return type and template arguments, with or without its
+// parameters (with them, qualifiers such as const stay too). Lambdas' and unnamed types'
+// names are kept whole.
+std::string compact_name(std::string_view function, CompactForm form) {
   std::string out;
   size_t name_end = std::string::npos;  // where the last parameter list began
   int angles = 0, parens = 0, braces = 0;
@@ -320,23 +449,74 @@ std::string brief_function_name(std::string_view function) {
       out += c;
       continue;
     }
+    bool shown = angles == 0 && (parens == 0 || form.keep_parameters);
     if (c == '<') {
+      if (shown && form.template_arguments == TemplateArguments::marked) out += "<>";
       ++angles;
     } else if (c == '>' && angles > 0) {
       --angles;
     } else if (c == '(') {
       if (top_level) name_end = out.size();
+      if (shown && form.keep_parameters) out += c;
       ++parens;
     } else if (c == ')' && parens > 0) {
       --parens;
-    } else if (top_level) {
+      if (angles == 0 && form.keep_parameters) out += c;
+    } else if (shown) {
       out += c;
     }
   }
-  if (name_end != std::string::npos) out.resize(name_end);  // qualifiers and clones go with it
-  while (out.ends_with(' ')) out.pop_back();                  // "operator< <int>" loses its arguments
-  out.resize(std::min(out.size(), out.find('@')));            // a symbol version is the linker's
-  return out.substr(qualified_name_start(out));
+  if (name_end == std::string::npos) name_end = out.size();
+  if (!form.keep_parameters) out.resize(name_end);  // qualifiers and clones go with it
+  std::string_view name = std::string_view(out).substr(0, name_end);
+  while (name.ends_with(' ') || name.ends_with(" <>")) name.remove_suffix(name.ends_with(' ') ? 1 : 3);  // "operator< <int>"
+  std::string tail = out.substr(name_end);
+  std::string result = std::string(name.substr(qualified_name_start(name))) + tail;
+  result.resize(std::min(result.size(), result.find('@')));  // a symbol version is the linker's
+  return result;
+}
+
+// "ns::detail::Store::intern" -> "…::Store::intern": the class and the function remain.
+std::string last_two_scopes(std::string_view name) {
+  std::vector<size_t> separators;  // of the outermost level: not inside a lambda's braces
+  int nesting = 0;
+  for (size_t i = 0; i + 1 < name.size(); ++i) {
+    char c = name[i];
+    if (c == '{' || c == '(' || c == '<') ++nesting;
+    else if ((c == '}' || c == ')' || c == '>') && nesting > 0) --nesting;
+    else if (nesting == 0 && c == ':' && name[i + 1] == ':') separators.push_back(i++);
+  }
+  if (separators.size() < 2) return std::string(name);
+  return "…" + std::string(name.substr(separators[separators.size() - 2]));
+}
+
+}  // namespace
+
+std::string readable_function_name(std::string_view demangled) {
+  std::string plain = with_plain_namespaces(with_one_lambda_spelling(without_clone_suffixes(demangled)));
+  return with_engine_aliases(NameShortener().shorten(plain));
+}
+
+std::string brief_function_name(std::string_view function) {
+  return compact_name(function, {.template_arguments = TemplateArguments::dropped, .keep_parameters = false});
+}
+
+std::vector<std::string> shorter_function_names(std::string_view readable) {
+  std::vector<std::string> forms = {std::string(readable)};
+  auto add = [&](std::string form) {
+    if (!form.empty() && display_width(form) < display_width(forms.back())) forms.push_back(std::move(form));
+  };
+  add(compact_name(readable, {.template_arguments = TemplateArguments::marked, .keep_parameters = true}));
+  add(compact_name(readable, {.template_arguments = TemplateArguments::marked, .keep_parameters = false}));
+  add(last_two_scopes(forms.back()));
+  return forms;
+}
+
+std::string fit_function_name(std::string_view readable, const Fits& fits) {
+  std::vector<std::string> forms = shorter_function_names(readable);
+  for (const std::string& form : forms)
+    if (fits(form)) return form;
+  return cut_in_middle(forms.back(), fits);
 }
 
 }  // namespace leakrank

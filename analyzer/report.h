@@ -12,6 +12,8 @@ struct ReportOptions {
   size_t top = 10;           // sites shown; 0: every site
   bool color = false;        // ANSI colour: only for a terminal, and not when NO_COLOR is set
   bool keep_frames = false;  // --keep-frames: stacks list runtime frames one by one
+  size_t columns = 80;       // the text's width: names are shortened and lines wrapped to it
+  std::string working_dir;   // source paths under it are shown relative to it; "": none
 };
 
 // Header (command, duration, peaks, totals), the ranked sites, the top stacks, the bounded

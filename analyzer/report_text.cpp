@@ -10,6 +10,9 @@
 #include "analyzer/byte_size.h"
 #include "analyzer/readable_names.h"
 #include "analyzer/report.h"
+#include "analyzer/site_line.h"
+#include "analyzer/source_paths.h"
+#include "analyzer/text_fit.h"
 
 namespace leakrank {
 namespace {
@@ -17,6 +20,10 @@ namespace {
 constexpr size_t kStacksShown = 3;
 constexpr size_t kLinesShown = 8;  // of a stack, from the site's own frame on
 constexpr size_t kWrappersShown = 4;
+constexpr size_t kMinColumns = 40;        // narrower terminals get lines this long, wrapped by the terminal
+constexpr std::string_view kLabelIndent = "             ";  // under the header's values
+constexpr std::string_view kFrameIndent = "    ";
+constexpr std::string_view kSiteIndent = "     ";            // a site under its row of numbers
 
 // ANSI styling that disappears when colour is off.
 class Style {
@@ -37,6 +44,13 @@ class Style {
     return enabled_ ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
   }
   bool enabled_;
+};
+
+// What every part of the text is laid out with.
+struct Page {
+  const Style& style;
+  size_t columns;
+  const SourcePaths& paths;
 };
 
 std::string group_digits(uint64_t value) {
@@ -60,36 +74,32 @@ std::string quoted_command(const std::vector<std::string>& command) {
   return text;
 }
 
-std::string location(std::string_view function, std::string_view file, uint32_t line, std::string_view module) {
-  if (!file.empty()) return fmt::format("{}  {}:{}", function, file, line);
-  if (!module.empty()) return fmt::format("{}  ({})", function, basename_of(module));
-  return std::string(function);
-}
-
-std::string site_location(const Site& site) {
-  return (site.mapping ? "[mmap] " : "") + location(site.function, site.file, site.line, site.module);
+// A header line: the label, then the text filled in under the values.
+std::string labelled(std::string_view label, std::string_view text, const Page& page) {
+  return fmt::format("{:<{}}{}\n", label, kLabelIndent.size(),
+                     wrap_words(text, page.columns - kLabelIndent.size(), kLabelIndent));
 }
 
 // Where the RSS growth went, and a plain word when the sites below do not hold most of it.
-std::string rss_growth_lines(const RssExplained& rss, const Style& style) {
+std::string rss_growth_lines(const RssExplained& rss, const Page& page) {
   if (rss.rss_growth_bytes <= 0) return "";
-  std::string out = fmt::format("RSS growth   {} from {:.1f} s to its peak at {:.1f} s: heap {}, mappings {}",
-                                format_signed_bytes(double(rss.rss_growth_bytes)), rss.from_s, rss.to_s,
-                                format_signed_bytes(double(rss.heap_bytes)), format_signed_bytes(double(rss.mmap_bytes)));
+  std::string text = fmt::format("{} from {:.1f} s to its peak at {:.1f} s: heap {}, mappings {}",
+                                 format_signed_bytes(double(rss.rss_growth_bytes)), rss.from_s, rss.to_s,
+                                 format_signed_bytes(double(rss.heap_bytes)), format_signed_bytes(double(rss.mmap_bytes)));
   if (rss.other_anonymous_bytes)
-    out += fmt::format(",\n             other anonymous {} (allocator retention, thread stacks, unrecorded), files {}",
-                       format_signed_bytes(double(*rss.other_anonymous_bytes)),
-                       format_signed_bytes(double(*rss.file_bytes)));
-  out += "\n";
+    text += fmt::format(", other anonymous {} (allocator retention, thread stacks, unrecorded), files {}",
+                        format_signed_bytes(double(*rss.other_anonymous_bytes)),
+                        format_signed_bytes(double(*rss.file_bytes)));
+  std::string out = labelled("RSS growth", text, page);
   if (rss.mostly_unrecorded())
-    out += style.verdict(Verdict::plateau, "             most of the RSS growth is not in the recorded allocations below") +
-           "\n";
+    out += page.style.verdict(Verdict::plateau, labelled("", "most of the RSS growth is not in the recorded "
+                                                              "allocations below", page));
   return out;
 }
 
 // The wrappers sites were chosen past, the most used first, so a reader sees why a site is
 // the caller of xmalloc rather than xmalloc: "obtain_cell (detected, 4 callers), xmalloc (named)".
-std::string skipped_wrappers_line(const std::vector<SkippedWrapper>& wrappers) {
+std::string skipped_wrappers_line(const std::vector<SkippedWrapper>& wrappers, const Page& page) {
   std::string names;
   for (size_t i = 0; i < std::min(wrappers.size(), kWrappersShown); ++i) {
     const SkippedWrapper& wrapper = wrappers[i];
@@ -97,56 +107,80 @@ std::string skipped_wrappers_line(const std::vector<SkippedWrapper>& wrappers) {
     names += fmt::format("{}{} ({})", names.empty() ? "" : ", ", brief_function_name(wrapper.function), why);
   }
   if (wrappers.size() > kWrappersShown) names += fmt::format(", {} more", wrappers.size() - kWrappersShown);
-  return fmt::format("wrappers     sites are their callers: {}\n", names);
+  return labelled("wrappers", "sites are their callers: " + names, page);
 }
 
-std::string header(const Analysis& analysis, const Style& style) {
-  std::string out = style.bold(fmt::format("leakrank report: {}", analysis.path));
-  if (!analysis.complete) out += "  " + style.verdict(Verdict::plateau, "(partial: the recording ends early)");
+std::string header(const Analysis& analysis, const Page& page) {
+  const Style& style = page.style;
+  std::string title = fmt::format("leakrank report: {}", analysis.path);
+  std::string partial = analysis.complete ? "" : "(partial: the recording ends early)";
+  std::string out = style.bold(cut_in_middle(title, fits_in_bytes(page.columns)));
+  if (!partial.empty()) {
+    bool same_line = title.size() + 2 + partial.size() <= page.columns;
+    out += (same_line ? "  " : "\n") + style.verdict(Verdict::plateau, partial);
+  }
   out += "\n";
-  if (!analysis.meta.command.empty()) out += fmt::format("command      {}\n", quoted_command(analysis.meta.command));
+  if (!analysis.meta.command.empty()) out += labelled("command", quoted_command(analysis.meta.command), page);
   for (size_t i = 0; i + 1 < analysis.images.size(); ++i)
-    out += style.dim(fmt::format("exec'd from  {} (at {:.2f} s): its sites are not ranked\n",
-                                 quoted_command(analysis.images[i].command), analysis.images[i].start_s));
-  out += fmt::format("duration     {:.1f} s\n", analysis.duration_s);
-  out += fmt::format("heap         peak {} at {:.1f} s, end {}\n", format_bytes(double(analysis.peak_heap_bytes)),
-                     analysis.peak_heap_time_s, format_bytes(double(analysis.end_heap_bytes)));
+    out += style.dim(labelled("exec'd from", fmt::format("{} (at {:.2f} s): its sites are not ranked",
+                                                         quoted_command(analysis.images[i].command),
+                                                         analysis.images[i].start_s), page));
+  if (!page.paths.root().empty()) out += labelled("sources", page.paths.root(), page);
+  out += labelled("duration", fmt::format("{:.1f} s", analysis.duration_s), page);
+  out += labelled("heap", fmt::format("peak {} at {:.1f} s, end {}", format_bytes(double(analysis.peak_heap_bytes)),
+                                      analysis.peak_heap_time_s, format_bytes(double(analysis.end_heap_bytes))), page);
   if (analysis.teardown_s)
-    out += fmt::format("teardown     after {:.2f} s the program freed its heap on the way out: sites are judged\n"
-                       "             on the run before it\n", *analysis.teardown_s);
-  if (analysis.peak_rss_bytes > 0)
-    out += fmt::format("peak RSS     {}\n", format_bytes(double(analysis.peak_rss_bytes)));
-  if (analysis.rss_explained) out += rss_growth_lines(*analysis.rss_explained, style);
+    out += labelled("teardown", fmt::format("after {:.2f} s the program freed its heap on the way out: sites are "
+                                            "judged on the run before it", *analysis.teardown_s), page);
+  if (analysis.peak_rss_bytes > 0) out += labelled("peak RSS", format_bytes(double(analysis.peak_rss_bytes)), page);
+  if (analysis.rss_explained) out += rss_growth_lines(*analysis.rss_explained, page);
   double temporary_share = analysis.total_allocations
                                ? 100.0 * double(analysis.temporary_allocations) / double(analysis.total_allocations)
                                : 0.0;
-  out += fmt::format("allocations  {} ({} in total), {} frees, {} temporary ({:.1f}%)\n",
-                     group_digits(analysis.total_allocations), format_bytes(double(analysis.total_allocated_bytes)),
-                     group_digits(analysis.total_frees), group_digits(analysis.temporary_allocations),
-                     temporary_share);
-  if (!analysis.skipped_wrappers.empty()) out += skipped_wrappers_line(analysis.skipped_wrappers);
+  out += labelled("allocations", fmt::format("{} ({} in total), {} frees, {} temporary ({:.1f}%)",
+                                             group_digits(analysis.total_allocations),
+                                             format_bytes(double(analysis.total_allocated_bytes)),
+                                             group_digits(analysis.total_frees),
+                                             group_digits(analysis.temporary_allocations), temporary_share), page);
+  if (!analysis.skipped_wrappers.empty()) out += skipped_wrappers_line(analysis.skipped_wrappers, page);
   if (analysis.estimated)
-    out += style.dim(fmt::format("estimated from allocations sampled every {} on average\n",
-                                 format_bytes(double(analysis.meta.sample_bytes))));
+    out += style.dim(wrap_words(fmt::format("estimated from allocations sampled every {} on average",
+                                            format_bytes(double(analysis.meta.sample_bytes))), page.columns, "") + "\n");
   return out;
 }
 
-std::string site_table(const std::vector<Site>& sites, size_t shown, const Style& style) {
-  std::string out = style.bold(fmt::format("{:>3}  {:<8} {:>11} {:>13} {:>11} {:>11}  {}\n", "#", "verdict", "growth",
-                                           "slope", "live", "allocs", "site"));
-  for (size_t i = 0; i < shown; ++i) {
-    const Site& site = sites[i];
-    std::string verdict = fmt::format("{:<8}", to_string(site.growth.verdict));
-    out += fmt::format("{:>3}  {} {:>11} {:>13} {:>11} {:>11}  {}\n", i + 1, style.verdict(site.growth.verdict, verdict),
-                       format_signed_bytes(site.growth.growth_bytes), format_rate(site.growth.slope_bytes_per_s),
-                       format_bytes(double(site.live_bytes)), group_digits(site.live_allocations),
-                       site_location(site) + (site.growth.released_at_exit ? "  (released at exit)" : ""));
+constexpr size_t kNumbersWidth = 63;  // "  #  verdict" to "allocs" in a row of the table
+
+std::string numbers_row(const Site& site, size_t rank, const Style& style) {
+  std::string verdict = fmt::format("{:<8}", to_string(site.growth.verdict));
+  return fmt::format("{:>3}  {} {:>11} {:>13} {:>11} {:>11}", rank, style.verdict(site.growth.verdict, verdict),
+                     format_signed_bytes(site.growth.growth_bytes), format_rate(site.growth.slope_bytes_per_s),
+                     format_bytes(double(site.live_bytes)), group_digits(site.live_allocations));
+}
+
+// One row a site when every site fits beside its numbers; else each site on a line of its
+// own under them, so that names are cut as little as the width allows.
+std::string site_table(std::span<const Site> sites, const Page& page) {
+  const Style& style = page.style;
+  size_t beside = page.columns > kNumbersWidth + 2 ? page.columns - kNumbersWidth - 2 : 0;
+  bool one_line = std::all_of(sites.begin(), sites.end(), [&](const Site& site) {
+    return site_line(site, SIZE_MAX / 4, page.paths).size() <= beside;
+  });
+  std::string heading = fmt::format("{:>3}  {:<8} {:>11} {:>13} {:>11} {:>11}", "#", "verdict", "growth", "slope",
+                                    "live", "allocs");
+  std::string out = style.bold(one_line ? heading + "  site" : heading + "\n" + std::string(kSiteIndent) + "site") + "\n";
+  for (size_t i = 0; i < sites.size(); ++i) {
+    out += numbers_row(sites[i], i + 1, style);
+    out += one_line ? "  " + site_line(sites[i], beside, page.paths)
+                    : "\n" + std::string(kSiteIndent) + site_line(sites[i], page.columns - kSiteIndent.size(), page.paths);
+    out += "\n";
   }
   return out;
 }
 
-std::string frame_line(const Frame& frame) {
-  return location(frame.function, frame.file, frame.line, frame.module) + (frame.inlined ? "  (inlined)" : "");
+std::string frame_line(const Frame& frame, const Page& page) {
+  std::string where = source_place(frame.file, frame.line, frame.module, page.paths) + (frame.inlined ? "  (inlined)" : "");
+  return std::string(kFrameIndent) + function_at(frame.function, where, page.columns - kFrameIndent.size());
 }
 
 // The C++ library's own code or the templates it inlined into the program.
@@ -156,14 +190,17 @@ bool in_standard_library(const Frame& frame) {
 
 // A run of runtime frames as one dim line: how many and where they lead, innermost first
 // (operator new → std::unordered_map::try_emplace). A lone frame is shown as it is.
-std::string runtime_run_line(std::span<const Frame> run, const Style& style) {
-  if (run.size() == 1) return "    " + style.dim(frame_line(run.front())) + "\n";
+std::string runtime_run_line(std::span<const Frame> run, const Page& page) {
+  if (run.size() == 1) return page.style.dim(frame_line(run.front(), page)) + "\n";
   std::string innermost = brief_function_name(run.front().function);
   std::string outermost = brief_function_name(run.back().function);
   std::string ends = innermost == outermost ? innermost : fmt::format("{} → {}", innermost, outermost);
   bool standard = std::any_of(run.begin(), run.end(), in_standard_library);
-  return "    " + style.dim(fmt::format("… {} frames in {} ({})", run.size(),
-                                       standard ? "the standard library" : "the runtime", ends)) + "\n";
+  std::string count = fmt::format("{}… {} frames in {} (", kFrameIndent, run.size(),
+                                  standard ? "the standard library" : "the runtime");
+  size_t room = page.columns > count.size() + 1 ? page.columns - count.size() - 1 : 0;
+  if (ends.size() > room) ends = cut_in_middle(outermost, fits_in_bytes(room));  // where the run leads matters most
+  return page.style.dim(count + ends + ")") + "\n";
 }
 
 size_t own_frame_index(const Site& site) {
@@ -176,8 +213,9 @@ size_t own_frame_index(const Site& site) {
 // The frames of one site's largest stack: the site's own frame and the program's frames in
 // full, each run of runtime frames (allocator, libc, inlined library templates) as one line
 // unless --keep-frames asks for all of them. Lines end a few past the site's own frame.
-std::string site_stack(const Site& site, size_t rank, const Style& style, bool keep_frames) {
-  std::string out = fmt::format("#{} {}\n", rank, site_location(site));
+std::string site_stack(const Site& site, size_t rank, const Page& page, bool keep_frames) {
+  std::string number = fmt::format("#{} ", rank);
+  std::string out = number + site_line(site, page.columns - number.size(), page.paths) + "\n";
   std::span<const Frame> frames(site.frames);
   size_t own_index = own_frame_index(site);
   auto collapsible = [&](size_t i) { return !keep_frames && i != own_index && is_runtime_frame(frames[i]); };
@@ -188,21 +226,22 @@ std::string site_stack(const Site& site, size_t rank, const Style& style, bool k
     bool runtime = collapsible(i);
     size_t end = i + 1;
     while (runtime && end < frames.size() && collapsible(end)) ++end;
-    out += runtime ? runtime_run_line(frames.subspan(i, end - i), style) : "    " + frame_line(frames[i]) + "\n";
+    out += runtime ? runtime_run_line(frames.subspan(i, end - i), page) : frame_line(frames[i], page) + "\n";
     if (end > own_index) ++lines_from_own;
     i = end;
   }
-  if (i < frames.size()) out += "    " + style.dim(fmt::format("… {} more frames", frames.size() - i)) + "\n";
+  if (i < frames.size()) out += page.style.dim(fmt::format("{}… {} more frames", kFrameIndent, frames.size() - i)) + "\n";
   return out;
 }
 
-std::string bounded_sites(const std::vector<Site>& sites, size_t shown) {
+// Bounded sites in brief: what they hold and since when, the site under it.
+std::string bounded_sites(std::span<const Site> sites, const Page& page) {
   std::string out;
-  for (size_t i = 0; i < shown; ++i) {
-    const Site& site = sites[i];
+  for (const Site& site : sites) {
     if (site.growth.verdict != Verdict::plateau) continue;
-    out += fmt::format("  bounded: {} at {}, flat since {:.1f} s — not a leak\n", format_bytes(site.growth.peak_bytes),
-                       site_location(site), site.growth.plateau_since_s);
+    out += fmt::format("  bounded: {}, flat since {:.1f} s — not a leak\n{}{}\n", format_bytes(site.growth.peak_bytes),
+                       site.growth.plateau_since_s, kFrameIndent,
+                       site_line(site, page.columns - kFrameIndent.size(), page.paths));
   }
   return out;
 }
@@ -215,25 +254,28 @@ std::string next_steps(const Analysis& analysis) {
                          : analysis.named_snapshots.front().name;
   // Before a teardown: at the end every site has given its memory back.
   std::string to = analysis.teardown_s ? fmt::format("{:.3f}s", std::floor(*analysis.teardown_s * 1000) / 1000) : "end";
-  return fmt::format("next: leakrank plot {0}    leakrank diff {0}@{1} {0}@{2}\n", analysis.path, from, to);
+  return fmt::format("next: leakrank plot {0}\n      leakrank diff {0}@{1} {0}@{2}\n", analysis.path, from, to);
 }
 
 }  // namespace
 
 std::string render_report_text(const Analysis& analysis, const ReportOptions& options) {
   Style style(options.color);
+  SourcePaths paths(analysis.sites, options.working_dir);
+  Page page{style, std::max(options.columns, kMinColumns), paths};
   size_t shown = options.top == 0 ? analysis.sites.size() : std::min(options.top, analysis.sites.size());
-  std::string out = header(analysis, style) + "\n";
+  std::span<const Site> sites = std::span(analysis.sites).first(shown);
+  std::string out = header(analysis, page) + "\n";
   if (shown == 0) {
     out += "no allocations recorded in this window\n";
     return out;
   }
-  out += site_table(analysis.sites, shown, style);
+  out += site_table(sites, page);
   if (shown < analysis.sites.size()) out += style.dim(fmt::format("  ... {} more sites (--top)\n", analysis.sites.size() - shown));
   out += "\n";
   for (size_t i = 0; i < std::min(shown, kStacksShown); ++i)
-    out += site_stack(analysis.sites[i], i + 1, style, options.keep_frames) + "\n";
-  std::string bounded = bounded_sites(analysis.sites, shown);
+    out += site_stack(analysis.sites[i], i + 1, page, options.keep_frames) + "\n";
+  std::string bounded = bounded_sites(sites, page);
   if (!bounded.empty()) out += bounded + "\n";
   out += next_steps(analysis);
   return out;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "analyzer/startup_blocks.h"
+
 namespace leakrank {
 namespace {
 
@@ -204,7 +206,10 @@ SiteIdentity SiteGrouping::identity(uint32_t path, const CallPath& frames, size_
   std::string key = group_by_ == GroupBy::stack && !frames.empty()
                         ? stack_key(frames_at(stacks_[paths_[path].first_stack].addresses))
                         : frame_key(frame);
-  return {std::move(key), frame.function, frame.file, frame.line, frame.module};
+  std::string function = frame.function;
+  if (!frames.empty() && is_runtime_frame(frame))  // only a stack of runtime frames alone is named so
+    function = startup_block_name(frames_in(stacks_[paths_[path].first_stack].addresses)).value_or(function);
+  return {std::move(key), std::move(function), frame.file, frame.line, frame.module};
 }
 
 ResolvedSites SiteGrouping::resolve() {

@@ -16,6 +16,7 @@ struct AttachArguments {
   AttachOptions options;
   double duration = 0;
   bool force = false;
+  bool quiet = false;
   WrapperArguments wrappers;  // for the summary's sites
 };
 
@@ -24,7 +25,7 @@ int attach_verb(AttachArguments& args) {
   if (args.duration > 0) args.options.duration_s = args.duration;
   RunOutcome outcome = attach_and_record(args.options);
   SummaryAnalysis summary(args.wrappers);
-  print_run_summary(outcome, summary);
+  if (!args.quiet) print_run_summary(outcome, summary);
   return outcome.exit_code;
 }
 
@@ -39,6 +40,7 @@ void register_attach(CLI::App& app, int& exit_code) {
       ->check(number_in(0.001, 31536000));
   add_recording_options(*attach, args->options.output, args->force, args->options.interval_s, args->options.max_depth);
   add_wrapper_options(*attach, args->wrappers);
+  add_quiet_option(*attach, args->quiet);
   attach->callback([args, &exit_code] { exit_code = attach_verb(*args); });
 }
 

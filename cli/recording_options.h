@@ -18,4 +18,9 @@ inline void add_recording_options(CLI::App& verb, std::string& output, bool& for
       ->capture_default_str()->check(whole_number_in(1, 256));
 }
 
+// --quiet: the summary at the end is left out; errors are still printed.
+inline void add_quiet_option(CLI::App& verb, bool& quiet) {
+  verb.add_flag("-q,--quiet", quiet, "Print no summary when recording ends, only errors");
+}
+
 }  // namespace leakrank::cli

@@ -2,7 +2,7 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
-#include <cstdlib>
+#include <filesystem>
 #include <memory>
 
 #include "analyzer/analysis.h"
@@ -11,6 +11,7 @@
 #include "analyzer/report.h"
 #include "cli/analysis_options.h"
 #include "cli/choice_option.h"
+#include "cli/terminal.h"
 #include "cli/value_checks.h"
 #include "cli/verbs.h"
 
@@ -29,13 +30,8 @@ struct ReportArguments {
   bool keep_frames = false;
   std::vector<std::string> debug_dirs;
   WrapperArguments wrappers;
+  ColorChoice color = ColorChoice::automatic;
 };
-
-// https://no-color.org: any non-empty NO_COLOR turns colour off.
-bool wants_color() {
-  const char* no_color = std::getenv("NO_COLOR");
-  return isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0');
-}
 
 AnalysisOptions analysis_options(const ReportArguments& args, const RecordingInstant& instant) {
   AnalysisOptions options;
@@ -65,8 +61,10 @@ int report_verb(const ReportArguments& args) {
   RecordingRef ref = parse_recording_ref(args.file);
   RecordedRun run = analyze_run(ref.path, analysis_options(args, ref.instant));
   ReportOptions render{.top = args.top,
-                       .color = wants_color() && args.format == ReportFormat::text,
-                       .keep_frames = args.keep_frames};
+                       .color = wants_color(args.color, STDOUT_FILENO) && args.format == ReportFormat::text,
+                       .keep_frames = args.keep_frames,
+                       .columns = output_columns(STDOUT_FILENO),
+                       .working_dir = std::filesystem::current_path().string()};
   fmt::print("{}", render_run(run, args.format, render));
   std::fflush(stdout);
   for (const std::string& warning : run.process.warnings) fmt::print(stderr, "leakrank: warning: {}\n", warning);
@@ -95,6 +93,7 @@ void register_report(CLI::App& app, int& exit_code) {
                    "and give them file:line when their debug info is installed");
   report->add_option("--debug-dir", args->debug_dirs, "Folder with separate debug info (repeatable)");
   add_wrapper_options(*report, args->wrappers);
+  add_color_option(*report, args->color);
   report->callback([args, &exit_code] { exit_code = report_verb(*args); });
 }
 

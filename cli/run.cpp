@@ -24,6 +24,7 @@ struct RunArguments {
   std::string rss_threshold;
   double snapshot_every = 0;
   bool force = false;
+  bool quiet = false;
   WrapperArguments wrappers;  // for the summary's sites
 };
 
@@ -42,9 +43,9 @@ int run_verb(RunArguments& args) {
   if (!args.rss_threshold.empty()) options.rss_threshold = parse_byte_size(args.rss_threshold);
   if (args.snapshot_every > 0) options.snapshot_every_s = args.snapshot_every;
   SummaryAnalysis summary(args.wrappers);
-  options.follow_target = summary.follow();
+  if (!args.quiet) options.follow_target = summary.follow();  // quiet: no summary to make
   RunOutcome outcome = run_and_record(options);
-  print_run_summary(outcome, summary);
+  if (!args.quiet) print_run_summary(outcome, summary);
   return outcome.exit_code;
 }
 
@@ -67,6 +68,7 @@ void register_run(CLI::App& app, int& exit_code) {
                     Choices<ThresholdAction>{{"snapshot", ThresholdAction::snapshot}, {"stop", ThresholdAction::stop}},
                     "snapshot (default): mark a snapshot; stop: SIGSTOP the target");
   add_wrapper_options(*run, args->wrappers);
+  add_quiet_option(*run, args->quiet);
   run->add_option("CMD", args->options.command,
                   "The command to record and its arguments: options end where it starts (or at --)")
       ->required();

@@ -2,15 +2,24 @@
 
 #include <fmt/core.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
 #include <utility>
 
 #include "analyzer/byte_size.h"
+#include "analyzer/site_line.h"
+#include "analyzer/source_paths.h"
+#include "analyzer/text_fit.h"
+#include "cli/terminal.h"
 
 namespace leakrank::cli {
 namespace {
 
 constexpr size_t kSitesShown = 3;
+constexpr size_t kMinColumns = 40;
 // The summary is made on the recording's block thread, which also compresses: behind the
 // target, so it takes the CPU the target leaves, yet not so far behind that compression
 // stalls the recorder when the target keeps every core busy (nice 19 did, measured).
@@ -22,20 +31,39 @@ AnalysisOptions summary_options() {
   return options;
 }
 
-void print_process_line(const char* role, const RecordedProcess& process, double duration_s) {
-  uint64_t events = process.stats.allocations + process.stats.frees;
-  fmt::print(stderr, "leakrank: {} pid {}: {} events ({:.1f} M/s), {} stacks, {:.1f} bytes/event, wrote {}\n", role,
-             process.pid, events, duration_s > 0 ? double(events) / duration_s / 1e6 : 0.0, process.stats.stacks,
-             events ? double(process.file_bytes) / double(events) : 0.0, process.path);
+constexpr std::string_view kPrefix = "leakrank: ";
+constexpr std::string_view kContinued = "leakrank:   ";  // every line says whose it is: the target's stderr is mixed in
+constexpr std::string_view kSiteIndent = "     ";
+
+// One message in lines of at most columns bytes, each starting with "leakrank:".
+void print_wrapped(std::string_view message, size_t columns) {
+  size_t width = columns > kContinued.size() + 20 ? columns - kContinued.size() : 20;
+  fmt::print(stderr, "{}{}\n", kPrefix, wrap_clauses(message, width, kContinued));
 }
 
-void print_top_sites(const Analysis& analysis) {
+void print_process_line(const char* role, const RecordedProcess& process, double duration_s, size_t columns) {
+  uint64_t events = process.stats.allocations + process.stats.frees;
+  print_wrapped(fmt::format("{} pid {}: {} events ({:.1f} M/s), {} stacks, {:.1f} bytes/event, wrote {}", role,
+                            process.pid, events, duration_s > 0 ? double(events) / duration_s / 1e6 : 0.0,
+                            process.stats.stacks, events ? double(process.file_bytes) / double(events) : 0.0,
+                            process.path),
+                columns);
+}
+
+// "  1. +31.0 MiB  StringStore::intern(std::string_view)  string_store.cpp:15", the site
+// under its growth when both do not fit on one line.
+void print_top_sites(const Analysis& analysis, size_t columns) {
+  SourcePaths paths(analysis.sites, std::filesystem::current_path().string());
   size_t shown = 0;
   for (const Site& site : analysis.sites) {
     if (site.growth.verdict != Verdict::growing || shown == kSitesShown) break;
-    fmt::print(stderr, "  {}. {:<11} {}{}  {}:{}{}\n", ++shown, format_signed_bytes(site.growth.growth_bytes),
-               site.mapping ? "[mmap] " : "", site.function, site.file, site.line,
-               site.growth.released_at_exit ? "  (released at exit)" : "");
+    std::string growth = fmt::format("  {}. {:<11} ", ++shown, format_signed_bytes(site.growth.growth_bytes));
+    std::string whole = site_line(site, SIZE_MAX / 4, paths);
+    if (growth.size() + whole.size() <= columns)
+      fmt::print(stderr, "{}{}\n", growth, whole);
+    else
+      fmt::print(stderr, "{}\n{}{}\n", growth.substr(0, growth.find_last_not_of(' ') + 1), kSiteIndent,
+                 site_line(site, columns - kSiteIndent.size(), paths));
   }
   if (!shown) fmt::print(stderr, "  no site keeps growing\n");
 }
@@ -61,20 +89,22 @@ Analysis SummaryAnalysis::finish(const std::string& path) {
 }
 
 void print_run_summary(const RunOutcome& outcome, SummaryAnalysis& summary) {
-  print_process_line("target", outcome.target, outcome.duration_s);
-  for (const RecordedProcess& child : outcome.children) print_process_line("child", child, outcome.duration_s);
-  for (const std::string& note : outcome.notes) fmt::print(stderr, "leakrank: {}\n", note);
+  size_t columns = std::max(output_columns(STDERR_FILENO), kMinColumns);
+  print_process_line("target", outcome.target, outcome.duration_s, columns);
+  for (const RecordedProcess& child : outcome.children) print_process_line("child", child, outcome.duration_s, columns);
+  for (const std::string& note : outcome.notes) print_wrapped(note, columns);
   try {
     Analysis analysis = summary.finish(outcome.target.path);
-    fmt::print(stderr, "leakrank: peak heap {} at {:.1f} s, peak RSS {}, still allocated at exit {}\n",
-               format_bytes(double(analysis.peak_heap_bytes)), analysis.peak_heap_time_s,
-               format_bytes(double(analysis.peak_rss_bytes)), format_bytes(double(analysis.end_heap_bytes)));
-    fmt::print(stderr, "leakrank: top growing sites:\n");
-    print_top_sites(analysis);
+    print_wrapped(fmt::format("peak heap {} at {:.1f} s, peak RSS {}, still allocated at exit {}",
+                              format_bytes(double(analysis.peak_heap_bytes)), analysis.peak_heap_time_s,
+                              format_bytes(double(analysis.peak_rss_bytes)), format_bytes(double(analysis.end_heap_bytes))),
+                  columns);
+    fmt::print(stderr, "{}top growing sites:\n", kPrefix);
+    print_top_sites(analysis, columns);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "leakrank: the recording could not be analysed: {}\n", e.what());
+    print_wrapped(fmt::format("the recording could not be analysed: {}", e.what()), columns);
   }
-  fmt::print(stderr, "leakrank: next: leakrank report {0}   |   leakrank plot {0}\n", outcome.target.path);
+  print_wrapped(fmt::format("next: leakrank report {0}   |   leakrank plot {0}", outcome.target.path), columns);
 }
 
 }  // namespace leakrank::cli

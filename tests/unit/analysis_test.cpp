@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <span>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -409,7 +410,7 @@ TEST_CASE("the text report's stacks show each run of runtime frames as one line"
   Analysis analysis;
   analysis.sites = {site};
 
-  std::string text = render_report_text(analysis);
+  std::string text = render_report_text(analysis, {.columns = 1000});  // wide enough for every name in full
   CHECK(text.find("    … 4 frames in the standard library (malloc → std::unordered_map::try_emplace)\n"
                   "    StringStore::intern(std::string_view)  string_store.cpp:15\n"
                   "    Language::process(std::string_view)  language.cpp:15\n"
@@ -420,9 +421,17 @@ TEST_CASE("the text report's stacks show each run of runtime frames as one line"
                   "    _start  (tokenizer)\n") != std::string::npos);
   CHECK(text.find("operator new(unsigned long)") == std::string::npos);
 
-  std::string kept = render_report_text(analysis, {.keep_frames = true});
+  std::string kept = render_report_text(analysis, {.keep_frames = true, .columns = 1000});
   CHECK(kept.find("frames in the") == std::string::npos);
   for (const Frame& frame : site.frames) CHECK(kept.find("    " + frame.function + "  ") != std::string::npos);
+
+  // At the default 80 columns the same stacks fit, runs of runtime frames naming where they lead.
+  for (const std::string& narrow : {render_report_text(analysis), render_report_text(analysis, {.keep_frames = true})}) {
+    std::istringstream lines(narrow);
+    for (std::string line; std::getline(lines, line);) CHECK_MESSAGE(line.size() <= 80, line);
+  }
+  CHECK(render_report_text(analysis).find("    … 2 frames in the standard library (std::function::operator())\n") !=
+        std::string::npos);
 }
 
 }  // namespace leakrank

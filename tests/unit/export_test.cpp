@@ -227,7 +227,8 @@ TEST_CASE("pprof: sample types, values, stacks and inlined frames survive a roun
   const auto& cache = profile.samples[0];
   CHECK(cache.values == std::vector<uint64_t>{4096, 4, 8192, 8});
   using Lines = std::vector<std::string>;
-  CHECK(cache.locations == std::vector<Lines>{{"malloc"}, {"Cache::insert(std::string const&)"}, {"main"}});
+  // The allocator's frame is left out: the program's function is the leaf `pprof -top` ranks.
+  CHECK(cache.locations == std::vector<Lines>{{"Cache::insert(std::string const&)"}, {"main"}});
 
   const auto& parser = profile.samples[1];
   CHECK(parser.values == std::vector<uint64_t>{100, 1, 700, 7});
@@ -235,7 +236,32 @@ TEST_CASE("pprof: sample types, values, stacks and inlined frames survive a roun
   CHECK(parser.locations == std::vector<Lines>{{"Parser::token()", "Parser::run()"}, {"main"}});
 
   CHECK(profile.samples[2].values == std::vector<uint64_t>{0, 0, 50, 1});
-  CHECK(profile.mapping_files == std::vector<std::string>{"/usr/lib/libleakrank.so", "/opt/app/bin/app"});
+  CHECK(profile.mapping_files == std::vector<std::string>{"/opt/app/bin/app"});
+}
+
+TEST_CASE("pprof: the program's frame comes first, past malloc, operator new and library templates") {
+  const std::vector<Frame> through_new = {
+      frame("malloc", 0x7000, false, "/usr/lib/libleakrank.so"),
+      frame("operator new(unsigned long)", 0x5000, false, "/usr/lib/x86_64-linux-gnu/libstdc++.so.6"),
+      Frame{.ip = 0x1020, .function = "std::__new_allocator<int>::allocate(unsigned long, void const*)",
+            .file = "/usr/include/c++/12/bits/new_allocator.h", .line = 137, .module = "/opt/app/bin/app",
+            .inlined = true},
+      frame("Store::grow()", 0x1020), frame("main", 0x1004)};
+  const std::vector<Frame> start_up = {frame("malloc", 0x7000, false, "/usr/lib/libleakrank.so"),
+                                       frame("libstdc++.so.6+0xa57ba", 0x5100, false,
+                                             "/usr/lib/x86_64-linux-gnu/libstdc++.so.6"),
+                                       frame("_dl_init", 0x9000, false, "/lib64/ld-linux-x86-64.so.2")};
+  Analysis a;
+  a.stacks = {{.frames = through_new, .live_bytes = 64, .live_allocations = 1},
+              {.frames = start_up, .live_bytes = 72704, .live_allocations = 1}};
+  const auto profile = decode_profile(render_pprof(a));
+  REQUIRE(profile.samples.size() == 2);
+  using Lines = std::vector<std::string>;
+  // The inlined std:: template is library code too: Store::grow() is the leaf.
+  CHECK(profile.samples[0].locations == std::vector<Lines>{{"Store::grow()"}, {"main"}});
+  // Nothing of the program's: the stack stays whole, so the block is still somewhere.
+  CHECK(profile.samples[1].locations ==
+        std::vector<Lines>{{"malloc"}, {"libstdc++.so.6+0xa57ba"}, {"_dl_init"}});
 }
 
 TEST_CASE("pprof: recorded modules give mappings their real range") {

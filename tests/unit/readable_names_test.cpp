@@ -86,23 +86,109 @@ TEST_CASE("the standard library's frames in the tokenizer's stacks") {
         "std::string::append<std::string_view>(std::string_view const&)");
 }
 
-TEST_CASE("lambdas keep their names, with readable types inside") {
+TEST_CASE("lambdas keep their names, with readable types inside, spelled one way") {
   CHECK(readable_function_name(spelled(
             "std::function<STRING ()>::function<CLI::Validator::Validator(STRING)::{lambda()#1}, void>("
             "CLI::Validator::Validator(STRING)::{lambda()#1}&&)")) ==
-        "std::function<std::string ()>::function<CLI::Validator::Validator(std::string)::{lambda()#1}, void>("
-        "CLI::Validator::Validator(std::string)::{lambda()#1}&&)");
+        "std::function<std::string ()>::function<CLI::Validator::Validator(std::string)::{lambda()}, void>("
+        "CLI::Validator::Validator(std::string)::{lambda()}&&)");
   // The name GCC's debug info gives the same kind of function.
   CHECK(readable_function_name(spelled(
             "std::function<STRING(STRING&)>::function<(anonymous namespace)::number_that_is(const std::string&, "
             "bool (*)(double))::<lambda(std::string&)> >")) ==
         "std::function<std::string(std::string&)>::function<(anonymous namespace)::number_that_is(const "
-        "std::string&, bool (*)(double))::<lambda(std::string&)>>");
+        "std::string&, bool (*)(double))::{lambda(std::string&)}>");
   CHECK(readable_function_name("main::{lambda(int)#1}::operator()(int) const") ==
-        "main::{lambda(int)#1}::operator()(int) const");
+        "main::{lambda(int)}::operator()(int) const");
   CHECK(readable_function_name("Pool::run()::{lambda(std::vector<int, std::allocator<int> >&)#2}::operator()("
                                "std::vector<int, std::allocator<int> >&) const") ==
-        "Pool::run()::{lambda(std::vector<int>&)#2}::operator()(std::vector<int>&) const");
+        "Pool::run()::{lambda(std::vector<int>&)}::operator()(std::vector<int>&) const");
+}
+
+TEST_CASE("a lambda reads the same from the demangler and from debug info") {
+  // Out of line, a frame is named from its symbol; inlined, from its DWARF scopes.
+  CHECK(readable_function_name("Pool::run()::{lambda(int)#1}::operator()") ==
+        readable_function_name("Pool::run()::<lambda(int)>::operator()"));
+  CHECK(readable_function_name("Pool::run()::{lambda(int, std::pair<int, int>)#3}::operator()") ==
+        "Pool::run()::{lambda(int, std::pair<int, int>)}::operator()");
+  CHECK(readable_function_name("f(Pool::{unnamed type#2}*)") == readable_function_name("f(Pool::{anonymous}*)"));
+  CHECK(readable_function_name("f(Pool::{anonymous}*)") == "f(Pool::{unnamed type}*)");
+  CHECK(readable_function_name("outer()::<lambda()>::operator()()::<lambda(int)>::operator()(int)") ==
+        "outer()::{lambda()}::operator()()::{lambda(int)}::operator()(int)");
+}
+
+TEST_CASE("GCC's clones are the function they were made from") {
+  CHECK(readable_function_name("Tokenizer::split(std::string_view) const [clone .isra.0]") ==
+        "Tokenizer::split(std::string_view) const");
+  CHECK(readable_function_name("parse(char const*) [clone .constprop.0] [clone .isra.0]") == "parse(char const*)");
+  CHECK(readable_function_name("Store::grow() [clone .cold]") == "Store::grow()");
+  CHECK(readable_function_name("read_block.part.0") == "read_block");
+  CHECK(readable_function_name("read_block.constprop.0.isra.0") == "read_block");
+  CHECK(readable_function_name("main.cold") == "main");
+  CHECK(readable_function_name("compress.lto_priv.3") == "compress");
+  // Dots that are no clone suffix stay.
+  CHECK(readable_function_name("libstdc++.so.6+0xa57ba") == "libstdc++.so.6+0xa57ba");
+  CHECK(readable_function_name("cold") == "cold");
+  CHECK(readable_function_name(".part.0") == ".part.0");
+}
+
+TEST_CASE("random engines take their standard names") {
+  const std::string mt19937_64 =
+      "std::mersenne_twister_engine<unsigned long, 64ul, 312ul, 156ul, 31ul, 13043109905998158313ul, 29ul, "
+      "6148914691236517205ul, 17ul, 8202884508482404352ul, 37ul, 18444473444759240704ul, 43ul, 6364136223846793005ul>";
+  CHECK(readable_function_name("Sampler<" + mt19937_64 + " >::draw_batch(" + mt19937_64 + "&)") ==
+        "Sampler<std::mt19937_64>::draw_batch(std::mt19937_64&)");
+  CHECK(readable_function_name("Sampler<std::mersenne_twister_engine<unsigned long, 32ul, 624ul, 397ul, 31ul, "
+                               "2567483615ul, 11ul, 4294967295ul, 7ul, 2636928640ul, 15ul, 4022730752ul, 18ul, "
+                               "1812433253ul> >::draw_batch()") == "Sampler<std::mt19937>::draw_batch()");
+  CHECK(readable_function_name("Sampler<std::discard_block_engine<std::subtract_with_carry_engine<unsigned long, 24ul, "
+                               "10ul, 24ul>, 223ul, 23ul> >::draw_batch()") == "Sampler<std::ranlux24>::draw_batch()");
+  CHECK(readable_function_name("Sampler<std::shuffle_order_engine<std::linear_congruential_engine<unsigned long, "
+                               "16807ul, 0ul, 2147483647ul>, 256ul> >::draw_batch()") ==
+        "Sampler<std::knuth_b>::draw_batch()");
+  // Other parameters are another engine.
+  CHECK(readable_function_name("f(std::linear_congruential_engine<unsigned long, 1ul, 0ul, 7ul>&)") ==
+        "f(std::linear_congruential_engine<unsigned long, 1ul, 0ul, 7ul>&)");
+}
+
+TEST_CASE("shorter forms for narrow columns keep the meaning longest") {
+  const std::string mt19937_64 =
+      "std::mersenne_twister_engine<unsigned long, 64ul, 312ul, 156ul, 31ul, 13043109905998158313ul, 29ul, "
+      "6148914691236517205ul, 17ul, 8202884508482404352ul, 37ul, 18444473444759240704ul, 43ul, 6364136223846793005ul>";
+  std::string readable = readable_function_name("Sampler<" + mt19937_64 + ", 4ul>::draw_batch(" + mt19937_64 + "&)");
+  CHECK(shorter_function_names(readable) ==
+        std::vector<std::string>{"Sampler<std::mt19937_64, 4ul>::draw_batch(std::mt19937_64&)",
+                                 "Sampler<>::draw_batch(std::mt19937_64&)", "Sampler<>::draw_batch"});
+  CHECK(shorter_function_names(
+            "std::pair<std::__detail::_Node_iterator<std::pair<unsigned long const, std::string>, false, false>, "
+            "bool> std::unordered_map<unsigned long, std::string>::try_emplace<std::string_view&>(unsigned long "
+            "const&, std::string_view&)") ==
+        std::vector<std::string>{
+            "std::pair<std::__detail::_Node_iterator<std::pair<unsigned long const, std::string>, false, false>, "
+            "bool> std::unordered_map<unsigned long, std::string>::try_emplace<std::string_view&>(unsigned long "
+            "const&, std::string_view&)",
+            "std::unordered_map<>::try_emplace<>(unsigned long const&, std::string_view&)",
+            "std::unordered_map<>::try_emplace<>", "…::unordered_map<>::try_emplace<>"});
+  CHECK(shorter_function_names("Tokenizer::split_word(std::string_view, std::vector<std::string>&) const") ==
+        std::vector<std::string>{"Tokenizer::split_word(std::string_view, std::vector<std::string>&) const",
+                                 "Tokenizer::split_word(std::string_view, std::vector<>&) const",
+                                 "Tokenizer::split_word"});
+  CHECK(shorter_function_names("main") == std::vector<std::string>{"main"});
+  CHECK(shorter_function_names("Pool::run()::{lambda(int)}::operator()(int) const").back() ==
+        "…::{lambda(int)}::operator()");
+}
+
+TEST_CASE("a name is fitted by its shorter forms, then cut in the middle") {
+  auto columns = [](size_t n) { return [n](std::string_view text) { return display_width(text) <= n; }; };
+  const std::string name = "Tokenizer::split_word(std::string_view, std::vector<std::string>&) const";
+  CHECK(fit_function_name(name, columns(200)) == name);
+  CHECK(fit_function_name(name, columns(61)) == "Tokenizer::split_word(std::string_view, std::vector<>&) const");
+  CHECK(fit_function_name(name, columns(30)) == "Tokenizer::split_word");
+  CHECK(fit_function_name(name, columns(12)) == "Tokeni…_word");
+  CHECK(display_width(fit_function_name(name, columns(12))) == 12);
+  CHECK(cut_in_middle("abcdefgh", 5) == "ab…gh");
+  CHECK(cut_in_middle("ab", 5) == "ab");
+  CHECK(cut_in_middle("Größenänderung", 6) == "Grö…ng");
 }
 
 TEST_CASE("default arguments of the standard containers are dropped") {
