@@ -5,6 +5,8 @@
 #include <tuple>
 #include <vector>
 
+#include "analyzer/robust_statistics.h"
+
 namespace leakrank {
 namespace {
 
@@ -14,8 +16,6 @@ constexpr size_t kMinTailPoints = 5;  // short series: fewer points leave the ta
 // A tail rising at under a quarter of the run's average rate has levelled off: sub-linear
 // stores (Heaps' law n^0.6 rises at ~0.65 of its average over the last third) stay growing.
 constexpr double kStillRisingRateRatio = 0.25;
-// One-sided Mann-Kendall at alpha = 0.01: with ~100k sites a looser level flags noisy ones.
-constexpr double kTrendZ = 2.326;
 // An end level this many robust sigmas of the run's noise above the start is a real rise, even
 // when the trend test cannot see it (a cache filled in the first few snapshots, flat after).
 constexpr double kLevelShiftSigmas = 3.0;
@@ -23,85 +23,8 @@ constexpr double kLevelShiftSigmas = 3.0;
 constexpr double kFreedShareOfPeak = 0.1;
 // A plateau begins where the series first reaches this share of its rise.
 constexpr double kPlateauReachedShare = 0.9;
-// Scales the median absolute deviation to a standard deviation for normal noise.
-constexpr double kMadToSigma = 1.4826;
 
 using Series = std::span<const double>;
-
-// Median of values, reordering them; the mean of the two middle ones for an even count.
-double median_in_place(std::span<double> values) {
-  if (values.empty()) return 0;
-  const auto middle = values.begin() + values.size() / 2;
-  std::nth_element(values.begin(), middle, values.end());
-  if (values.size() % 2 == 1) return *middle;
-  return (*middle + *std::max_element(values.begin(), middle)) / 2;
-}
-
-double median(Series values) {
-  std::vector<double> copy(values.begin(), values.end());
-  return median_in_place(copy);
-}
-
-// Theil-Sen over the pairs at least half the span apart: each slope spans half of it or more, so
-// churn barely moves it, and sawtooth teeth (all-rising short pairs) cannot bias the median.
-// A quarter of the pairs: cheap enough for every site of a recording.
-double half_run_slope(Series times, Series values) {
-  const size_t half = values.size() / 2;
-  std::vector<double> slopes;
-  slopes.reserve((values.size() - half) * (values.size() - half + 1) / 2);
-  for (size_t i = 0; i + half < values.size(); ++i)
-    for (size_t j = i + std::max<size_t>(half, 1); j < values.size(); ++j)
-      slopes.push_back((values[j] - values[i]) / (times[j] - times[i]));
-  return median_in_place(slopes);
-}
-
-// Robust noise level from successive differences: blind to the trend, which only shifts them.
-double step_sigma(Series values) {
-  std::vector<double> steps(values.size() - 1);
-  for (size_t i = 0; i + 1 < values.size(); ++i) steps[i] = values[i + 1] - values[i];
-  const double center = median(steps);
-  for (double& step : steps) step = std::abs(step - center);
-  return kMadToSigma * median_in_place(steps) / std::sqrt(2.0);
-}
-
-// Robust noise level around a line: scaled median absolute deviation of the residuals.
-double residual_sigma(Series times, Series values, double slope) {
-  std::vector<double> residuals(values.size());
-  for (size_t i = 0; i < values.size(); ++i) residuals[i] = values[i] - slope * times[i];
-  const double center = median(residuals);
-  for (double& residual : residuals) residual = std::abs(residual - center);
-  return kMadToSigma * median_in_place(residuals);
-}
-
-// Mann-Kendall S: rising pairs minus falling pairs.
-double mann_kendall_s(Series values) {
-  long long s = 0;
-  for (size_t i = 0; i < values.size(); ++i)
-    for (size_t j = i + 1; j < values.size(); ++j) s += (values[j] > values[i]) - (values[j] < values[i]);
-  return static_cast<double>(s);
-}
-
-// Variance of S under "no trend", corrected for runs of equal values (flat stretches are common).
-double mann_kendall_variance(Series values) {
-  auto term = [](double count) { return count * (count - 1) * (2 * count + 5); };
-  std::vector<double> sorted(values.begin(), values.end());
-  std::sort(sorted.begin(), sorted.end());
-  double variance = term(static_cast<double>(sorted.size()));
-  for (auto run = sorted.begin(); run != sorted.end();) {
-    const auto run_end = std::upper_bound(run, sorted.end(), *run);
-    variance -= term(static_cast<double>(run_end - run));
-    run = run_end;
-  }
-  return variance / 18;
-}
-
-// Normal score of the Mann-Kendall test, with continuity correction; positive means rising.
-double mann_kendall_z(Series values) {
-  const double s = mann_kendall_s(values);
-  const double variance = mann_kendall_variance(values);
-  if (s == 0 || variance <= 0) return 0;
-  return (s - std::copysign(1.0, s)) / std::sqrt(variance);
-}
 
 // First index of the last third of the run's time, keeping enough points for robust statistics.
 size_t tail_begin(Series times) {
@@ -145,7 +68,7 @@ double noise_level(Series values, const Tail& tail) {
 // (the cheap test first: 100k sites).
 bool rose(Series values, const Tail& tail) {
   return tail.level - values.front() >= kLevelShiftSigmas * noise_level(values, tail) ||
-         mann_kendall_z(values) >= kTrendZ;
+         mann_kendall_z(values) >= kOneSidedZ;
 }
 
 // The run's average rate of rise, measured to the tail's median rather than the noisy last point.
