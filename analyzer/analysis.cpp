@@ -1,5 +1,6 @@
 // One streaming pass over a recording: replay the heap, map stacks to sites, sample each
-// site's live bytes at the recording's snapshot points, then rank the sites by growth.
+// site's live bytes at the recording's snapshot points and in between, then rank the sites by
+// growth.
 #include "analyzer/analysis.h"
 
 #include <fmt/core.h>
@@ -215,7 +216,21 @@ class AnalysisSink final : public RecordSink {
     buffered_count_ = 0;
   }
 
+  // Stops wherever the series want a sample between snapshot marks, to sample the state there.
   void replay_chunk(std::span<const HeapRecord> chunk) {
+    while (!chunk.empty() && chunk.back().time_ns >= series_.next_sample_ns()) {
+      auto due = std::partition_point(chunk.begin(), chunk.end(), [&](const HeapRecord& record) {
+        return record.time_ns < series_.next_sample_ns();
+      });
+      replay_part(chunk.first(size_t(due - chunk.begin())));
+      chunk = chunk.subspan(size_t(due - chunk.begin()));
+      if (!series_.sample_before(chunk.front().time_ns, heap_, grouping_, stacks_in_waiting_.settle(false))) break;
+    }
+    replay_part(chunk);
+  }
+
+  void replay_part(std::span<const HeapRecord> chunk) {
+    if (chunk.empty()) return;
     HeapMoment highest = heap_.replay(chunk);
     heap_curve_.add(highest.time_ns, highest.bytes);
     heap_curve_.add(chunk.back().time_ns, heap_.live_bytes());
@@ -313,6 +328,7 @@ std::vector<Site> AnalysisSink::ranked_sites(const std::vector<uint32_t>& points
     site.module = identity.module;
     site.frames = grouping_.frames_of(largest_stack[index]);
     site.live_bytes_series = series_.values(index, points);
+    site.live_bytes_envelope = series_.envelope(index, window_end_ns());
     site.growth = assess_growth_before_release(times_s, site.live_bytes_series, judged_points, options_.growth);
     site.growth_allocations = int64_t(site.live_allocations) - int64_t(whole(series_.allocations_at_start(index)));
     bool idle = site.total_allocations == 0 && site.live_bytes == 0 && site.growth.peak_bytes == 0;
@@ -378,6 +394,7 @@ Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summar
     analysis.teardown_s = teardown_start_s({analysis.heap_series, allocated, analysis.duration_s,
                                             analysis.end_heap_bytes, whole(heap_.total_bytes())});
   }
+  analysis.envelope_bounds_s = series_.envelope_bounds_s(end_ns);
   const std::vector<double>& times = analysis.snapshot_times_s;
   size_t judged = analysis.teardown_s
                       ? size_t(std::upper_bound(times.begin(), times.end(), *analysis.teardown_s) - times.begin())

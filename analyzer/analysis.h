@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analyzer/growth_ranking.h"
+#include "analyzer/series_envelope.h"
 #include "analyzer/symbolizer.h"
 #include "recording/block_records.h"
 #include "recording/record_format.h"
@@ -50,6 +51,7 @@ struct Site {
   uint64_t bytes_at_peak = 0;    // live bytes when the whole heap peaked
   int64_t growth_allocations = 0;
   std::vector<double> live_bytes_series;  // one value per Analysis::snapshot_times_s
+  std::vector<EnvelopeBucket> live_bytes_envelope;  // one per bucket of Analysis::envelope_bounds_s
   GrowthAssessment growth;
 };
 
@@ -90,6 +92,7 @@ struct Analysis {
   uint64_t temporary_allocations = 0;
   uint64_t events = 0;            // alloc + free records read
   std::vector<double> snapshot_times_s;
+  std::vector<double> envelope_bounds_s;  // edges of the sites' envelope buckets, one more than buckets
   std::vector<TimePoint> heap_series;  // for plots: thinned to a few thousand points
   std::vector<TimePoint> rss_series;
   std::vector<NamedSnapshot> named_snapshots;
