@@ -259,8 +259,7 @@ class AnalysisSink final : public RecordSink {
   }
 
   uint64_t window_end_ns() const;
-  std::vector<Site> ranked_sites(const std::vector<uint32_t>& points, const std::vector<double>& times_s,
-                                 size_t judged_points);
+  std::vector<Site> ranked_sites(const std::vector<uint32_t>& points, const Analysis& analysis, size_t judged_buckets);
   std::vector<StackSample> stack_samples();
 
   const AnalysisOptions& options_;
@@ -292,9 +291,9 @@ uint64_t AnalysisSink::window_end_ns() const {
   return cutoff_ns_ == kNever ? last_ns_ : std::min(last_ns_, cutoff_ns_ - (options_.until_s ? 1 : 0));
 }
 
-// judged_points: sites are judged on the series up to there (the run before its teardown).
-std::vector<Site> AnalysisSink::ranked_sites(const std::vector<uint32_t>& points, const std::vector<double>& times_s,
-                                             size_t judged_points) {
+// judged_buckets: sites are judged on their envelopes up to there (the run before its teardown).
+std::vector<Site> AnalysisSink::ranked_sites(const std::vector<uint32_t>& points, const Analysis& analysis,
+                                             size_t judged_buckets) {
   const std::vector<StackUsage>& usage = heap_.stacks();
   std::vector<Site> sites(grouping_.sites().size());
   std::vector<uint32_t> largest_stack(sites.size(), kNoSite);
@@ -316,6 +315,8 @@ std::vector<Site> AnalysisSink::ranked_sites(const std::vector<uint32_t>& points
                                   std::pair(usage[largest].live_bytes, usage[largest].total_bytes))
       largest = stack_id;
   }
+  GrowthOptions growth = options_.growth;
+  if (growth.heap_peak_bytes == 0) growth.heap_peak_bytes = double(analysis.peak_heap_bytes);
   std::vector<Site> ranked;
   for (uint32_t index = 0; index < sites.size(); ++index) {
     if (!active[index]) continue;
@@ -328,8 +329,10 @@ std::vector<Site> AnalysisSink::ranked_sites(const std::vector<uint32_t>& points
     site.module = identity.module;
     site.frames = grouping_.frames_of(largest_stack[index]);
     site.live_bytes_series = series_.values(index, points);
-    site.live_bytes_envelope = series_.envelope(index, window_end_ns());
-    site.growth = assess_growth_before_release(times_s, site.live_bytes_series, judged_points, options_.growth);
+    std::vector<EnvelopeBucket> envelope = series_.envelope(index, window_end_ns());
+    site.growth = assess_growth_before_release({analysis.envelope_bounds_s, envelope, site.live_bytes_series.front()},
+                                               judged_buckets, growth);
+    if (rose(site.growth.verdict)) site.live_bytes_envelope = std::move(envelope);
     site.growth_allocations = int64_t(site.live_allocations) - int64_t(whole(series_.allocations_at_start(index)));
     bool idle = site.total_allocations == 0 && site.live_bytes == 0 && site.growth.peak_bytes == 0;
     if (!idle) ranked.push_back(std::move(site));
@@ -395,11 +398,12 @@ Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summar
                                             analysis.end_heap_bytes, whole(heap_.total_bytes())});
   }
   analysis.envelope_bounds_s = series_.envelope_bounds_s(end_ns);
-  const std::vector<double>& times = analysis.snapshot_times_s;
+  // The buckets that end by the teardown: the release begins after it.
+  const std::vector<double>& bounds = analysis.envelope_bounds_s;
   size_t judged = analysis.teardown_s
-                      ? size_t(std::upper_bound(times.begin(), times.end(), *analysis.teardown_s) - times.begin())
-                      : times.size();
-  analysis.sites = ranked_sites(points, times, judged);
+                      ? size_t(std::upper_bound(bounds.begin() + 1, bounds.end(), *analysis.teardown_s) - bounds.begin()) - 1
+                      : bounds.size() - 1;
+  analysis.sites = ranked_sites(points, analysis, judged);
   if (options_.collect_stacks) analysis.stacks = stack_samples();
   analysis.modules = std::move(modules_);
   if (!summary.warning.empty()) analysis.warnings.push_back(summary.warning);

@@ -51,7 +51,9 @@ struct Site {
   uint64_t bytes_at_peak = 0;    // live bytes when the whole heap peaked
   int64_t growth_allocations = 0;
   std::vector<double> live_bytes_series;  // one value per Analysis::snapshot_times_s
-  std::vector<EnvelopeBucket> live_bytes_envelope;  // one per bucket of Analysis::envelope_bounds_s
+  // One per bucket of Analysis::envelope_bounds_s, for the sites that rose (growth_ranking.h);
+  // empty for the others, which nothing draws: only material rises qualify, so few sites keep one.
+  std::vector<EnvelopeBucket> live_bytes_envelope;
   GrowthAssessment growth;
 };
 

@@ -26,7 +26,8 @@ class Style {
   std::string verdict(Verdict verdict, std::string_view text) const {
     switch (verdict) {
       case Verdict::growing: return wrap("1;31", text);
-      case Verdict::plateau: return wrap("33", text);
+      case Verdict::plateau:
+      case Verdict::too_short: return wrap("33", text);
       default: return wrap("32", text);
     }
   }
@@ -93,12 +94,15 @@ std::string header(const Analysis& analysis, const Style& style) {
   return out;
 }
 
+// The table's word for a verdict: the JSON's, but in plain words.
+std::string_view verdict_word(Verdict verdict) { return verdict == Verdict::too_short ? "too short" : to_string(verdict); }
+
 std::string site_table(const std::vector<Site>& sites, size_t shown, const Style& style) {
   std::string out = style.bold(fmt::format("{:>3}  {:<8} {:>11} {:>13} {:>11} {:>11}  {}\n", "#", "verdict", "growth",
                                            "slope", "live", "allocs", "site"));
   for (size_t i = 0; i < shown; ++i) {
     const Site& site = sites[i];
-    std::string verdict = fmt::format("{:<8}", to_string(site.growth.verdict));
+    std::string verdict = fmt::format("{:<8}", verdict_word(site.growth.verdict));
     out += fmt::format("{:>3}  {} {:>11} {:>13} {:>11} {:>11}  {}\n", i + 1, style.verdict(site.growth.verdict, verdict),
                        format_signed_bytes(site.growth.growth_bytes), format_rate(site.growth.slope_bytes_per_s),
                        format_bytes(double(site.live_bytes)), group_digits(site.live_allocations),
@@ -158,13 +162,22 @@ std::string site_stack(const Site& site, size_t rank, const Style& style, bool k
   return out;
 }
 
-std::string bounded_sites(const std::vector<Site>& sites, size_t shown) {
+// The sites that are not leaks after all (bounded), and those the recording is too short to
+// judge, each on a line of its own.
+std::string site_notes(const std::vector<Site>& sites, size_t shown) {
   std::string out;
   for (size_t i = 0; i < shown; ++i) {
     const Site& site = sites[i];
-    if (site.growth.verdict != Verdict::plateau) continue;
-    out += fmt::format("  bounded: {} at {}, flat since {:.1f} s — not a leak\n", format_bytes(site.growth.peak_bytes),
-                       site_location(site), site.growth.plateau_since_s);
+    const GrowthAssessment& growth = site.growth;
+    if (growth.verdict == Verdict::plateau && growth.resets_every_s > 0)
+      out += fmt::format("  bounded: {} at {}, emptied and rebuilt every {:.1f} s — not a leak\n",
+                         format_bytes(growth.peak_bytes), site_location(site), growth.resets_every_s);
+    else if (growth.verdict == Verdict::plateau)
+      out += fmt::format("  bounded: {} at {}, flat since {:.1f} s — not a leak\n", format_bytes(growth.peak_bytes),
+                         site_location(site), growth.plateau_since_s);
+    else if (growth.verdict == Verdict::too_short)
+      out += fmt::format("  too short to tell: {} at {} rose all along, in too few steps to tell a leak from a fill-up;"
+                         " record longer\n", format_signed_bytes(growth.growth_bytes), site_location(site));
   }
   return out;
 }
@@ -195,8 +208,8 @@ std::string render_report_text(const Analysis& analysis, const ReportOptions& op
   out += "\n";
   for (size_t i = 0; i < std::min(shown, kStacksShown); ++i)
     out += site_stack(analysis.sites[i], i + 1, style, options.keep_frames) + "\n";
-  std::string bounded = bounded_sites(analysis.sites, shown);
-  if (!bounded.empty()) out += bounded + "\n";
+  std::string notes = site_notes(analysis.sites, shown);
+  if (!notes.empty()) out += notes + "\n";
   out += next_steps(analysis);
   return out;
 }
