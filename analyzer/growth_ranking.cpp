@@ -138,10 +138,16 @@ bool ends_near_zero(double peak, double last, double material) {
 }
 
 // The verdict of a series that is not a reset pattern, from what it held window by window.
-Verdict classify_held(const HeldSeries& held, const Tail& tail, const GrowthAssessment& basics, double last,
-                      double material) {
-  if (ends_near_zero(basics.peak_bytes, last, material)) return Verdict::freed;
-  if (held.bytes.size() < kMinWindows) return basics.growth_bytes >= material ? Verdict::too_short : Verdict::steady;
+// Freed too: it gave back what it held for a while, or at the start of the window, not a
+// peak of churn that happened to end low (with too few windows, the instants are all there is).
+Verdict classify_held(const HeldSeries& held, const Tail& tail, const GrowthAssessment& basics, double start,
+                      double last, double material) {
+  if (held.bytes.size() < kMinWindows) {
+    if (ends_near_zero(basics.peak_bytes, last, material)) return Verdict::freed;
+    return basics.growth_bytes >= material ? Verdict::too_short : Verdict::steady;
+  }
+  double held_peak = std::max(start, *std::max_element(held.bytes.begin(), held.bytes.end()));
+  if (ends_near_zero(held_peak, last, material)) return Verdict::freed;
   if (tail.level - held.bytes.front() < material) return Verdict::steady;
   if (!rose_for_real(held.bytes, tail)) return Verdict::steady;
   if (!still_rising(held.times_s, held.bytes, tail)) return Verdict::plateau;
@@ -199,7 +205,7 @@ GrowthAssessment assess_growth(const LiveHistory& history, const GrowthOptions& 
     result.resets_every_s = resets.bounded ? resets.every_s : 0;
     return result;
   }
-  result.verdict = classify_held(held, tail, result, last, material);
+  result.verdict = classify_held(held, tail, result, history.start_bytes, last, material);
   if (result.verdict == Verdict::plateau) result.plateau_since_s = plateau_start_time(held.times_s, held.bytes, tail.level);
   return result;
 }

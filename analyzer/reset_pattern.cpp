@@ -15,6 +15,10 @@ constexpr double kRangeShareOfTop = 0.5;
 // that had risen at least halfway up.
 constexpr double kNearLowest = 0.1;
 constexpr double kToothTop = 0.5;
+// The buckets resolve the teeth: in most of them the series moves through at most a quarter
+// of its range (a tooth rises over four buckets or more). Churn faster than the buckets, or
+// aliased by the samples, sweeps most of the range in every bucket.
+constexpr double kResolvedSpanOfRange = 0.25;
 // Between resets a rebuilt structure holds memory: most buckets stay clear of the lowest
 // tenth throughout. Churn that sits near its lowest level and bursts now and then does not.
 constexpr double kHeldShareOfBuckets = 0.5;
@@ -68,6 +72,12 @@ class ToothCutter {
   size_t left_lowest_in_ = 0;
 };
 
+bool teeth_resolved(std::span<const EnvelopeBucket> buckets, double range) {
+  std::vector<double> spans;
+  for (const EnvelopeBucket& bucket : buckets) spans.push_back(bucket.high - bucket.low);
+  return median_in_place(spans) <= kResolvedSpanOfRange * range;
+}
+
 bool outgrows(const Tooth& current, const std::vector<Tooth>& teeth, double tolerance) {
   double highest = 0;
   for (const Tooth& tooth : teeth) highest = std::max(highest, tooth.peak);
@@ -92,7 +102,7 @@ ResetPattern find_resets(std::span<const double> bounds_s, std::span<const Envel
     top = std::max(top, bucket.high);
   }
   double range = top - lowest;
-  if (range <= 0 || range < kRangeShareOfTop * top) return pattern;
+  if (range <= 0 || range < kRangeShareOfTop * top || !teeth_resolved(buckets, range)) return pattern;
 
   double near_lowest = lowest + kNearLowest * range;
   auto held = [&](const EnvelopeBucket& bucket) { return bucket.low > near_lowest; };
