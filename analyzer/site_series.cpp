@@ -41,7 +41,7 @@ void SiteSeries::capture(uint64_t time_ns, LiveHeap& heap, SiteGrouping& groupin
 // kEventsPerFoldedStack records for each stack it will fold, and takes the state it finds.
 // A few hundred stacks cost microseconds: the ten thousand samples of a run, milliseconds.
 bool SiteSeries::sample_before(uint64_t next_record_ns, LiveHeap& heap, SiteGrouping& grouping, bool sites_known) {
-  constexpr uint64_t kEventsPerFoldedStack = 16;
+  constexpr uint64_t kEventsPerFoldedStack = 32;
   constexpr uint64_t kCheapFolds = 256;
   if (next_record_ns < next_sample_ns_) return true;
   uint64_t folds = heap.changed_stacks().size();
