@@ -1,5 +1,6 @@
 // One streaming pass over a recording: replay the heap, map stacks to sites, sample each
-// site's live bytes at the recording's snapshot points, then rank the sites by growth.
+// site's live bytes at the recording's snapshot points and in between, then rank the sites by
+// growth.
 #include "analyzer/analysis.h"
 
 #include <fmt/core.h>
@@ -95,6 +96,25 @@ std::vector<double> summed_series(const SiteSeries& series, const std::vector<ui
   for (uint32_t path : paths) {
     std::vector<double> values = series.values(path, points);
     for (size_t i = 0; i < sum.size(); ++i) sum[i] += values[i];
+  }
+  return sum;
+}
+
+// And its envelope: exact for one path, bounds for several (analyzer/series_envelope.h).
+std::vector<EnvelopeBucket> summed_envelope(const SiteSeries& series, const std::vector<uint32_t>& paths,
+                                            uint64_t end_ns) {
+  std::vector<EnvelopeBucket> sum;
+  for (uint32_t path : paths) {
+    std::vector<EnvelopeBucket> buckets = series.envelope(path, end_ns);
+    if (sum.empty()) {
+      sum = std::move(buckets);
+      continue;
+    }
+    for (size_t i = 0; i < sum.size() && i < buckets.size(); ++i) {
+      sum[i].low += buckets[i].low;
+      sum[i].high += buckets[i].high;
+      sum[i].last += buckets[i].last;
+    }
   }
   return sum;
 }
@@ -284,7 +304,21 @@ class AnalysisSink final : public RecordSink {
     buffered_count_ = 0;
   }
 
+  // Stops wherever the series want a sample between snapshot marks, to sample the state there.
   void replay_chunk(std::span<const HeapRecord> chunk) {
+    while (!chunk.empty() && chunk.back().time_ns >= series_.next_sample_ns()) {
+      auto due = std::partition_point(chunk.begin(), chunk.end(), [&](const HeapRecord& record) {
+        return record.time_ns < series_.next_sample_ns();
+      });
+      replay_part(chunk.first(size_t(due - chunk.begin())));
+      chunk = chunk.subspan(size_t(due - chunk.begin()));
+      if (!series_.sample_before(chunk.front().time_ns, heap_, grouping_, stacks_in_waiting_.settle(false))) break;
+    }
+    replay_part(chunk);
+  }
+
+  void replay_part(std::span<const HeapRecord> chunk) {
+    if (chunk.empty()) return;
     HeapMoment highest = heap_.replay(chunk);
     heap_curve_.add(highest.time_ns, highest.bytes);
     heap_curve_.add(chunk.back().time_ns, heap_.live_bytes());
@@ -314,7 +348,7 @@ class AnalysisSink final : public RecordSink {
 
   uint64_t window_end_ns() const;
   std::vector<Site> ranked_sites(const ResolvedSites& resolved, const std::vector<uint32_t>& points,
-                                 const std::vector<double>& times_s, size_t judged_points);
+                                 const Analysis& analysis, size_t judged_buckets);
   std::vector<StackSample> stack_samples();
 
   const AnalysisOptions& options_;
@@ -355,9 +389,9 @@ uint64_t AnalysisSink::window_end_ns() const {
   return cutoff_ns_ == kNever ? last_ns_ : std::min(last_ns_, cutoff_ns_ - (options_.until_s ? 1 : 0));
 }
 
-// judged_points: sites are judged on the series up to there (the run before its teardown).
+// judged_buckets: sites are judged on their envelopes up to there (the run before its teardown).
 std::vector<Site> AnalysisSink::ranked_sites(const ResolvedSites& resolved, const std::vector<uint32_t>& points,
-                                             const std::vector<double>& times_s, size_t judged_points) {
+                                             const Analysis& analysis, size_t judged_buckets) {
   const std::vector<StackUsage>& usage = heap_.stacks();
   std::vector<Site> sites(resolved.sites.size());
   std::vector<uint32_t> largest_stack(sites.size(), kNoSite);
@@ -382,6 +416,8 @@ std::vector<Site> AnalysisSink::ranked_sites(const ResolvedSites& resolved, cons
                                   std::pair(usage[largest].live_bytes, usage[largest].total_bytes))
       largest = stack_id;
   }
+  GrowthOptions growth = options_.growth;
+  if (growth.heap_peak_bytes == 0) growth.heap_peak_bytes = double(analysis.peak_heap_bytes);
   std::vector<Site> ranked;
   for (uint32_t index = 0; index < sites.size(); ++index) {
     if (!active[index]) continue;
@@ -394,10 +430,14 @@ std::vector<Site> AnalysisSink::ranked_sites(const ResolvedSites& resolved, cons
     site.line = identity.line;
     site.module = identity.module;
     site.frames = grouping_.frames_of(largest_stack[index]);
-    site.live_bytes_series = summed_series(series_, resolved.paths_of_site[index], points);
-    site.growth = assess_growth_before_release(times_s, site.live_bytes_series, judged_points, options_.growth);
+    const std::vector<uint32_t>& paths = resolved.paths_of_site[index];
+    site.live_bytes_series = summed_series(series_, paths, points);
+    std::vector<EnvelopeBucket> envelope = summed_envelope(series_, paths, window_end_ns());
+    site.growth = assess_growth_before_release({analysis.envelope_bounds_s, envelope, site.live_bytes_series.front()},
+                                               judged_buckets, growth);
+    if (rose(site.growth.verdict)) site.live_bytes_envelope = std::move(envelope);
     double allocations_at_start = 0;
-    for (uint32_t path : resolved.paths_of_site[index]) allocations_at_start += series_.allocations_at_start(path);
+    for (uint32_t path : paths) allocations_at_start += series_.allocations_at_start(path);
     site.growth_allocations = int64_t(site.live_allocations) - int64_t(whole(allocations_at_start));
     bool idle = site.total_allocations == 0 && site.live_bytes == 0 && site.growth.peak_bytes == 0;
     if (!idle) ranked.push_back(std::move(site));
@@ -467,12 +507,14 @@ Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summar
     analysis.teardown_s = teardown_start_s({analysis.heap_series, allocated, analysis.duration_s,
                                             analysis.end_heap_bytes, whole(heap_.total_bytes())});
   }
-  const std::vector<double>& times = analysis.snapshot_times_s;
+  analysis.envelope_bounds_s = series_.envelope_bounds_s(end_ns);
+  // The buckets that end by the teardown: the release begins after it.
+  const std::vector<double>& bounds = analysis.envelope_bounds_s;
   size_t judged = analysis.teardown_s
-                      ? size_t(std::upper_bound(times.begin(), times.end(), *analysis.teardown_s) - times.begin())
-                      : times.size();
+                      ? size_t(std::upper_bound(bounds.begin() + 1, bounds.end(), *analysis.teardown_s) - bounds.begin()) - 1
+                      : bounds.size() - 1;
   ResolvedSites resolved = grouping_.resolve();
-  analysis.sites = ranked_sites(resolved, points, times, judged);
+  analysis.sites = ranked_sites(resolved, points, analysis, judged);
   analysis.skipped_wrappers = std::move(resolved.skipped_wrappers);
   if (options_.collect_stacks) analysis.stacks = stack_samples();
   analysis.modules = std::move(modules_);

@@ -10,6 +10,7 @@
 
 #include "analyzer/growth_ranking.h"
 #include "analyzer/rss_accounting.h"
+#include "analyzer/series_envelope.h"
 #include "analyzer/symbolizer.h"
 #include "recording/block_records.h"
 #include "recording/record_format.h"
@@ -51,6 +52,9 @@ struct Site {
   uint64_t bytes_at_peak = 0;    // live bytes when the whole heap peaked
   int64_t growth_allocations = 0;
   std::vector<double> live_bytes_series;  // one value per Analysis::snapshot_times_s
+  // One per bucket of Analysis::envelope_bounds_s, for the sites that rose (growth_ranking.h);
+  // empty for the others, which nothing draws: only material rises qualify, so few sites keep one.
+  std::vector<EnvelopeBucket> live_bytes_envelope;
   GrowthAssessment growth;
   bool mapping = false;          // anonymous mappings the program made (mmap), not heap blocks
 };
@@ -110,6 +114,7 @@ struct Analysis {
   uint64_t temporary_allocations = 0;
   uint64_t events = 0;            // alloc + free records read
   std::vector<double> snapshot_times_s;
+  std::vector<double> envelope_bounds_s;  // edges of the sites' envelope buckets, one more than buckets
   std::vector<TimePoint> heap_series;  // for plots: thinned to a few thousand points
   std::vector<TimePoint> rss_series;
   std::vector<NamedSnapshot> named_snapshots;

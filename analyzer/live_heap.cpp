@@ -64,7 +64,10 @@ LiveHeap::LiveHeap(uint64_t sample_bytes) : sample_bytes_(double(sample_bytes)) 
   }
 }
 
-void LiveHeap::alloc(uint64_t time_ns, uint64_t size, uint32_t stack_id) { add(time_ns, size, stack_id); }
+void LiveHeap::alloc(uint64_t time_ns, uint64_t size, uint32_t stack_id) {
+  ++events_replayed_;
+  add(time_ns, size, stack_id);
+}
 
 void LiveHeap::end_stacks_through(uint32_t highest) {
   for (uint32_t stack_id = 0; stack_id <= highest && stack_id < stacks_.size(); ++stack_id) {
@@ -78,9 +81,13 @@ void LiveHeap::end_stacks_through(uint32_t highest) {
   }
 }
 
-void LiveHeap::free(uint64_t size, uint32_t stack_id, bool temporary) { remove(size, stack_id, temporary); }
+void LiveHeap::free(uint64_t size, uint32_t stack_id, bool temporary) {
+  ++events_replayed_;
+  remove(size, stack_id, temporary);
+}
 
 HeapMoment LiveHeap::replay(std::span<const HeapRecord> events) {
+  events_replayed_ += events.size();
   HeapMoment highest{events.empty() ? 0 : events.front().time_ns, live_bytes_};
   for (const HeapRecord& event : events) {
     if (event.is_free()) {

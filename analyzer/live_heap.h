@@ -56,6 +56,7 @@ class LiveHeap {
   void clear_changed();
 
   const std::vector<StackUsage>& stacks() const { return stacks_; }
+  uint64_t events_replayed() const { return events_replayed_; }  // allocations and frees, as recorded (unscaled)
   double live_bytes() const { return live_bytes_; }
   double live_allocations() const { return live_allocations_; }
   double peak_bytes() const { return peak_bytes_; }
@@ -93,6 +94,7 @@ class LiveHeap {
   double total_frees_ = 0;
   double temporary_allocations_ = 0;
   uint32_t highest_stack_id_ = UINT32_MAX;
+  uint64_t events_replayed_ = 0;
 };
 
 }  // namespace leakrank

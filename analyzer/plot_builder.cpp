@@ -67,20 +67,34 @@ std::string child_label(const Analysis& child) {
   return fmt::format("child {}{} heap", child.meta.pid, program);
 }
 
-// Sites that rose (still growing at the end, or grown to a plateau: a bounded cache) to a
-// height the chart can show: below 1% of the peak heap a line lies on the axis.
+// Sites that rose (still growing at the end, too short to tell, or grown to a plateau: a
+// bounded cache) to a height the chart can show: below 1% of the peak heap a line lies on the axis.
 bool worth_drawing(const Site& site, const Analysis& analysis) {
-  bool rose = site.growth.verdict == Verdict::growing || site.growth.verdict == Verdict::plateau;
-  return rose && site.growth.peak_bytes >= 0.01 * double(analysis.peak_heap_bytes);
+  return rose(site.growth.verdict) && site.growth.peak_bytes >= 0.01 * double(analysis.peak_heap_bytes);
+}
+
+// A site's line through its envelope, not through the snapshot marks: across each bucket from
+// the extreme it reached first to the other, so a sawtooth between marks is drawn tooth by
+// tooth and churn as a band as wide as it swings.
+PlotSeries envelope_series(std::string label, const std::vector<double>& bounds_s, const Site& site) {
+  PlotSeries series{std::move(label), {}, {}, PlotSeries::Role::site};
+  for (size_t i = 0; i < site.live_bytes_envelope.size(); ++i) {
+    const EnvelopeBucket& bucket = site.live_bytes_envelope[i];
+    bool rose = bucket.high - bucket.last <= bucket.last - bucket.low;
+    series.times_s.insert(series.times_s.end(), {bounds_s[i], bounds_s[i + 1]});
+    series.bytes.insert(series.bytes.end(), {rose ? bucket.low : bucket.high, rose ? bucket.high : bucket.low});
+  }
+  return series;
 }
 
 void add_sites(PlotSpec& spec, const Analysis& analysis, const RunLabels& labels, size_t top) {
   size_t shown = 0;
   for (const Site& site : analysis.sites) {  // already ranked, fastest growth first
     if (shown == top) break;
-    if (!worth_drawing(site, analysis) || site.live_bytes_series.size() != analysis.snapshot_times_s.size()) continue;
-    spec.series.push_back({labels.with(site_plot_label(site)), analysis.snapshot_times_s, site.live_bytes_series,
-                           PlotSeries::Role::site});
+    bool has_envelope = !site.live_bytes_envelope.empty() &&
+                        site.live_bytes_envelope.size() + 1 == analysis.envelope_bounds_s.size();
+    if (!worth_drawing(site, analysis) || !has_envelope) continue;
+    spec.series.push_back(envelope_series(labels.with(site_plot_label(site)), analysis.envelope_bounds_s, site));
     ++shown;
   }
 }

@@ -60,6 +60,7 @@ json site_json(const Site& site, size_t rank) {
           {"peak_bytes", whole_bytes(site.growth.peak_bytes)},
           {"released_at_exit", site.growth.released_at_exit},
           {"kind", site.mapping ? "mmap" : "heap"},
+          {"resets_every_s", site.growth.resets_every_s > 0 ? json(site.growth.resets_every_s) : json(nullptr)},
           {"function", site.function},
           {"file", site.file},
           {"line", site.line},

@@ -34,7 +34,8 @@ class Style {
   std::string verdict(Verdict verdict, std::string_view text) const {
     switch (verdict) {
       case Verdict::growing: return wrap("1;31", text);
-      case Verdict::plateau: return wrap("33", text);
+      case Verdict::plateau:
+      case Verdict::too_short: return wrap("33", text);
       default: return wrap("32", text);
     }
   }
@@ -151,8 +152,11 @@ std::string header(const Analysis& analysis, const Page& page) {
 
 constexpr size_t kNumbersWidth = 63;  // "  #  verdict" to "allocs" in a row of the table
 
+// The table's word for a verdict: the JSON's, but in plain words.
+std::string_view verdict_word(Verdict verdict) { return verdict == Verdict::too_short ? "too short" : to_string(verdict); }
+
 std::string numbers_row(const Site& site, size_t rank, const Style& style) {
-  std::string verdict = fmt::format("{:<8}", to_string(site.growth.verdict));
+  std::string verdict = fmt::format("{:<8}", verdict_word(site.growth.verdict));
   return fmt::format("{:>3}  {} {:>11} {:>13} {:>11} {:>11}", rank, style.verdict(site.growth.verdict, verdict),
                      format_signed_bytes(site.growth.growth_bytes), format_rate(site.growth.slope_bytes_per_s),
                      format_bytes(double(site.live_bytes)), group_digits(site.live_allocations));
@@ -234,14 +238,24 @@ std::string site_stack(const Site& site, size_t rank, const Page& page, bool kee
   return out;
 }
 
-// Bounded sites in brief: what they hold and since when, the site under it.
-std::string bounded_sites(std::span<const Site> sites, const Page& page) {
+// The sites that are not leaks after all (bounded), and those the recording is too short to
+// judge: what they hold, the site under it.
+std::string site_notes(std::span<const Site> sites, const Page& page) {
   std::string out;
   for (const Site& site : sites) {
-    if (site.growth.verdict != Verdict::plateau) continue;
-    out += fmt::format("  bounded: {}, flat since {:.1f} s — not a leak\n{}{}\n", format_bytes(site.growth.peak_bytes),
-                       site.growth.plateau_since_s, kFrameIndent,
-                       site_line(site, page.columns - kFrameIndent.size(), page.paths));
+    const GrowthAssessment& growth = site.growth;
+    std::string note;
+    if (growth.verdict == Verdict::plateau && growth.resets_every_s > 0)
+      note = fmt::format("  bounded: {}, emptied and rebuilt every {:.1f} s — not a leak", format_bytes(growth.peak_bytes),
+                         growth.resets_every_s);
+    else if (growth.verdict == Verdict::plateau)
+      note = fmt::format("  bounded: {}, flat since {:.1f} s — not a leak", format_bytes(growth.peak_bytes),
+                         growth.plateau_since_s);
+    else if (growth.verdict == Verdict::too_short)
+      note = fmt::format("  too short to tell: {} rose all along, in too few steps to tell a leak from a fill-up; "
+                         "record longer", format_signed_bytes(growth.growth_bytes));
+    if (note.empty()) continue;
+    out += fmt::format("{}\n{}{}\n", note, kFrameIndent, site_line(site, page.columns - kFrameIndent.size(), page.paths));
   }
   return out;
 }
@@ -275,8 +289,8 @@ std::string render_report_text(const Analysis& analysis, const ReportOptions& op
   out += "\n";
   for (size_t i = 0; i < std::min(shown, kStacksShown); ++i)
     out += site_stack(analysis.sites[i], i + 1, page, options.keep_frames) + "\n";
-  std::string bounded = bounded_sites(sites, page);
-  if (!bounded.empty()) out += bounded + "\n";
+  std::string notes = site_notes(sites, page);
+  if (!notes.empty()) out += notes + "\n";
   out += next_steps(analysis);
   return out;
 }

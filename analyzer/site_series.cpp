@@ -3,18 +3,59 @@
 #include <cmath>
 
 namespace leakrank {
+namespace {
+
+using Points = std::vector<std::pair<uint32_t, double>>;
+
+// Two step series (value from each point on) added point by point.
+Points sum_of(const Points& a, const Points& b) {
+  Points sum;
+  sum.reserve(a.size() + b.size());
+  double from_a = 0, from_b = 0;
+  size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    uint32_t point = std::min(i < a.size() ? a[i].first : UINT32_MAX, j < b.size() ? b[j].first : UINT32_MAX);
+    if (i < a.size() && a[i].first == point) from_a = a[i++].second;
+    if (j < b.size() && b[j].first == point) from_b = b[j++].second;
+    sum.push_back({point, from_a + from_b});
+  }
+  return sum;
+}
+
+}  // namespace
 
 void SiteSeries::capture(uint64_t time_ns, LiveHeap& heap, SiteGrouping& grouping, bool sites_known) {
-  if (times_ns_.empty() || times_ns_.back() != time_ns) times_ns_.push_back(time_ns);
-  uint32_t point = uint32_t(times_ns_.size() - 1);
-  for (uint32_t stack_id : heap.changed_stacks()) {
-    const StackUsage& usage = heap.stacks()[stack_id];
-    unfolded_.push_back({point, stack_id, usage.live_bytes, usage.live_allocations});
+  if (!started_) {
+    started_ = true;
+    grid_.start(time_ns);
+    next_sample_ns_ = grid_.next_sample_after(time_ns);
   }
-  heap.clear_changed();
-  if (!sites_known) return;
-  fold_unfolded(grouping);
+  if (times_ns_.empty() || times_ns_.back() != time_ns) times_ns_.push_back(time_ns);
+  fold_moment(time_ns, heap, grouping, sites_known, true);
   while (times_ns_.size() > 2 * max_points_) drop_every_other_point();
+}
+
+// A sample folds every stack changed since the last one. Where stacks are many and each
+// changes a few times between samples (thousands of call sites churning), sampling would cost
+// as much as the replay: a sample of many stacks then waits until the replay has done
+// kEventsPerFoldedStack records for each stack it will fold, and takes the state it finds.
+// A few hundred stacks cost microseconds: the ten thousand samples of a run, milliseconds.
+bool SiteSeries::sample_before(uint64_t next_record_ns, LiveHeap& heap, SiteGrouping& grouping, bool sites_known) {
+  constexpr uint64_t kEventsPerFoldedStack = 32;
+  constexpr uint64_t kCheapFolds = 256;
+  if (next_record_ns < next_sample_ns_) return true;
+  uint64_t folds = heap.changed_stacks().size();
+  if (folds > kCheapFolds && folds * kEventsPerFoldedStack > heap.events_replayed() - events_at_sample_) {
+    sample_waited_ = true;
+    return false;
+  }
+  // On time, the state is the one at the due time; put off, the one just before the record.
+  fold_moment(sample_waited_ ? next_record_ns : next_sample_ns_, heap, grouping, sites_known, false);
+  sample_waited_ = false;
+  events_at_sample_ = heap.events_replayed();
+  // Nothing changes until that record: the samples due meanwhile would all read the same.
+  next_sample_ns_ = grid_.next_sample_after(next_record_ns);
+  return true;
 }
 
 std::vector<uint32_t> SiteSeries::chosen_points() const {
@@ -32,8 +73,8 @@ std::vector<uint32_t> SiteSeries::chosen_points() const {
 
 std::vector<double> SiteSeries::values(uint32_t site, const std::vector<uint32_t>& points) const {
   std::vector<double> values(points.size(), 0.0);
-  if (site >= sites_.size()) return values;
-  const auto& changes = sites_[site].series;
+  if (site >= site_tracks_.size() || site_tracks_[site] == kNoTrack) return values;
+  const Points& changes = history_[site_tracks_[site]].points;
   size_t next = 0;
   double current = 0;
   for (size_t i = 0; i < points.size(); ++i) {
@@ -43,54 +84,154 @@ std::vector<double> SiteSeries::values(uint32_t site, const std::vector<uint32_t
   return values;
 }
 
-void SiteSeries::fold_unfolded(SiteGrouping& grouping) {
-  for (size_t i = 0; i < unfolded_.size();) {
-    uint32_t point = unfolded_[i].point;
-    for (; i < unfolded_.size() && unfolded_[i].point == point; ++i) fold_stack(unfolded_[i], grouping);
-    record_touched_sites(point);
-  }
-  unfolded_.clear();
+std::vector<EnvelopeBucket> SiteSeries::envelope(uint32_t site, uint64_t end_ns) const {
+  uint32_t buckets = grid_.bucket_of(end_ns) + 1;
+  if (site >= site_tracks_.size() || site_tracks_[site] == kNoTrack) return std::vector<EnvelopeBucket>(buckets);
+  return history_[site_tracks_[site]].envelope.dense(buckets);
 }
 
-void SiteSeries::fold_stack(const StackValue& value, SiteGrouping& grouping) {
-  if (value.stack_id >= stacks_.size()) stacks_.resize(size_t(value.stack_id) + 1);
-  StackTrack& stack = stacks_[value.stack_id];
-  if (stack.site == kNoSite) stack.site = grouping.site_of(value.stack_id);
-  if (stack.site >= sites_.size()) sites_.resize(size_t(stack.site) + 1);
-  SiteTrack& site = sites_[stack.site];
-  site.live_bytes += value.live_bytes - stack.live_bytes;
-  site.live_allocations += value.live_allocations - stack.live_allocations;
-  stack.live_bytes = value.live_bytes;
-  stack.live_allocations = value.live_allocations;
-  if (!site.touched) {
-    site.touched = true;
-    touched_sites_.push_back(stack.site);
+double SiteSeries::allocations_at_start(uint32_t site) const {
+  if (site >= site_tracks_.size() || site_tracks_[site] == kNoTrack) return 0;
+  return history_[site_tracks_[site]].allocations_at_start;
+}
+
+uint32_t SiteSeries::site_of_stack(uint32_t stack_id) const {
+  if (stack_id >= stacks_.size() || !stacks_[stack_id].site_known) return kNoSite;
+  return history_[stacks_[stack_id].track].site;
+}
+
+// The stacks' changes are summed per series first, then each series records its value once:
+// two stacks of a site trading bytes in one moment leave no false dip in its envelope.
+void SiteSeries::fold_moment(uint64_t time_ns, LiveHeap& heap, SiteGrouping& grouping, bool sites_known, bool point) {
+  uint32_t bucket = bucket_for(time_ns);
+  bool origin = ++moment_ == 1;  // what the sites held when the series start is where they start
+  if (sites_known && !pending_stacks_.empty()) fold_every_pending(grouping);
+  const std::vector<StackUsage>& usage = heap.stacks();
+  for (uint32_t stack_id : heap.changed_stacks()) {  // the hot loop: thousands of times a run
+    bool known = stack_id < stacks_.size() && stacks_[stack_id].site_known;
+    uint32_t track = known ? stacks_[stack_id].track : track_of(stack_id, grouping, sites_known);
+    TrackNow& now = now_[track];
+    if (now.touched_moment != moment_) touch(track);
+    double& folded = stacks_[stack_id].folded_bytes;
+    now.bytes += usage[stack_id].live_bytes - folded;
+    folded = usage[stack_id].live_bytes;
+    if (origin) history_[track].allocations_at_start += usage[stack_id].live_allocations;
+  }
+  heap.clear_changed();
+  for (uint32_t track : touched_) {
+    const TrackNow& now = now_[track];
+    history_[track].envelope.record(bucket, origin ? now.bytes : now.before_moment, now.bytes);
+  }
+  touched_.clear();
+  if (point) record_points(uint32_t(times_ns_.size() - 1));
+}
+
+uint32_t SiteSeries::track_of(uint32_t stack_id, SiteGrouping& grouping, bool sites_known) {
+  if (stack_id >= stacks_.size()) stacks_.resize(size_t(stack_id) + 1);
+  StackTrack& stack = stacks_[stack_id];
+  if (stack.site_known) return stack.track;
+  if (sites_known || grouping.knows_stack(stack_id)) {
+    fold_pending(stack_id, grouping.site_of(stack_id));
+    return stacks_[stack_id].track;
+  }
+  if (stack.track == kNoTrack) {
+    stack.track = new_track(kNoSite);
+    pending_stacks_.push_back(stack_id);
+  }
+  return stack.track;
+}
+
+uint32_t SiteSeries::new_track(uint32_t site) {
+  now_.emplace_back();
+  history_.emplace_back().site = site;
+  return uint32_t(now_.size() - 1);
+}
+
+uint32_t SiteSeries::site_track(uint32_t site) {
+  if (site >= site_tracks_.size()) site_tracks_.resize(size_t(site) + 1, kNoTrack);
+  if (site_tracks_[site] == kNoTrack) site_tracks_[site] = new_track(site);
+  return site_tracks_[site];
+}
+
+// Gives the stack its site, adding the series it had of its own to the site's. Called before
+// the stack is touched in the moment at hand, so its own series holds the value the moment
+// began with.
+void SiteSeries::fold_pending(uint32_t stack_id, uint32_t site) {
+  uint32_t into = site_track(site);
+  uint32_t pending = stacks_[stack_id].track;
+  stacks_[stack_id] = {stacks_[stack_id].folded_bytes, into, true};
+  if (pending == kNoTrack) return;
+  TrackNow& pending_now = now_[pending];
+  TrackNow& into_now = now_[into];
+  if (into_now.touched_moment == moment_) into_now.before_moment += pending_now.bytes;
+  into_now.bytes += pending_now.bytes;
+  if (pending_now.changed_since_point && !into_now.changed_since_point) {
+    into_now.changed_since_point = true;
+    changed_since_point_.push_back(into);
+  }
+  pending_now.folded = true;
+  TrackHistory& pending_history = history_[pending];
+  TrackHistory& into_history = history_[into];
+  into_history.allocations_at_start += pending_history.allocations_at_start;
+  into_history.points = sum_of(into_history.points, pending_history.points);
+  into_history.envelope.add(pending_history.envelope);
+  pending_history = TrackHistory{};
+}
+
+void SiteSeries::fold_every_pending(SiteGrouping& grouping) {
+  for (uint32_t stack_id : pending_stacks_)
+    if (!stacks_[stack_id].site_known) fold_pending(stack_id, grouping.site_of(stack_id));
+  pending_stacks_.clear();
+}
+
+// The first change of a series in a moment.
+void SiteSeries::touch(uint32_t track) {
+  TrackNow& now = now_[track];
+  now.touched_moment = moment_;
+  now.before_moment = now.bytes;
+  touched_.push_back(track);
+  if (!now.changed_since_point) {
+    now.changed_since_point = true;
+    changed_since_point_.push_back(track);
   }
 }
 
-void SiteSeries::record_touched_sites(uint32_t point) {
-  for (uint32_t site : touched_sites_) {
-    SiteTrack& track = sites_[site];
-    if (!track.series.empty() && track.series.back().first == point) track.series.pop_back();
-    track.series.push_back({point, track.live_bytes});
-    if (point == 0) track.allocations_at_start = track.live_allocations;
-    track.touched = false;
+void SiteSeries::record_points(uint32_t point) {
+  for (uint32_t track : changed_since_point_) {
+    TrackNow& now = now_[track];
+    now.changed_since_point = false;
+    if (now.folded) continue;
+    auto& points = history_[track].points;
+    if (!points.empty() && points.back().first == point) points.pop_back();
+    points.push_back({point, now.bytes});
   }
-  touched_sites_.clear();
+  changed_since_point_.clear();
+}
+
+// The bucket a moment falls in, the grid coarsened first if it would have too many.
+uint32_t SiteSeries::bucket_for(uint64_t time_ns) {
+  uint32_t bucket = grid_.bucket_of(time_ns);
+  while (grid_.too_many(bucket)) {
+    for (TrackHistory& history : history_) history.envelope.merge_pairs();
+    grid_.double_width();
+    bucket = grid_.bucket_of(time_ns);
+  }
+  return bucket;
 }
 
 // Keeps the even points; a change at an odd point shows from the next kept point on.
 void SiteSeries::drop_every_other_point() {
   for (size_t i = 0; i < times_ns_.size(); i += 2) times_ns_[i / 2] = times_ns_[i];
   times_ns_.resize((times_ns_.size() + 1) / 2);
-  for (SiteTrack& site : sites_) {
+  for (TrackHistory& history : history_) {
+    auto& points = history.points;
     size_t kept = 0;
-    for (auto [point, value] : site.series) {
+    for (auto [point, value] : points) {
       uint32_t moved = (point + 1) / 2;
-      if (kept > 0 && site.series[kept - 1].first == moved) --kept;
-      site.series[kept++] = {moved, value};
+      if (kept > 0 && points[kept - 1].first == moved) --kept;
+      points[kept++] = {moved, value};
     }
-    site.series.resize(kept);
+    points.resize(kept);
   }
   stride_ *= 2;
 }

@@ -1,7 +1,12 @@
 #pragma once
-// Per site: live bytes at each snapshot point. Only stacks that changed since the previous
-// point are visited, and a site's series stores (point, value) only when the value changed,
-// so a point costs what changed, not the number of sites.
+// Per site: live bytes at each snapshot point, and in between an envelope (lowest, highest
+// and last value per time bucket, analyzer/series_envelope.h) sampled many times a bucket, so
+// a site that rises and falls between marks is seen doing so. Each moment visits only the
+// stacks that changed since the previous one, and a site's series store a value only when it
+// changed, so a moment costs what changed, not the number of sites.
+//
+// A stack whose site is not known yet (its frames are still being symbolized) gets a series of
+// its own, added to its site's once the site is known.
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -9,6 +14,7 @@
 #include <vector>
 
 #include "analyzer/live_heap.h"
+#include "analyzer/series_envelope.h"
 #include "analyzer/site_grouping.h"
 
 namespace leakrank {
@@ -23,9 +29,16 @@ class SiteSeries {
   // is dropped and from then on only every stride-th snapshot record becomes a point.
   bool wants_snapshot() { return ++snapshots_seen_ % stride_ == 0; }
 
-  // sites_known: every stack read so far has its site. Until then the stacks' values are
-  // kept, point by point, and folded into their sites once they are.
+  // A snapshot point. The first one is the series' start, the envelopes' time zero.
+  // sites_known: every stack read so far has its site.
   void capture(uint64_t time_ns, LiveHeap& heap, SiteGrouping& grouping, bool sites_known);
+
+  // Between points: when the next heap record is stamped next_record_ns and a sample is due
+  // (next_sample_ns() <= next_record_ns), samples the state before it, unless the sample would
+  // cost too much for the records replayed since the last (it then waits for more). False when
+  // it waited: no other sample is due until it is taken.
+  uint64_t next_sample_ns() const { return next_sample_ns_; }
+  bool sample_before(uint64_t next_record_ns, LiveHeap& heap, SiteGrouping& grouping, bool sites_known);
 
   // The points to report: evenly spread over those captured, first and last included.
   std::vector<uint32_t> chosen_points() const;
@@ -33,47 +46,67 @@ class SiteSeries {
   // A site's value at each chosen point: the last change at or before it.
   std::vector<double> values(uint32_t site, const std::vector<uint32_t>& points) const;
 
-  double allocations_at_start(uint32_t site) const {
-    return site < sites_.size() ? sites_[site].allocations_at_start : 0;
-  }
+  // The envelope's bucket edges, up to end_ns (the last capture), and a site's buckets.
+  std::vector<double> envelope_bounds_s(uint64_t end_ns) const { return grid_.bounds_s(end_ns); }
+  std::vector<EnvelopeBucket> envelope(uint32_t site, uint64_t end_ns) const;
+
+  double allocations_at_start(uint32_t site) const;
   // The site each stack was folded into (kNoSite for stacks that never allocated).
-  uint32_t site_of_stack(uint32_t stack_id) const {
-    return stack_id < stacks_.size() ? stacks_[stack_id].site : kNoSite;
-  }
+  uint32_t site_of_stack(uint32_t stack_id) const;
 
  private:
+  static constexpr uint32_t kNoTrack = std::numeric_limits<uint32_t>::max();
+
   struct StackTrack {
-    double live_bytes = 0;  // as of the last point
-    double live_allocations = 0;
-    uint32_t site = kNoSite;
+    double folded_bytes = 0;  // its live bytes as of the last moment
+    uint32_t track = kNoTrack;  // its site's series, or its own while the site is unknown
+    bool site_known = false;
   };
-  struct SiteTrack {
-    double live_bytes = 0;
-    double live_allocations = 0;
+  // One series: a site's, or a stack's while its site is unknown. What each moment touches is
+  // kept apart from the history, in a small record per series.
+  struct TrackNow {
+    double bytes = 0;
+    double before_moment = 0;      // the value when the moment at hand began
+    uint32_t touched_moment = 0;   // the last moment that changed it
+    bool changed_since_point = false;
+    bool folded = false;           // a stack's series added to its site's: no longer used
+  };
+  struct TrackHistory {
+    uint32_t site = kNoSite;       // kNoSite: a stack's series
     double allocations_at_start = 0;
-    std::vector<std::pair<uint32_t, double>> series;  // (point, live bytes) when it changed
-    bool touched = false;
-  };
-  struct StackValue {  // a stack's values at a point, not yet folded into its site
-    uint32_t point;
-    uint32_t stack_id;
-    double live_bytes;
-    double live_allocations;
+    std::vector<std::pair<uint32_t, double>> points;  // (point, live bytes) when it changed
+    EnvelopeTrack envelope;
   };
 
-  void fold_unfolded(SiteGrouping& grouping);
-  void fold_stack(const StackValue& value, SiteGrouping& grouping);
-  void record_touched_sites(uint32_t point);
+  // Folds what changed into the series and records the envelopes; point: also a snapshot point.
+  void fold_moment(uint64_t time_ns, LiveHeap& heap, SiteGrouping& grouping, bool sites_known, bool point);
+  uint32_t track_of(uint32_t stack_id, SiteGrouping& grouping, bool sites_known);
+  uint32_t new_track(uint32_t site);
+  uint32_t site_track(uint32_t site);
+  void fold_pending(uint32_t stack_id, uint32_t site);
+  void fold_every_pending(SiteGrouping& grouping);
+  void touch(uint32_t track);
+  void record_points(uint32_t point);
+  uint32_t bucket_for(uint64_t time_ns);
   void drop_every_other_point();
 
   size_t max_points_;
   uint64_t stride_ = 1;
   uint64_t snapshots_seen_ = 0;
+  bool started_ = false;
+  uint32_t moment_ = 0;
+  uint64_t next_sample_ns_ = std::numeric_limits<uint64_t>::max();
+  bool sample_waited_ = false;       // the sample due was put off: records past its time are in
+  uint64_t events_at_sample_ = 0;    // LiveHeap::events_replayed() at the last sample
+  EnvelopeGrid grid_;
   std::vector<uint64_t> times_ns_;
   std::vector<StackTrack> stacks_;
-  std::vector<SiteTrack> sites_;
-  std::vector<uint32_t> touched_sites_;
-  std::vector<StackValue> unfolded_;  // oldest point first
+  std::vector<TrackNow> now_;               // by track
+  std::vector<TrackHistory> history_;       // by track
+  std::vector<uint32_t> site_tracks_;       // by site
+  std::vector<uint32_t> pending_stacks_;    // stacks with a series of their own
+  std::vector<uint32_t> touched_;           // tracks changed in the moment at hand
+  std::vector<uint32_t> changed_since_point_;
 };
 
 }  // namespace leakrank

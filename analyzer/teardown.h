@@ -22,7 +22,9 @@ struct HeapHistory {
 // The last instant before the release began; nothing when the run did not end in one. A
 // release is the decline that ends the run, with no new rise on the way down, that gives
 // back a good share of the run's peak while the program allocates little: it is freeing,
-// not working (a cache that evicts as it fills, or a sawtooth's reset, allocates again).
+// not working (a cache that evicts as it fills, or a sawtooth's reset, allocates again). It
+// also gives back more than any fall before it: a run that ends just after one more reset of
+// a structure it keeps rebuilding has not begun to exit.
 std::optional<double> teardown_start_s(const HeapHistory& heap);
 
 }  // namespace leakrank

@@ -199,6 +199,44 @@ TEST_CASE("a run with a leak, a cache, temporaries and a freed buffer") {
   }
 }
 
+TEST_CASE("between snapshot marks each site is sampled: its envelope keeps the teeth the marks miss") {
+  // A cache of 64 KiB entries, one every 0.1 s, emptied every 2.5 s; marks only at 5 s and 10 s,
+  // both just after a reset: through the marks alone it would look empty all run.
+  fs::path path = fs::temp_directory_path() / ("analysis_envelope." + std::to_string(::getpid()) + ".lrk");
+  {
+    RecordingWriter writer(path.string(), RecordingMeta{});
+    writer.write(ModuleMapRecord{1, own_module_map()});
+    writer.write(StackRecord{1, std::vector<uint64_t>{caching_function(), outer_function()}});
+    std::vector<uint64_t> cached;
+    for (int i = 0; i < 100; ++i) {
+      uint64_t t = uint64_t(i) * kTick + 1000;
+      if (i % 25 == 0) {
+        for (uint64_t address : cached) writer.free(t, address);
+        cached.clear();
+      }
+      if (i == 50) writer.write(SnapshotRecord{t + 1, ""});
+      cached.push_back(0x1000'0000 + uint64_t(i) * 0x100000);
+      writer.alloc(t + 2, cached.back(), kCacheBytes, 1);
+      writer.flush();
+    }
+    writer.write(SnapshotRecord{uint64_t(kTicks) * kTick, ""});
+    writer.write(EndRecord{uint64_t(kTicks) * kTick, 0});
+  }
+  Analysis analysis = analyze_recording(path.string());
+  fs::remove(path);
+  const Site& cache = site_named(analysis, "caching_function");
+  REQUIRE(cache.live_bytes_envelope.size() + 1 == analysis.envelope_bounds_s.size());
+  CHECK(analysis.envelope_bounds_s.front() == 0.0);
+  CHECK(analysis.envelope_bounds_s.back() == doctest::Approx(10.0));
+  double highest = 0;
+  for (const EnvelopeBucket& bucket : cache.live_bytes_envelope) highest = std::max(highest, bucket.high);
+  CHECK(highest == 25 * kCacheBytes);  // each tooth's top, between the marks
+  CHECK(cache.growth.peak_bytes == 25 * kCacheBytes);
+  CHECK(cache.growth.verdict == Verdict::plateau);
+  CHECK(cache.growth.resets_every_s == doctest::Approx(2.5).epsilon(0.05));
+  CHECK(cache.live_bytes_series.back() == 25 * kCacheBytes);  // the last tooth is full at the end
+}
+
 TEST_CASE("following the blocks as they are written gives the analysis of the file") {
   FollowingAnalysis following(AnalysisOptions{});
   size_t blocks = 0;
@@ -348,13 +386,15 @@ TEST_CASE("the JSON report has every documented field") {
   REQUIRE(report["sites"].size() == 4);
   const nlohmann::json& top = report["sites"][0];
   for (const char* field : {"rank", "verdict", "growth_bytes", "growth_allocations", "live_bytes", "live_allocations",
-                            "slope_bytes_per_s", "function", "file", "line", "frames"})
+                            "slope_bytes_per_s", "peak_bytes", "released_at_exit", "resets_every_s", "function", "file",
+                            "line", "frames"})
     CHECK_MESSAGE(top.contains(field), field);
   CHECK(top["rank"] == 1);
   CHECK(top["verdict"] == "growing");
   CHECK(top["live_bytes"] == kLeakEnd);
   CHECK(top["growth_bytes"] == kLeakEnd);
   CHECK(top["slope_bytes_per_s"].is_number_float());
+  CHECK(top["resets_every_s"].is_null());
   CHECK(top["line"].is_number_integer());
   const nlohmann::json& innermost = top["frames"][0];
   CHECK(innermost["function"] == "malloc");

@@ -10,6 +10,7 @@ namespace {
 
 constexpr uint64_t kMiB = 1024 * 1024;
 
+// A site whose value at each second is given: each bucket of its envelope goes from one to the next.
 Site site(std::string function, std::string file, uint32_t line, Verdict verdict, std::vector<double> series) {
   Site s;
   s.function = std::move(function);
@@ -17,6 +18,9 @@ Site site(std::string function, std::string file, uint32_t line, Verdict verdict
   s.line = line;
   s.growth.verdict = verdict;
   s.growth.peak_bytes = *std::max_element(series.begin(), series.end());
+  for (size_t i = 1; i < series.size(); ++i)
+    s.live_bytes_envelope.push_back(
+        {std::min(series[i - 1], series[i]), std::max(series[i - 1], series[i]), series[i]});
   s.live_bytes_series = std::move(series);
   return s;
 }
@@ -32,6 +36,7 @@ Analysis analysis(std::string path, int32_t pid = 100) {
   a.peak_heap_bytes = 31 * kMiB;  // exact, between two thinned points
   a.peak_heap_time_s = 2.1;
   a.snapshot_times_s = {0, 1, 2, 3};
+  a.envelope_bounds_s = {0, 1, 2, 3};
   a.sites = {site("StringStore::intern(std::string_view)", "samples/tokenizer/string_store.cpp", 15, Verdict::growing,
                   {0, 5e6, 10e6, 15e6}),
              site("DocumentReader::read()", "/src/document_reader.cpp", 14, Verdict::growing, {0, 1e6, 2e6, 3e6}),
@@ -61,13 +66,35 @@ TEST_CASE("one run: totals, the peaks, and the sites that rose visibly, in rank 
   CHECK(spec.series[1].role == PlotSeries::Role::heap);
   CHECK(spec.series[2].role == PlotSeries::Role::site);
   CHECK(spec.series[1].bytes == std::vector<double>{0, 10.0 * kMiB, 30.0 * kMiB, 20.0 * kMiB});
-  CHECK(spec.series[2].times_s == std::vector<double>{0, 1, 2, 3});
+  CHECK(spec.series[2].times_s == std::vector<double>{0, 1, 1, 2, 2, 3});  // across each bucket
+  CHECK(spec.series[2].bytes == std::vector<double>{0, 5e6, 5e6, 10e6, 10e6, 15e6});
   REQUIRE(spec.markers.size() == 2);
   CHECK(spec.markers[0].label == "peak heap");
   CHECK(spec.markers[0].time_s == 2.1);  // the exact peak, not the highest thinned point
   CHECK(spec.markers[0].bytes == 31.0 * kMiB);
   CHECK(spec.markers[1].label == "peak RSS");
   CHECK(spec.markers[1].bytes == 45.0 * kMiB);
+}
+
+TEST_CASE("a site's line follows its envelope between the marks: each tooth's top and bottom") {
+  Analysis run = analysis("t.lrk");
+  // One bucket a second: the cache filled to 8 MB, was rebuilt from empty in the second
+  // bucket (it ended low), and filled again: no mark fell on either top.
+  run.envelope_bounds_s = {0, 1, 2, 3};
+  Site cache = site("Vocabulary::intern()", "vocabulary.cpp", 9, Verdict::plateau, {0, 0, 0, 0});
+  cache.live_bytes_envelope = {{0, 8e6, 8e6}, {1e6, 8e6, 1e6}, {1e6, 7e6, 7e6}};
+  cache.growth.peak_bytes = 8e6;
+  run.sites = {cache};
+  PlotSpec spec = build_plot({RecordedRun{run, {}}});
+  REQUIRE(spec.series.size() == 3);
+  CHECK(spec.series[2].times_s == std::vector<double>{0, 1, 1, 2, 2, 3});
+  CHECK(spec.series[2].bytes == std::vector<double>{0, 8e6, 8e6, 1e6, 1e6, 7e6});  // up, down, up again
+}
+
+TEST_CASE("too short to tell is drawn with the sites that rose") {
+  Analysis run = analysis("t.lrk");
+  run.sites = {site("Pool::fill()", "pool.cpp", 3, Verdict::too_short, {0, 4e6, 8e6, 12e6})};
+  CHECK(build_plot({RecordedRun{run, {}}}).series.size() == 3);
 }
 
 TEST_CASE("--top limits the sites per run") {

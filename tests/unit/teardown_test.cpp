@@ -62,6 +62,16 @@ TEST_CASE("no teardown: the program kept allocating while its heap shrank") {
   CHECK_FALSE(History({0, 100, 200, 300, 250, 200, 150, 100}, 100).teardown());
 }
 
+TEST_CASE("no teardown: the run ends just after one more reset of a cache it keeps rebuilding") {
+  CHECK_FALSE(History({0, 100, 200, 300, 300, 0, 100, 200, 300, 300, 0, 100, 200, 290, 290, 20}).teardown());
+}
+
+TEST_CASE("a teardown after resets frees more than any of them: what they kept too") {
+  History heap({0, 100, 200, 300, 300, 20, 120, 220, 320, 320, 40, 140, 240, 340, 340, 0});
+  REQUIRE(heap.teardown());
+  CHECK(*heap.teardown() == doctest::Approx(1.3));  // the point before the last top, 1.4 s
+}
+
 TEST_CASE("no teardown: a heap that only ever shrank") {
   CHECK_FALSE(History({500, 400, 300, 0}).teardown());
 }
