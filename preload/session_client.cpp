@@ -164,6 +164,8 @@ void detach_from_session(bool recorder_gone) {
   // until the next attach; its pages leave this process's RSS now. The recorder still drains
   // them once more after a detach, and then frees them itself; a dead recorder cannot.
   size_t bytes = session_bytes(session->config);
+  // A dead recorder cannot remove its session's name: the last one to leave it does.
+  if (recorder_gone) unlink_session(session->root_session_name);
   madvise(session, bytes, recorder_gone ? MADV_REMOVE : MADV_DONTNEED);
   g_left_session = session;
   g_left_session_bytes = bytes;
