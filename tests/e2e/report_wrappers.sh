@@ -63,7 +63,8 @@ expect_eq "$(jq -r '.sites[0].function == .sites[0].frames[0].function' kept.jso
 expect_eq "$(jq '.skipped_wrappers | length' kept.json)" 0 "wrappers skipped with --keep-frames"
 
 # git's xmalloc, xcalloc, xrealloc, xstrdup (no symbols in a stripped git: git+0x...): the top
-# site is a caller, reached through a wrapper, and no site is a skipped wrapper.
+# site is not a wrapper, no site is a skipped wrapper, and the wrappers' callers are sites (in
+# a run this short the order of git's few sites varies with timing: any of the first five).
 if command -v git >/dev/null; then
   git init -q repo
   for i in $(seq 1 40); do
@@ -77,8 +78,8 @@ if command -v git >/dev/null; then
   [[ ! "$top" =~ ^(xmalloc|do_xmalloc|xcalloc|xrealloc|xstrdup)$ ]] || fail "git's top site is its wrapper $top"
   jq -e '.sites[0].function as $top | [.skipped_wrappers[].function] | index($top) | not' git.json >/dev/null ||
     fail "git's top site $top is a skipped wrapper"
-  jq -e '[.skipped_wrappers[].function] as $w | .sites[0].frames | map(.function) | any(. as $f | $w | index($f))' \
-    git.json >/dev/null || fail "git's top site $top was not reached through a wrapper"
+  jq -e '[.skipped_wrappers[].function] as $w | .sites[0:5] | any(.frames | map(.function) | any(. as $f | $w | index($f)))' \
+    git.json >/dev/null || fail "none of git's first sites was reached through a wrapper: $(jq -c '[.sites[0:5][].function]' git.json)"
 fi
 
 # perl: a big hash's memory is not Perl_safesysmalloc's.
