@@ -65,12 +65,17 @@ bool should_record() {
 // A hook's call site, for the per-thread stack cache, from the hook's own frame. This file
 // is built with frame pointers: the frame holds the caller's frame pointer, then the return
 // address, and the hook's frame ends above them.
+CallSite call_site_of(const void* hook_frame) {
+  auto words = static_cast<const uintptr_t*>(hook_frame);
+  return CallSite{words[1], reinterpret_cast<uintptr_t>(words + 2)};
+}
+
 const PythonAllocator* python_wrapper(int domain);
+
 [[gnu::noinline]] void* record_allocation(void* p, size_t size, const void* hook_frame) {
   if (!should_record()) return p;
   HookScope scope;
-  auto words = static_cast<const uintptr_t*>(hook_frame);
-  record_alloc(p, size, CallSite{words[1], reinterpret_cast<uintptr_t>(words + 2)});
+  record_alloc(p, size, call_site_of(hook_frame));
   watch_python_allocators();
   return p;
 }
@@ -108,8 +113,7 @@ const RealAllocator* resolved_allocator() { return g_resolved_allocator.load(std
 [[gnu::noinline]] void* record_mapping(void* p, size_t size, const void* hook_frame) {
   if (p == MAP_FAILED || !already_recording()) return p;
   HookScope scope;
-  auto words = static_cast<const uintptr_t*>(hook_frame);
-  record_map(p, size, CallSite{words[1], reinterpret_cast<uintptr_t>(words + 2)});
+  record_map(p, size, call_site_of(hook_frame));
   return p;
 }
 
@@ -123,12 +127,12 @@ const RealAllocator* resolved_allocator() { return g_resolved_allocator.load(std
 [[gnu::always_inline]] inline void* map_memory(void* address, size_t size, int prot, int flags, int fd, off_t offset,
                                                const void* hook_frame) {
   const RealAllocator* allocator = resolved_allocator();
-  if (__builtin_expect(!allocator || t_in_hook, false)) {
-    return allocator ? allocator->mmap(address, size, prot, flags, fd, offset)
-                     : reinterpret_cast<void*>(syscall(SYS_mmap, address, size, prot, flags, fd, offset));
+  if (__builtin_expect(!allocator, false)) {
+    return reinterpret_cast<void*>(syscall(SYS_mmap, address, size, prot, flags, fd, offset));
   }
-  if (!is_recorded_mapping(prot, flags) || skips_allocation(size)) return allocator->mmap(address, size, prot, flags, fd, offset);
-  return record_mapping(allocator->mmap(address, size, prot, flags, fd, offset), size, hook_frame);
+  void* p = allocator->mmap(address, size, prot, flags, fd, offset);
+  if (t_in_hook || !is_recorded_mapping(prot, flags) || skips_allocation(size)) return p;
+  return record_mapping(p, size, hook_frame);
 }
 
 [[gnu::noinline]] void record_release(void* p) {
@@ -157,24 +161,18 @@ class InsidePythonAllocator {
 
 template <int Domain>
 void* python_malloc(void* ctx, size_t size) {
-  void* p;
-  {
+  return allocate(size, HOOK_FRAME(), [&] {
     InsidePythonAllocator inside;
-    p = original_python_allocator(Domain).malloc(ctx, size);
-  }
-  if (p && !skips_allocation(size)) return after_alloc(p, size, HOOK_FRAME());
-  return p;
+    return original_python_allocator(Domain).malloc(ctx, size);
+  });
 }
 
 template <int Domain>
 void* python_calloc(void* ctx, size_t count, size_t size) {
-  void* p;
-  {
+  return allocate(count * size, HOOK_FRAME(), [&] {
     InsidePythonAllocator inside;
-    p = original_python_allocator(Domain).calloc(ctx, count, size);
-  }
-  if (p && !skips_allocation(count * size)) return after_alloc(p, count * size, HOOK_FRAME());
-  return p;
+    return original_python_allocator(Domain).calloc(ctx, count, size);
+  });
 }
 
 template <int Domain>
@@ -195,7 +193,7 @@ void* python_realloc(void* ctx, void* old, size_t size) {
   }
   if (!p) return p;
   if (old) before_free(old);
-  return skips_allocation(size) ? p : after_alloc(p, size, HOOK_FRAME());
+  return allocate(size, HOOK_FRAME(), [p] { return p; });
 }
 
 template <int Domain>
@@ -356,8 +354,7 @@ __attribute__((visibility("default"))) void* mremap(void* old_address, size_t ol
   void* p = allocator->mremap(old_address, old_size, size, flags, wanted);
   if (p != MAP_FAILED && already_recording()) {
     HookScope scope;
-    auto words = static_cast<const uintptr_t*>(HOOK_FRAME());
-    record_remap(old_address, old_size, p, size, CallSite{words[1], reinterpret_cast<uintptr_t>(words + 2)});
+    record_remap(old_address, old_size, p, size, call_site_of(HOOK_FRAME()));
   }
   return p;
 }
