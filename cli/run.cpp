@@ -59,9 +59,7 @@ void register_run(CLI::App& app, int& exit_code) {
       ->check(number_in(0.01, 86400));
   run->add_flag("--include-children", args->options.include_children,
                 "Record forked and exec'd descendants too, each into its own file");
-  run->add_option("--sample-bytes", args->sample_bytes,
-                  "Sample allocations: on average one per N bytes (e.g. 512KiB); reports become estimates")
-      ->check(parsed_by(parse_byte_size));
+  add_sampling_option(*run, args->sample_bytes);
   run->add_option("--rss-threshold", args->rss_threshold, "Act when the target's RSS crosses SIZE")
       ->check(parsed_by(parse_byte_size));
   add_choice_option(*run, "--on-threshold", args->options.on_threshold,

@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <filesystem>
+#include <string_view>
 #include <utility>
 
 #include "analyzer/byte_size.h"
@@ -24,6 +26,18 @@ constexpr size_t kMinColumns = 40;
 // target, so it takes the CPU the target leaves, yet not so far behind that compression
 // stalls the recorder when the target keeps every core busy (nice 19 did, measured).
 constexpr int kBlockThreadNice = 10;
+
+// The path as a shell reads it back when the `next:` line is pasted: quoted only when needed.
+std::string shell_word(const std::string& path) {
+  if (path.starts_with('-')) return shell_word("./" + path);  // not an option of the verb
+  bool plain = !path.empty() && std::all_of(path.begin(), path.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("._+-/=,:@%").find(c) != std::string_view::npos;
+  });
+  if (plain) return path;
+  std::string quoted = "'";
+  for (char c : path) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
 
 AnalysisOptions summary_options() {
   AnalysisOptions options;
@@ -104,7 +118,7 @@ void print_run_summary(const RunOutcome& outcome, SummaryAnalysis& summary) {
   } catch (const std::exception& e) {
     print_wrapped(fmt::format("the recording could not be analysed: {}", e.what()), columns);
   }
-  print_wrapped(fmt::format("next: leakrank report {0}   |   leakrank plot {0}", outcome.target.path), columns);
+  print_wrapped(fmt::format("next: leakrank report {0}   |   leakrank plot {0}", shell_word(outcome.target.path)), columns);
 }
 
 }  // namespace leakrank::cli

@@ -23,6 +23,7 @@
 #include "recorder/remote_symbols.h"
 #include "recorder/restoring_frame.h"
 #include "recorder/recording_cadence.h"
+#include "recorder/recording_names.h"
 #include "recorder/session_janitor.h"
 #include "recorder/target_launcher.h"
 #include "transport/monotonic_clock.h"
@@ -170,6 +171,7 @@ void Attachment::check_target() {
 void Attachment::create_session() {
   SessionConfig config;
   config.max_depth = options_.max_depth;
+  config.sample_bytes = options_.sample_bytes;
   session_ = leakrank::create_session(config, session_name_);
   if (!session_) throw std::runtime_error(std::string("cannot create shared memory for the rings: ") + strerror(errno));
   session_->target_pid.store(pid_);
@@ -215,7 +217,7 @@ void Attachment::inject() {
 }
 
 RecordingMeta Attachment::meta() const {
-  return recording_meta(pid_, 0, command_line_of(pid_), time_zero_, 0, options_.max_depth, true);
+  return recording_meta(pid_, 0, command_line_of(pid_), time_zero_, options_.sample_bytes, options_.max_depth, true);
 }
 
 bool Attachment::target_exited() const {
@@ -260,6 +262,9 @@ void Attachment::detach() {
 
 RunOutcome Attachment::run() {
   check_target();
+  check_recording_folder(options_.output);
+  // Named before the target is touched: its command line may change while it is recorded.
+  std::string path = recording_path_for(options_.output, program_name(command_line_of(pid_)), pid_, false);
   create_session();
   install_signal_handlers();
   time_zero_ = monotonic_ns();
@@ -268,7 +273,6 @@ RunOutcome Attachment::run() {
   } catch (const TargetExited&) {
     throw std::runtime_error(pid_text(pid_) + " exited while leakrank was attaching; nothing was recorded");
   }
-  std::string path = recording_path_for(options_.output, program_name(command_line_of(pid_)), pid_, false);
   try {
     recorder_ = std::make_unique<ProcessRecorder>(session_, path, meta(), time_zero_);
     record();

@@ -15,6 +15,7 @@ struct AttachOptions {
   std::optional<double> duration_s;  // unset: until Ctrl-C or SIGTERM
   std::string output;                // "" → leakrank.<prog>.<pid>.lrk in the current folder
   double interval_s = 0.1;           // RSS sampling
+  uint64_t sample_bytes = 0;         // 0: every allocation; else one sample per this many bytes
   uint32_t max_depth = 64;
 };
 

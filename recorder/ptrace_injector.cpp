@@ -16,6 +16,7 @@
 #include <fstream>
 #include <set>
 
+#include "recorder/process_identity.h"
 #include "recorder/restoring_frame.h"
 #include "transport/monotonic_clock.h"
 
@@ -289,11 +290,24 @@ void PtraceInjector::resume() {
   if (stopped_at_ns_) paused_ms_ = double(monotonic_ns() - stopped_at_ns_) / 1e6;
 }
 
+namespace {
+
+// Who holds the ptrace: another leakrank recording it, or a debugger, strace or the like by name.
+std::string describe_tracer(pid_t tracer) {
+  std::vector<std::string> command = command_line_of(tracer);
+  std::string name = program_name(command);
+  if (name == "leakrank" && command.size() > 1)
+    return "another leakrank (pid " + std::to_string(tracer) + ", leakrank " + command[1] + ")";
+  return "pid " + std::to_string(tracer) + " (" + name + ")";
+}
+
+}  // namespace
+
 std::string explain_ptrace_refusal(pid_t pid) {
   std::string why = "not permitted to trace pid " + std::to_string(pid);
   std::string status = "/proc/" + std::to_string(pid) + "/status";
   if (std::string tracer = status_field(status, "TracerPid"); !tracer.empty() && tracer != "0")
-    return why + ": it is already traced by pid " + tracer + " (a debugger, strace, or another leakrank)";
+    return why + ": it is already traced by " + describe_tracer(pid_t(std::stol(tracer)));
   std::string uid = status_field(status, "Uid");
   uid = uid.substr(0, uid.find_first_of(" \t"));
   std::string capabilities = status_field("/proc/self/status", "CapEff");

@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "recorder/process_identity.h"
+#include "recorder/recording_names.h"
 #include "recorder/recording_cadence.h"
 #include "recorder/session_janitor.h"
 #include "recorder/target_launcher.h"
@@ -42,13 +43,6 @@ int exit_code_of(int wait_status) {
   if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
   if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
   return 1;
-}
-
-void check_output_folder(const std::string& output) {
-  std::filesystem::path folder = std::filesystem::path(output.empty() ? "." : output).parent_path();
-  if (folder.empty()) folder = ".";
-  if (access(folder.c_str(), W_OK | X_OK) != 0)
-    throw std::runtime_error("cannot write recordings in " + folder.string() + ": " + strerror(errno));
 }
 
 // The entry can serve another descendant.
@@ -118,7 +112,7 @@ RecordingMeta Recording::meta_for(pid_t pid, int32_t parent, std::vector<std::st
 }
 
 void Recording::start() {
-  check_output_folder(options_.output);
+  check_recording_folder(options_.output);
   std::string preload = find_preload_library();
   SessionConfig config;
   config.max_depth = options_.max_depth;
@@ -281,14 +275,6 @@ RunOutcome Recording::run() {
 }
 
 }  // namespace
-
-std::string recording_path_for(const std::string& output, const std::string& program, int32_t pid, bool descendant) {
-  if (output.empty()) return "leakrank." + program + "." + std::to_string(pid) + ".lrk";
-  if (!descendant) return output;
-  std::filesystem::path path(output);
-  std::string stem = path.extension() == ".lrk" ? (path.parent_path() / path.stem()).string() : output;
-  return stem + "." + std::to_string(pid) + ".lrk";
-}
 
 RunOutcome run_and_record(const RunOptions& options) {
   if (options.command.empty()) throw std::runtime_error("no command to run (leakrank run -- CMD ARGS...)");

@@ -47,7 +47,4 @@ struct RunOutcome {
 // Throws std::runtime_error (one line) when recording cannot start or a recording cannot be written.
 RunOutcome run_and_record(const RunOptions& options);
 
-// The recording file name for a process: <stem>.<pid>.lrk for descendants of -o <stem>.lrk.
-std::string recording_path_for(const std::string& output, const std::string& program, int32_t pid, bool descendant);
-
 }  // namespace leakrank
