@@ -41,47 +41,59 @@ void write_stack(RingWriter& writer, uint32_t id, const uintptr_t* ips, int dept
   }
 }
 
+// The stack an event names: the id the table gave it, or none yet and the hash to insert it by.
+struct StackKey {
+  uint32_t id = StackTable::kNoId;
+  uint64_t hash = 0;
+};
+
+// Python frames make a stack that the native chain's cached id does not name. Its hash is
+// the native chain's (kept with the cached chain) extended by the Python frames' words, so
+// a stack seen before is found without merging or hashing its native frames again.
+StackKey stack_key(const CapturedStack& stack, const uintptr_t* python, int python_depth, uint64_t epoch) {
+  uint64_t seed = module_generation();
+  if (python_depth == 0)
+    if (uint32_t id = cached_stack_id(stack, epoch); id != StackTable::kNoId) return {id, 0};
+  uint64_t hash = stack_hash(stack, seed);
+  if (python_depth > 0) hash = hash_stack(python, python_depth, hash);
+  return {g_stacks.find(hash), hash};
+}
+
 // The stack goes first, in the same message, when this thread is the one to define it.
 void record_with_stack(wire::EventKind kind, void* address, size_t size, const CallSite& site,
                        const wire::Event* extra = nullptr) {
   uintptr_t scratch[kMaxStackDepth];
   CapturedStack stack = capture_stack(site, scratch, g_max_depth);
-  const uintptr_t* ips = stack.ips;
-  int depth = stack.depth;
-  const uintptr_t* native_ips = ips;  // Python's frames are in no module: only these need one
-  int native_depth = depth;
-  // Python frames make a stack that the native chain's cached id does not name.
-  uintptr_t merged[kMaxStackDepth];
-  int merged_depth = merge_python_frames(ips, depth, merged, kMaxStackDepth);
-  if (merged_depth >= 0) {
-    stack = {merged, merged_depth, nullptr};
-    ips = merged;
-    depth = merged_depth;
-  }
+  uintptr_t python[kMaxStackDepth];
+  int python_depth = read_python_frames(python, g_max_depth);
   // An id is only good for the table and module generation that issued it.
   uint64_t epoch = (module_generation() << 20) + g_table_resets.load(std::memory_order_acquire) + 1;
-  uint32_t id = cached_stack_id(stack, epoch);
-  uint64_t hash = 0;
-  if (id == StackTable::kNoId) {
-    hash = hash_stack(ips, depth, module_generation());
-    id = g_stacks.find(hash);
-    if (id == StackTable::kNoId) refresh_module_map_if_unknown(native_ips, native_depth);
+  StackKey key = stack_key(stack, python, python_depth, epoch);
+  // Python's frames are in no module: only the native ones may need the map refreshed.
+  if (key.id == StackTable::kNoId) refresh_module_map_if_unknown(stack.ips, stack.depth);
+  const uintptr_t* ips = stack.ips;
+  int depth = stack.depth;
+  uintptr_t merged[kMaxStackDepth];
+  if (key.id == StackTable::kNoId && python_depth > 0) {
+    depth = merge_python_frames(stack.ips, stack.depth, python, python_depth, merged, kMaxStackDepth);
+    ips = merged;
   }
   size_t event_slots = extra ? 2 : 1;
   RingWriter writer;
-  if (!writer.begin(event_slots + (id == StackTable::kNoId ? stack_slots(depth) : 0))) return;
+  if (!writer.begin(event_slots + (key.id == StackTable::kNoId ? stack_slots(depth) : 0))) return;
   size_t used = 0;
+  uint32_t id = key.id;
   if (id == StackTable::kNoId) {
     // A thread that loses the race to insert uses the id at once; the recorder holds its
     // event back until the winner's stack message has arrived.
-    StackTable::Lookup lookup = g_stacks.find_or_insert(hash);
+    StackTable::Lookup lookup = g_stacks.find_or_insert(key.hash);
     if (lookup.inserted || lookup.id == StackTable::kNoId) {
       write_stack(writer, lookup.id, ips, depth);  // id 0 (table full): "the stack just before"
       used = stack_slots(depth);
     }
     id = lookup.id;
   }
-  remember_stack_id(stack, id, epoch);
+  if (python_depth == 0) remember_stack_id(stack, id, epoch);
   uint64_t at = reinterpret_cast<uint64_t>(address);
   writer.slot(used) = wire::Event{writer.sequence(order_stripe(kind, at)), at, uint64_t(size), id, kind, {}};
   if (extra) writer.slot(used + 1) = *extra;

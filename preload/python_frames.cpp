@@ -145,10 +145,10 @@ uint32_t code_id(uintptr_t code) {
 
 // --- frames ---
 
-struct PythonFrame {
-  uint64_t ip;       // the pseudo return address (transport/python_frame.h)
-  bool entry;        // the first frame its eval-loop C frame ran
-};
+// Marks a frame word as the first its eval-loop C frame ran (bit 62, which no code id
+// reaches): with it, the words alone tell where the frames go into the native stack.
+constexpr uintptr_t kEntryMark = uintptr_t(1) << 62;
+static_assert(kMaxPythonCodeId < (kEntryMark >> kPythonOffsetBits));
 
 // A frame that has not run its first instruction yet (its C frame is still setting it up).
 bool incomplete(uintptr_t frame, uintptr_t code, uintptr_t instruction) {
@@ -158,8 +158,12 @@ bool incomplete(uintptr_t frame, uintptr_t code, uintptr_t instruction) {
   return instruction < first;
 }
 
-int read_python_frames(PythonFrame* frames, int room) {
+}  // namespace
+
+int read_python_frames(uintptr_t* frames, int room) {
   const PythonInterpreter& python = python_interpreter();
+  // Before initialization and from the start of finalization, thread states may be half made.
+  if (!python.frames_readable || !python.is_initialized()) return 0;
   auto thread_state = reinterpret_cast<uintptr_t>(python.this_thread_state());
   if (!thread_state) return 0;
   uintptr_t cframe = field<uintptr_t>(thread_state, layout::kThreadStateCFrame);
@@ -168,28 +172,22 @@ int read_python_frames(PythonFrame* frames, int room) {
   for (int walked = 0; frame && count < room && walked < 4 * kMaxStackDepth; ++walked) {
     uintptr_t code = field<uintptr_t>(frame, layout::kFrameCode);
     uintptr_t instruction = field<uintptr_t>(frame, layout::kFramePrevInstr);
-    bool entry = field<bool>(frame, layout::kFrameIsEntry);
+    uintptr_t entry = field<bool>(frame, layout::kFrameIsEntry) ? kEntryMark : 0;
     if (code && !incomplete(frame, code, instruction)) {
       uintptr_t first = code + layout::kCodeInstructions;
       uint64_t offset = instruction > first ? (instruction - first) / layout::kCodeUnitBytes : 0;
-      frames[count++] = {python_frame(code_id(code), offset), entry};
+      frames[count++] = python_frame(code_id(code), offset) | entry;
     } else if (entry && count > 0) {
-      frames[count - 1].entry = true;  // it ends its C frame's run all the same
+      frames[count - 1] |= kEntryMark;  // it ends its C frame's run all the same
     }
     frame = field<uintptr_t>(frame, layout::kFramePrevious);
   }
   return count;
 }
 
-}  // namespace
-
-int merge_python_frames(const uintptr_t* native, int depth, uintptr_t* out, int max_depth) {
+int merge_python_frames(const uintptr_t* native, int depth, const uintptr_t* frames, int count, uintptr_t* out,
+                        int max_depth) {
   const PythonInterpreter& python = python_interpreter();
-  // Before initialization and from the start of finalization, thread states may be half made.
-  if (!python.frames_readable || !python.is_initialized()) return -1;
-  PythonFrame frames[kMaxStackDepth];
-  int count = read_python_frames(frames, kMaxStackDepth);
-  if (count == 0) return -1;
   int merged = 0, next = 0;
   auto emit = [&](uintptr_t ip) {
     if (merged < max_depth) out[merged++] = ip;
@@ -197,14 +195,14 @@ int merge_python_frames(const uintptr_t* native, int depth, uintptr_t* out, int 
   for (int i = 0; i < depth; ++i) {
     if (python.runs_python_at(native[i])) {
       while (next < count) {
-        bool entry = frames[next].entry;
-        emit(uintptr_t(frames[next++].ip));
-        if (entry) break;
+        uintptr_t frame = frames[next++];
+        emit(frame & ~kEntryMark);
+        if (frame & kEntryMark) break;
       }
     }
     emit(native[i]);
   }
-  while (next < count) emit(uintptr_t(frames[next++].ip));  // the native stack was cut short
+  while (next < count) emit(frames[next++] & ~kEntryMark);  // the native stack was cut short
   return merged;
 }
 

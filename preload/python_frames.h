@@ -10,8 +10,13 @@
 
 namespace leakrank::preload {
 
-// Writes the merged stack into out (max_depth entries) and returns its depth; -1 when the
-// thread runs no Python code, and then `native` stands as it is.
-int merge_python_frames(const uintptr_t* native, int depth, uintptr_t* out, int max_depth);
+// The calling thread's Python frames, innermost first, at most room: python_frame() words,
+// each also marking whether it is the first its C frame ran, so that the words alone, with
+// the native stack, name the merged stack (and hash it without merging). 0: no Python runs.
+int read_python_frames(uintptr_t* frames, int room);
+
+// native with those frames merged in, into out (max_depth entries); returns its depth.
+int merge_python_frames(const uintptr_t* native, int depth, const uintptr_t* frames, int count, uintptr_t* out,
+                        int max_depth);
 
 }  // namespace leakrank::preload

@@ -10,6 +10,7 @@
 #include "preload/fork_gate.h"
 #include "preload/load_span.h"
 #include "preload/loaded_objects.h"
+#include "preload/stack_table.h"
 #include "preload/thread_stack.h"
 
 namespace leakrank::preload {
@@ -29,6 +30,8 @@ struct CachedFrames {
   uint32_t stack_id;
   uint32_t last_used;
   uint64_t id_epoch;
+  uint64_t hash;       // of ips under hash_seed - 1 (0: none yet)
+  uint64_t hash_seed;
   uintptr_t ips[kCachedDepth];
   uintptr_t slots[kCachedDepth];  // where each return address is stored on the stack
 };
@@ -192,6 +195,7 @@ CapturedStack unwind_and_watch(ThreadCache& cache, const CallSite& site, uintptr
   }
   entry.depth = depth;
   entry.id_epoch = 0;
+  entry.hash_seed = 0;
   return {entry.ips, depth, &entry};
 }
 
@@ -220,6 +224,17 @@ void remember_stack_id(const CapturedStack& stack, uint32_t id, uint64_t epoch) 
   if (!stack.cached) return;
   stack.cached->stack_id = id;
   stack.cached->id_epoch = epoch;
+}
+
+uint64_t stack_hash(const CapturedStack& stack, uint64_t seed) {
+  CachedFrames* entry = stack.cached;
+  if (entry && entry->hash_seed == seed + 1) return entry->hash;
+  uint64_t hash = hash_stack(stack.ips, stack.depth, seed);
+  if (entry) {
+    entry->hash = hash;
+    entry->hash_seed = seed + 1;
+  }
+  return hash;
 }
 
 void release_stack_cache() {

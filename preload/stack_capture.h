@@ -33,6 +33,10 @@ CapturedStack capture_stack(const CallSite& site, uintptr_t* scratch, int max_de
 uint32_t cached_stack_id(const CapturedStack& stack, uint64_t epoch);
 void remember_stack_id(const CapturedStack& stack, uint32_t id, uint64_t epoch);
 
+// hash_stack of the stack under seed, computed once per cached stack and seed: a stack with
+// Python frames has no id of its own to cache, but its native part keeps this hash.
+uint64_t stack_hash(const CapturedStack& stack, uint64_t seed);
+
 void release_stack_cache();  // at thread exit
 
 }  // namespace leakrank::preload

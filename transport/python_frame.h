@@ -10,7 +10,8 @@ namespace leakrank {
 constexpr uint64_t kPythonFrameBit = uint64_t(1) << 63;
 constexpr int kPythonOffsetBits = 24;
 constexpr uint64_t kPythonOffsetMask = (uint64_t(1) << kPythonOffsetBits) - 1;
-constexpr uint64_t kMaxPythonCodeId = (uint64_t(1) << (63 - kPythonOffsetBits)) - 1;
+// Bit 62 is never part of an id: the capture marks frames with it before they are recorded.
+constexpr uint64_t kMaxPythonCodeId = (uint64_t(1) << (62 - kPythonOffsetBits)) - 1;
 
 constexpr uint64_t python_frame(uint64_t code_id, uint64_t offset) {
   return kPythonFrameBit | (code_id << kPythonOffsetBits) | (offset > kPythonOffsetMask ? kPythonOffsetMask : offset);
