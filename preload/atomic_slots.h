@@ -8,14 +8,16 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "preload/own_memory.h"
+
 namespace leakrank::preload {
 
 class AtomicSlots {
  public:
   bool allocate(uint64_t capacity) {  // capacity: a power of two
     bytes_ = capacity * sizeof(uint64_t);
-    void* memory = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (memory == MAP_FAILED) return false;
+    void* memory = map_own_memory(bytes_, OwnedBy::process, true);
+    if (!memory) return false;
     slots_ = static_cast<std::atomic<uint64_t>*>(memory);
     mask_ = capacity - 1;
     return true;

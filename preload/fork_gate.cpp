@@ -36,6 +36,8 @@ ForkSensitiveCall::~ForkSensitiveCall() {
   if (entered_ && --t_depth == 0) g_calls_under_way.fetch_sub(1);
 }
 
+bool inside_fork_sensitive_call() { return t_depth > 0; }
+
 void close_gate_for_fork() {
   g_forking.store(true);
   uint32_t own = t_depth > 0 ? 1 : 0;  // a signal handler forking inside our own call

@@ -19,6 +19,9 @@ class ForkSensitiveCall {
   bool entered_;
 };
 
+// Whether this thread is inside such a call: what is mapped meanwhile is mapped for leakrank.
+bool inside_fork_sensitive_call();
+
 // pthread_atfork handlers. The child's result: false when fork was called from inside such
 // a call (a signal handler that forked), so the child may hold its locks and must not record.
 void close_gate_for_fork();

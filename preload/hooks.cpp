@@ -20,6 +20,7 @@
 #include "preload/got_patcher.h"
 #include "preload/loaded_objects.h"
 #include "preload/module_map.h"
+#include "preload/own_memory.h"
 #include "preload/python_allocator.h"
 #include "preload/python_interpreter.h"
 #include "preload/real_allocator.h"
@@ -131,6 +132,8 @@ const RealAllocator* resolved_allocator() { return g_resolved_allocator.load(std
     return reinterpret_cast<void*>(syscall(SYS_mmap, address, size, prot, flags, fd, offset));
   }
   void* p = allocator->mmap(address, size, prot, flags, fd, offset);
+  // libunwind maps its per-thread trace cache while it unwinds for us: leakrank's memory.
+  if (p != MAP_FAILED && inside_fork_sensitive_call()) list_own_memory(p, size, OwnedBy::thread);
   if (t_in_hook || !is_recorded_mapping(prot, flags) || skips_allocation(size)) return p;
   return record_mapping(p, size, hook_frame);
 }
@@ -333,6 +336,7 @@ __attribute__((visibility("default"))) int munmap(void* address, size_t size) {
   const RealAllocator* allocator = resolved_allocator();
   if (__builtin_expect(!allocator, false)) return int(syscall(SYS_munmap, address, size));
   if (!t_in_hook && size) record_unmapping(address, size);
+  unlist_own_memory(address);
   return allocator->munmap(address, size);
 }
 

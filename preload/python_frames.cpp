@@ -1,10 +1,9 @@
 #include "preload/python_frames.h"
 
-#include <sys/mman.h>
-
 #include <atomic>
 #include <cstring>
 
+#include "preload/own_memory.h"
 #include "preload/payload_writer.h"
 #include "preload/python_interpreter.h"
 #include "preload/python_layout.h"
@@ -43,11 +42,11 @@ std::atomic<uint32_t> g_next_code_id{1};
 CodeSlot* code_table() {
   CodeSlot* table = g_codes.load(std::memory_order_acquire);
   if (table) return table;
-  void* memory = mmap(nullptr, sizeof(CodeSlot) * kCodeSlots, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (memory == MAP_FAILED) return nullptr;
+  void* memory = map_own_memory(sizeof(CodeSlot) * kCodeSlots, OwnedBy::process);
+  if (!memory) return nullptr;
   CodeSlot* expected = nullptr;
   if (g_codes.compare_exchange_strong(expected, static_cast<CodeSlot*>(memory))) return static_cast<CodeSlot*>(memory);
-  munmap(memory, sizeof(CodeSlot) * kCodeSlots);
+  unmap_own_memory(memory, sizeof(CodeSlot) * kCodeSlots);
   return expected;
 }
 

@@ -10,6 +10,7 @@
 
 #include "preload/capture.h"
 #include "preload/module_map.h"
+#include "preload/own_memory.h"
 #include "preload/python_allocator.h"
 #include "preload/python_interpreter.h"
 #include "preload/real_allocator.h"
@@ -82,6 +83,7 @@ bool connect(SessionHeader* session, Arrival arrival = Arrival::started) {
   prepare_thread_exit();
   g_session = session;
   attach_thread_rings(session);
+  session->own_memory_ledger.store(own_memory_ledger_address(), std::memory_order_relaxed);
   session->connected.store(1, std::memory_order_release);
   if (arrival == Arrival::replaced_image) record_exec();
   announce_python_interpreter();

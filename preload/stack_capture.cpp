@@ -3,13 +3,13 @@
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 #include <link.h>
-#include <sys/mman.h>
 
 #include <cstring>
 
 #include "preload/fork_gate.h"
 #include "preload/load_span.h"
 #include "preload/loaded_objects.h"
+#include "preload/own_memory.h"
 #include "preload/stack_table.h"
 #include "preload/thread_stack.h"
 
@@ -65,9 +65,8 @@ ThreadCache* thread_cache() {
   ThreadCache& cache = t_cache;
   if (cache.entries || cache.unavailable) return cache.entries ? &cache : nullptr;
   cache.unavailable = true;
-  void* memory = mmap(nullptr, sizeof(CachedFrames) * kCacheEntries, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (memory == MAP_FAILED) return nullptr;
+  void* memory = map_own_memory(sizeof(CachedFrames) * kCacheEntries, OwnedBy::thread);
+  if (!memory) return nullptr;
   cache.entries = static_cast<CachedFrames*>(memory);
   cache.unavailable = false;
   return &cache;
@@ -239,7 +238,7 @@ uint64_t stack_hash(const CapturedStack& stack, uint64_t seed) {
 
 void release_stack_cache() {
   ThreadCache& cache = t_cache;
-  if (cache.entries) munmap(cache.entries, sizeof(CachedFrames) * kCacheEntries);
+  if (cache.entries) unmap_own_memory(cache.entries, sizeof(CachedFrames) * kCacheEntries);
   cache.entries = nullptr;
   cache.unavailable = true;  // a thread past its exit keeps unwinding the plain way
 }

@@ -226,7 +226,7 @@ void ProcessRecorder::write_module_map() {
 
 void ProcessRecorder::sample_rss() {
   if (finished_) return;
-  ResidentMemory resident = own_resident_memory(pid_);
+  ResidentMemory resident = own_resident_memory(pid_, session_->own_memory_ledger.load(std::memory_order_relaxed));
   if (!resident.bytes) return;
   stats_.peak_rss_bytes = std::max(stats_.peak_rss_bytes, resident.bytes);
   drain();  // events before this instant go first, so the file stays in time order

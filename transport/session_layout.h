@@ -14,7 +14,7 @@
 namespace leakrank {
 
 constexpr uint64_t kSessionMagic = 0x4b4e41524b41454cULL;  // "LEAKRANK" little-endian
-constexpr uint32_t kSessionVersion = 7;
+constexpr uint32_t kSessionVersion = 8;
 constexpr size_t kSessionNameSize = 64;
 constexpr uint32_t kMaxChildren = 256;
 constexpr const char* kSessionEnv = "LEAKRANK_SESSION";
@@ -53,6 +53,7 @@ struct SessionHeader {
   std::atomic<uint32_t> connected;        // set once the preload library has started writing
   std::atomic<uint32_t> detach_requested; // attach: the recorder asks the library to go inert
   std::atomic<uint32_t> preload_dropped;  // forked with an LD_PRELOAD that no longer loads us
+  std::atomic<uint64_t> own_memory_ledger;  // the target's address of its OwnMemoryLedger; 0: none
   char root_session_name[kSessionNameSize];  // where descendants register
   ChildEntry children[kMaxChildren];
   // How many times the recorder has freed a ring. A thread writing to the shared rings looks

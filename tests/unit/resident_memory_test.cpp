@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "transport/own_memory_ledger.h"
 #include "transport/shared_session.h"
 
 using namespace leakrank;
@@ -70,6 +71,41 @@ TEST_CASE("shared memory of the process's own stays in its resident set") {
   uint64_t after = own_resident_bytes(getpid());
   munmap(memory, 4 * kMiB);
   CHECK(after >= before + 4 * kMiB - kSlack / 4);
+}
+
+TEST_CASE("the memory the library lists in its ledger is left out, as the program's is not") {
+  void* cache = mmap(nullptr, 6 * kMiB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void* program = mmap(nullptr, 2 * kMiB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  REQUIRE(cache != MAP_FAILED);
+  REQUIRE(program != MAP_FAILED);
+  memset(cache, 1, 4 * kMiB);  // touched in part, as a stack cache is
+  memset(program, 1, 2 * kMiB);
+  static OwnMemoryLedger ledger;
+  ledger.ranges[3] = {reinterpret_cast<uint64_t>(cache), 6 * kMiB, 0};  // any entry may hold it
+  auto ledger_address = reinterpret_cast<uint64_t>(&ledger);
+  uint64_t own = own_resident_bytes(getpid(), ledger_address);
+  uint64_t all = statm_resident_bytes();
+  ResidentMemory memory = own_resident_memory(getpid(), ledger_address);
+  munmap(cache, 6 * kMiB);
+  munmap(program, 2 * kMiB);
+  CHECK(all - own >= 4 * kMiB);
+  CHECK(all - own <= 4 * kMiB + kSlack);
+  CHECK(memory.file_bytes < memory.bytes);  // private pages never leave the shared field
+  CHECK(own_resident_bytes(getpid(), 0) > 0);  // no ledger: nothing more is left out
+}
+
+TEST_CASE("a thread's entries in the ledger count only while the thread lives") {
+  void* cache = mmap(nullptr, 4 * kMiB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  REQUIRE(cache != MAP_FAILED);
+  memset(cache, 1, 4 * kMiB);
+  static OwnMemoryLedger ledger;
+  auto ledger_address = reinterpret_cast<uint64_t>(&ledger);
+  ledger.ranges[0] = {reinterpret_cast<uint64_t>(cache), 4 * kMiB, uint64_t(getpid())};  // the main thread
+  uint64_t live = own_resident_bytes(getpid(), ledger_address);
+  ledger.ranges[0].thread = uint64_t(1) << 40;  // no such thread: its memory was the program's since
+  uint64_t gone = own_resident_bytes(getpid(), ledger_address);
+  munmap(cache, 4 * kMiB);
+  CHECK(gone >= live + 4 * kMiB - kSlack / 4);
 }
 
 TEST_CASE("a process that is gone has no resident set") { CHECK(own_resident_bytes(-1) == 0); }
