@@ -8,6 +8,10 @@
 #include <string_view>
 
 #include "analyzer/byte_size.h"
+#include "analyzer/site_column.h"
+#include "analyzer/site_line.h"
+#include "analyzer/source_paths.h"
+#include "analyzer/text_fit.h"
 
 namespace leakrank {
 namespace {
@@ -62,6 +66,23 @@ std::string match_summary(const RecordingDiff& diff) {
                      count(SiteMatch::only_base));
 }
 
+constexpr size_t kNumbersWidth = 47;  // "SIZE" to "COUNT DIFF" in a row of the text table
+
+// The text's source paths: relative to the working folder, or to the folder the sites share.
+SourcePaths source_paths(const RecordingDiff& diff, std::string_view working_dir) {
+  std::vector<std::string_view> files;
+  for (const SiteDiff& site : diff.sites) files.push_back(site.file);
+  return SourcePaths(files, working_dir);
+}
+
+// A site in the text table as the report writes one (site_line.h), in at most width bytes,
+// with "(new)" or "(gone)" after a site found on one side only.
+std::string fitted_site(const SiteDiff& site, size_t width, const SourcePaths& paths) {
+  std::string place = source_place(site.file, site.line, "", paths);
+  if (site.match != SiteMatch::matched) place += fmt::format("{}({})", place.empty() ? "" : "  ", match_name(site.match));
+  return function_at(site.function, place, width);
+}
+
 // Pipes end a markdown table cell, even inside a code span.
 std::string markdown_cell(std::string_view text) {
   std::string out;
@@ -80,14 +101,21 @@ std::string site_label(const SiteDiff& site) {
 }
 
 std::string render_diff_text(const RecordingDiff& diff, const DiffRenderOptions& options) {
-  std::string out = fmt::format("{} -> {}\nlive heap: {} -> {} ({})\nsites: {}\n\n", diff.base_label,
-                                diff.new_label, format_bytes(diff.base_heap_bytes),
-                                format_bytes(diff.new_heap_bytes), signed_bytes(heap_diff(diff)),
-                                match_summary(diff));
-  out += fmt::format("{:>12} {:>12} {:>10} {:>10}  {}\n", "SIZE", "SIZE DIFF", "COUNT", "COUNT DIFF", "SITE");
-  for (const SiteDiff& site : shown_sites(diff, options)) {
-    out += fmt::format("{:>12} {:>12} {:>10} {:>10}  {}{}\n", format_bytes(site.size), signed_bytes(site.size_diff),
-                       site.count, signed_count(site.count_diff), site_label(site), match_note(site));
+  const size_t columns = std::max(options.columns, kMinTextColumns);
+  const SourcePaths paths = source_paths(diff, options.working_dir);
+  std::string out = wrap_words(fmt::format("{} -> {}", diff.base_label, diff.new_label), columns, "") + "\n";
+  out += fmt::format("live heap: {} -> {} ({})\nsites: {}\n", format_bytes(diff.base_heap_bytes),
+                     format_bytes(diff.new_heap_bytes), signed_bytes(heap_diff(diff)), match_summary(diff));
+  if (!paths.root().empty()) out += wrap_words("sources: " + paths.root(), columns, "") + "\n";
+  const std::span<const SiteDiff> shown = shown_sites(diff, options);
+  size_t widest = 0;
+  for (const SiteDiff& site : shown) widest = std::max(widest, fitted_site(site, SIZE_MAX / 4, paths).size());
+  const SiteColumn column = site_column(kNumbersWidth, columns, widest);
+  out += fmt::format("\n{:>12} {:>12} {:>10} {:>10}{}SITE\n", "SIZE", "SIZE DIFF", "COUNT", "COUNT DIFF", column.before);
+  for (const SiteDiff& site : shown) {
+    out += fmt::format("{:>12} {:>12} {:>10} {:>10}{}{}\n", format_bytes(site.size), signed_bytes(site.size_diff),
+                       site.count, signed_count(site.count_diff), column.before,
+                       fitted_site(site, column.width, paths));
   }
   if (diff.sites.size() > shown_sites(diff, options).size()) {
     out += fmt::format("... {} more {} (--top)\n", diff.sites.size() - options.top,
@@ -100,7 +128,10 @@ std::string render_diff_text(const RecordingDiff& diff, const DiffRenderOptions&
     const auto failed = failed_sites(diff, options);
     out += fmt::format("\n{}: {} {} grew more than {} (--fail-on-growth)\n", failed.empty() ? "PASS" : "FAIL",
                        failed.size(), sites_word(failed.size()), format_bytes(*options.fail_on_growth_bytes));
-    for (const SiteDiff* site : failed) out += fmt::format("  {} {}\n", signed_bytes(site->size_diff), site_label(*site));
+    for (const SiteDiff* site : failed) {
+      const std::string growth = fmt::format("  {} ", signed_bytes(site->size_diff));
+      out += growth + fitted_site(*site, columns - growth.size(), paths) + "\n";
+    }
   }
   return out;
 }

@@ -15,6 +15,8 @@ enum class DiffFormat { text, json, markdown };
 struct DiffRenderOptions {
   size_t top = 20;                                // sites shown (0: all); JSON always has all
   std::optional<uint64_t> fail_on_growth_bytes;  // the gate, when one was asked for
+  size_t columns = 80;                            // the text's width, as the report's
+  std::string working_dir;                        // the text's paths are relative to it
 };
 
 // "function file:line", as the tables show a site.

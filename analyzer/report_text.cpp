@@ -10,6 +10,7 @@
 #include "analyzer/byte_size.h"
 #include "analyzer/readable_names.h"
 #include "analyzer/report.h"
+#include "analyzer/site_column.h"
 #include "analyzer/site_line.h"
 #include "analyzer/source_paths.h"
 #include "analyzer/text_fit.h"
@@ -20,10 +21,8 @@ namespace {
 constexpr size_t kStacksShown = 3;
 constexpr size_t kLinesShown = 8;  // of a stack, from the site's own frame on
 constexpr size_t kWrappersShown = 4;
-constexpr size_t kMinColumns = 40;        // narrower terminals get lines this long, wrapped by the terminal
 constexpr std::string_view kLabelIndent = "             ";  // under the header's values
 constexpr std::string_view kFrameIndent = "    ";
-constexpr std::string_view kSiteIndent = "     ";            // a site under its row of numbers
 
 // ANSI styling that disappears when colour is off.
 class Style {
@@ -162,23 +161,17 @@ std::string numbers_row(const Site& site, size_t rank, const Style& style) {
                      format_bytes(double(site.live_bytes)), group_digits(site.live_allocations));
 }
 
-// One row a site when every site fits beside its numbers; else each site on a line of its
-// own under them, so that names are cut as little as the width allows.
+// The sites beside their numbers, or under them when they do not fit (site_column.h).
 std::string site_table(std::span<const Site> sites, const Page& page) {
   const Style& style = page.style;
-  size_t beside = page.columns > kNumbersWidth + 2 ? page.columns - kNumbersWidth - 2 : 0;
-  bool one_line = std::all_of(sites.begin(), sites.end(), [&](const Site& site) {
-    return site_line(site, SIZE_MAX / 4, page.paths).size() <= beside;
-  });
+  size_t widest = 0;
+  for (const Site& site : sites) widest = std::max(widest, site_line(site, SIZE_MAX / 4, page.paths).size());
+  const SiteColumn column = site_column(kNumbersWidth, page.columns, widest);
   std::string heading = fmt::format("{:>3}  {:<8} {:>11} {:>13} {:>11} {:>11}", "#", "verdict", "growth", "slope",
                                     "live", "allocs");
-  std::string out = style.bold(one_line ? heading + "  site" : heading + "\n" + std::string(kSiteIndent) + "site") + "\n";
-  for (size_t i = 0; i < sites.size(); ++i) {
-    out += numbers_row(sites[i], i + 1, style);
-    out += one_line ? "  " + site_line(sites[i], beside, page.paths)
-                    : "\n" + std::string(kSiteIndent) + site_line(sites[i], page.columns - kSiteIndent.size(), page.paths);
-    out += "\n";
-  }
+  std::string out = style.bold(heading + column.before + "site") + "\n";
+  for (size_t i = 0; i < sites.size(); ++i)
+    out += numbers_row(sites[i], i + 1, style) + column.before + site_line(sites[i], column.width, page.paths) + "\n";
   return out;
 }
 
@@ -276,7 +269,7 @@ std::string next_steps(const Analysis& analysis) {
 std::string render_report_text(const Analysis& analysis, const ReportOptions& options) {
   Style style(options.color);
   SourcePaths paths(analysis.sites, options.working_dir);
-  Page page{style, std::max(options.columns, kMinColumns), paths};
+  Page page{style, std::max(options.columns, kMinTextColumns), paths};
   size_t shown = options.top == 0 ? analysis.sites.size() : std::min(options.top, analysis.sites.size());
   std::span<const Site> sites = std::span(analysis.sites).first(shown);
   std::string out = header(analysis, page) + "\n";

@@ -1,5 +1,7 @@
 #include "analyzer/source_paths.h"
 
+#include <vector>
+
 namespace leakrank {
 namespace {
 
@@ -20,14 +22,22 @@ std::string_view common_folder(std::string_view a, std::string_view b) {
   return a.substr(0, a.rfind('/', same == 0 ? 0 : same - 1) + 1);
 }
 
+std::vector<std::string_view> files_of(std::span<const Site> sites) {
+  std::vector<std::string_view> files;
+  for (const Site& site : sites) files.push_back(site.file);
+  return files;
+}
+
 }  // namespace
 
 SourcePaths::SourcePaths(std::span<const Site> sites, std::string_view working_dir)
+    : SourcePaths(files_of(sites), working_dir) {}
+
+SourcePaths::SourcePaths(std::span<const std::string_view> files, std::string_view working_dir)
     : working_dir_(as_folder(working_dir)) {
   if (working_dir_ == "/") working_dir_.clear();  // every path is under it: they stay absolute
   bool first = true;
-  for (const Site& site : sites) {
-    std::string_view file = site.file;
+  for (std::string_view file : files) {
     if (!file.starts_with('/') || file.starts_with(kSystemHeaders)) continue;
     if (!working_dir_.empty() && file.starts_with(working_dir_)) continue;
     root_ = first ? std::string(folder_of(file)) : std::string(common_folder(root_, folder_of(file)));

@@ -14,6 +14,8 @@ class SourcePaths {
  public:
   SourcePaths() = default;  // paths shown as they were recorded
   SourcePaths(std::span<const Site> sites, std::string_view working_dir);
+  // The same from the source files alone, for sites that are no Site (diff's).
+  SourcePaths(std::span<const std::string_view> files, std::string_view working_dir);
 
   std::string shown(std::string_view path) const;
   // The folder paths outside the working folder are shown from, "" for none.

@@ -7,6 +7,9 @@
 
 namespace leakrank {
 
+// The narrowest text laid out for a terminal: narrower ones get lines this long, and wrap them.
+constexpr size_t kMinTextColumns = 40;
+
 // Whether a piece of text fits where it goes: in columns, or in pixels for a chart.
 using Fits = std::function<bool(std::string_view)>;
 

@@ -1,6 +1,9 @@
 // leakrank diff BASE NEW: what grew between two recordings or two instants of one, and a
 // CI gate (--fail-on-growth) that fails when a site grew too much.
 #include <fmt/core.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include <memory>
 #include <optional>
@@ -14,6 +17,7 @@
 #include "analyzer/suppressions.h"
 #include "cli/analysis_options.h"
 #include "cli/choice_option.h"
+#include "cli/terminal.h"
 #include "cli/value_checks.h"
 #include "cli/verbs.h"
 
@@ -62,7 +66,10 @@ void print_gate_failures(const std::vector<const SiteDiff*>& failed, uint64_t th
 }
 
 int diff_verb(const DiffArguments& args) {
-  DiffRenderOptions render{.top = args.top, .fail_on_growth_bytes = args.fail_on_growth};
+  DiffRenderOptions render{.top = args.top,
+                           .fail_on_growth_bytes = args.fail_on_growth,
+                           .columns = output_columns(STDOUT_FILENO),
+                           .working_dir = std::filesystem::current_path().string()};
   const Suppressions suppressions = args.suppressions.empty() ? Suppressions() : load_suppressions(args.suppressions);
   const Side base = analyze_argument(args.base, args);
   const Side now = analyze_argument(args.now, args);
@@ -95,7 +102,8 @@ void register_diff(CLI::App& app, int& exit_code) {
                         {"text", DiffFormat::text}, {"json", DiffFormat::json}, {"markdown", DiffFormat::markdown}},
                     "text (default), json, or markdown (for a CI job summary)");
   diff->add_option("--suppressions", args->suppressions,
-                   "LeakSanitizer-style file of leak:PATTERN lines: matching sites are left out");
+                   "LeakSanitizer-style file of leak:PATTERN lines: matching sites are left out")
+      ->type_name("FILE");
   add_group_by_option(*diff, args->group_by);
   add_top_option(*diff, args->top, "Sites shown (0: all)");
   add_wrapper_options(*diff, args->wrappers);

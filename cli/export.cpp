@@ -55,7 +55,9 @@ void register_export(CLI::App& app, int& exit_code) {
                     "pprof: gzipped profile.proto, in-use and allocated space and objects; "
                     "json: the report's JSON")
       ->required();
-  export_app->add_option("-o,--output", args->output, "Output file, - for standard output")->required();
+  export_app->add_option("-o,--output", args->output, "Output file, - for standard output")
+      ->type_name("FILE")
+      ->required();
   add_wrapper_options(*export_app, args->wrappers);
   export_app->callback([args, &exit_code] { exit_code = export_verb(*args); });
 }

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   register_export(app, exit_code);
   register_housekeeping(app, exit_code);
   register_help(app);
+  register_completion(app);
   try {
     app.parse(verb_arguments(app, argc, argv));
   } catch (const CLI::ParseError& e) {

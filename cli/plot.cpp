@@ -86,7 +86,8 @@ void register_plot(CLI::App& app, int& exit_code) {
   CLI::App* plot = app.add_subcommand("plot", "Chart memory over time: RSS, heap, peak and the sites that rose");
   plot->add_option("FILE", args->files,
                    "Recordings, list numbers or FILE@TIME (default: the newest); several are overlaid for comparison");
-  plot->add_option("-o,--output", args->output, "OUT.png or OUT.svg (default: the recording's name with .png)");
+  plot->add_option("-o,--output", args->output, "OUT.png or OUT.svg (default: the recording's name with .png)")
+      ->type_name("FILE");
   plot->add_option("--title", args->title, "Chart title (default: the recorded command)");
   add_top_option(*plot, args->top, "Rising sites drawn per recording");
   plot->add_option("--window", args->window, "Show only X0,X1 seconds, e.g. 2,10")->check(parsed_by(parse_plot_window));

@@ -11,7 +11,7 @@ namespace leakrank::cli {
 
 inline void add_recording_options(CLI::App& verb, std::string& output, bool& force, double& interval_s,
                                   uint32_t& max_depth) {
-  verb.add_option("-o,--output", output, "Recording file (default: leakrank.<prog>.<pid>.lrk)");
+  verb.add_option("-o,--output", output, "Recording file (default: leakrank.<prog>.<pid>.lrk)")->type_name("FILE");
   verb.add_flag("--force", force, "Let -o replace a file that is not a leakrank recording");
   verb.add_option("--interval", interval_s, "Seconds between RSS samples")
       ->capture_default_str()->check(number_in(0.001, 3600));

@@ -91,7 +91,7 @@ void register_report(CLI::App& app, int& exit_code) {
   report->add_flag("--keep-frames", args->keep_frames,
                    "Let allocator, libc and libstdc++ frames name a site instead of skipping them, "
                    "and give them file:line when their debug info is installed");
-  report->add_option("--debug-dir", args->debug_dirs, "Folder with separate debug info (repeatable)");
+  report->add_option("--debug-dir", args->debug_dirs, "Folder with separate debug info (repeatable)")->type_name("DIR");
   add_wrapper_options(*report, args->wrappers);
   add_color_option(*report, args->color);
   report->callback([args, &exit_code] { exit_code = report_verb(*args); });

@@ -21,7 +21,6 @@ namespace leakrank::cli {
 namespace {
 
 constexpr size_t kSitesShown = 3;
-constexpr size_t kMinColumns = 40;
 // The summary is made on the recording's block thread, which also compresses: behind the
 // target, so it takes the CPU the target leaves, yet not so far behind that compression
 // stalls the recorder when the target keeps every core busy (nice 19 did, measured).
@@ -103,7 +102,7 @@ Analysis SummaryAnalysis::finish(const std::string& path) {
 }
 
 void print_run_summary(const RunOutcome& outcome, SummaryAnalysis& summary) {
-  size_t columns = std::max(output_columns(STDERR_FILENO), kMinColumns);
+  size_t columns = std::max(output_columns(STDERR_FILENO), kMinTextColumns);
   print_process_line("target", outcome.target, outcome.duration_s, columns);
   for (const RecordedProcess& child : outcome.children) print_process_line("child", child, outcome.duration_s, columns);
   for (const std::string& note : outcome.notes) print_wrapped(note, columns);

@@ -24,5 +24,7 @@ void register_diff(CLI::App& app, int& exit_code);
 void register_plot(CLI::App& app, int& exit_code);
 void register_export(CLI::App& app, int& exit_code);
 void register_housekeeping(CLI::App& app, int& exit_code);  // list, peak, clean
+// completion bash: reads every verb registered before it, so it registers last.
+void register_completion(CLI::App& app);
 
 }  // namespace leakrank::cli

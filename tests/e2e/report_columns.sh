@@ -1,5 +1,5 @@
-# The text report and run's summary fit 80 columns on the tokenizer; --color, NO_COLOR and
-# TERM=dumb decide colour; run --quiet prints no summary.
+# The text report, run's summary and diff's text fit 80 columns on the tokenizer; --color,
+# NO_COLOR and TERM=dumb decide colour; run --quiet prints no summary.
 source "$(dirname "$0")/lib.sh"
 
 "$LEAKRANK" run -o t.lrk -- "$TOKENIZER" --docs 2000 >/dev/null 2>summary.txt || fail "run: $(cat summary.txt)"
@@ -46,4 +46,15 @@ grep -q "'sometimes' is not one of auto|always|never" err || fail "--color=somet
 [[ -s q.lrk ]] || fail "run --quiet wrote no recording"
 "$LEAKRANK" run -q -o q.lrk -- ./no-such-program 2>quiet.err && fail "a missing command was run"
 grep -q "^leakrank: cannot run" quiet.err || fail "run --quiet hid an error: $(cat quiet.err)"
+
+# diff lays its sites out as the report does: under their numbers when they do not fit
+# beside them, paths relative to the sources' folder.
+COLUMNS=80 "$LEAKRANK" diff q.lrk t.lrk >diff.txt 2>err || fail "diff: $(cat err)"
+wide=$(awk 'length > 80' diff.txt)
+[[ -z $wide ]] || fail "diff is wider than 80 columns: $wide"
+grep -q "^ *StringStore::intern(std::string_view)  string_store.cpp:" diff.txt ||
+  fail "diff does not name the intern site on a line of its own: $(grep -m1 intern diff.txt)"
+grep -q "^sources: .*samples/tokenizer/$" diff.txt || fail "diff does not name the sources' folder"
+COLUMNS=200 "$LEAKRANK" diff q.lrk t.lrk >diff_wide.txt
+grep -q "^ .*+[0-9.]* [KM]iB .*StringStore::intern" diff_wide.txt || fail "at 200 columns a diff's site is not on its row"
 echo "report_columns: ok"

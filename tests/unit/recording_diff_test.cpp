@@ -230,7 +230,7 @@ TEST_CASE("text output names the sites that failed the gate") {
   CHECK(text.find("... 2 more sites") != std::string::npos);
   CHECK(text.find("FAIL: 2 sites grew more than 1000 B") != std::string::npos);
   CHECK(text.find("sites: 2 matched, 1 new, 1 gone") != std::string::npos);
-  CHECK(text.find("Session::open app.cpp:1 (new)") != std::string::npos);
+  CHECK(text.find("Session::open  app.cpp:1  (new)") != std::string::npos);
   CHECK(render_diff_text(diff, {.fail_on_growth_bytes = 1u << 20}).find("PASS: 0 sites") != std::string::npos);
 }
 
