@@ -248,7 +248,8 @@ std::string site_notes(std::span<const Site> sites, const Page& page) {
       note = fmt::format("  too short to tell: {} rose all along, in too few steps to tell a leak from a fill-up; "
                          "record longer", format_signed_bytes(growth.growth_bytes));
     if (note.empty()) continue;
-    out += fmt::format("{}\n{}{}\n", note, kFrameIndent, site_line(site, page.columns - kFrameIndent.size(), page.paths));
+    out += fmt::format("{}\n{}{}\n", wrap_clauses(note, page.columns - 4, "    "), kFrameIndent,
+                       site_line(site, page.columns - kFrameIndent.size(), page.paths));
   }
   return out;
 }

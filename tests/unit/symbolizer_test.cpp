@@ -6,6 +6,7 @@
 #include <link.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -315,7 +316,10 @@ TEST_CASE("runtime frames: system headers, the allocation API and runtime librar
   CHECK_FALSE(is_runtime_frame({.function = "xmalloc", .module = "/opt/app/lib/libutil.so"}));
 }
 
-TEST_CASE("symbolizing many distinct addresses takes seconds at most") {
+// How fast is bench/'s to measure (a test that times itself flakes on a shared machine):
+// here, that a hundred thousand distinct addresses are all answered, and the second time,
+// from the caches, the same way.
+TEST_CASE("many distinct addresses are all symbolized, and the caches answer as the first pass did") {
   std::vector<ModuleInfo> modules = own_module_map();
   ModuleInfo self = module_holding(modules, direct_call_site().ip);
   ModuleInfo libc = module_holding(modules, testing::libc_malloc_address());
@@ -326,19 +330,20 @@ TEST_CASE("symbolizing many distinct addresses takes seconds at most") {
 
   Symbolizer symbolizer;
   symbolizer.set_module_map(1, modules);
-  auto symbolize_all = [&] {
-    auto begin = std::chrono::steady_clock::now();
-    for (uint64_t i = 0; i < kAddresses / 2; ++i) {
-      symbolizer.frames(spread(self, i, kAddresses / 2));
-      symbolizer.frames(spread(libc, i, kAddresses / 2));
-    }
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  auto innermost_names = [&] {
+    std::vector<std::string> names;
+    for (uint64_t i = 0; i < kAddresses / 2; ++i)
+      for (const ModuleInfo& module : {self, libc}) {
+        auto frames = symbolizer.frames(spread(module, i, kAddresses / 2));
+        names.push_back(frames.empty() ? std::string() : frames.front().function);
+      }
+    return names;
   };
-  double cold_s = symbolize_all();
-  double cached_s = symbolize_all();
-  MESSAGE("cold: " << kAddresses / cold_s << " addresses/s, cached: " << kAddresses / cached_s << " addresses/s");
-  CHECK(cold_s < 20);
-  CHECK(cached_s < cold_s);
+  std::vector<std::string> cold = innermost_names();
+  std::vector<std::string> cached = innermost_names();
+  CHECK(cold.size() == kAddresses);
+  CHECK(std::count(cold.begin(), cold.end(), std::string()) == 0);
+  CHECK(cached == cold);
 }
 
 }  // namespace leakrank
