@@ -191,6 +191,8 @@ uint64_t PtraceInjector::call_for_return_value(uint64_t function) {
 // nothing the thread needs is left to this process, which may be killed at any instant.
 uint64_t PtraceInjector::run_call(Thread& thread, uint64_t function, const CallArguments& arguments) {
   if (resumed_) throw std::logic_error("call after resume");
+  // A call given up on is still finishing on its own: its registers are not ours to set.
+  if (thread.running) throw std::runtime_error("thread " + std::to_string(thread.tid) + " is still in an earlier call");
   if (thread.vectors.empty()) {  // the thread's own state, read once: every call ends in it
     thread.vectors = vector_state(thread.tid);
     if (thread.vectors.empty() || ptrace(PTRACE_GETSIGMASK, thread.tid, sizeof thread.blocked, &thread.blocked) != 0)
@@ -215,8 +217,8 @@ uint64_t PtraceInjector::run_call(Thread& thread, uint64_t function, const CallA
   regs.rdi = values[0];
   regs.rsi = values[1];
   regs.rax = 0;
-  __ptrace_request start = arguments.return_value ? PTRACE_SINGLESTEP : PTRACE_SYSCALL;
-  if (ptrace(PTRACE_SETREGS, thread.tid, nullptr, &regs) != 0 || ptrace(start, thread.tid, nullptr, nullptr) != 0)
+  if (ptrace(PTRACE_SETREGS, thread.tid, nullptr, &regs) != 0 ||
+      !(arguments.return_value ? step(thread.tid) : ptrace(PTRACE_SYSCALL, thread.tid, nullptr, nullptr) == 0))
     throw TargetExited("thread " + std::to_string(thread.tid) + " exited");
   thread.running = true;
   uint64_t result = wait_for_return(thread, arguments.result_word ? frame.result_at : 0, arguments.return_value);
@@ -262,7 +264,8 @@ uint64_t PtraceInjector::wait_for_return(Thread& thread, uint64_t result_at, boo
       } else if (status >> 16 == 0) {
         thread.pending_signal = signal;  // delivered on resume, not inside our call
       }
-      ptrace(step_to_return ? PTRACE_SINGLESTEP : PTRACE_SYSCALL, thread.tid, nullptr, nullptr);
+      if (step_to_return) step(thread.tid);
+      else ptrace(PTRACE_SYSCALL, thread.tid, nullptr, nullptr);
       nap = 10;  // the next stop comes within microseconds: it is stepped through system calls
       spins = 0;
       continue;
@@ -276,6 +279,16 @@ uint64_t PtraceInjector::wait_for_return(Thread& thread, uint64_t result_at, boo
     }
     sleep_us(nap);
   }
+}
+
+// Stepping from branch to branch (x86's BTF) stops far less often than instruction by
+// instruction, and still stops where a ret lands; where the CPU or hypervisor lacks it, the
+// kernel refuses it (EIO) and each instruction is stepped.
+bool PtraceInjector::step(pid_t tid) {
+  if (ptrace(step_request_, tid, nullptr, nullptr) == 0) return true;
+  if (errno != EIO || step_request_ != PTRACE_SINGLEBLOCK) return false;
+  step_request_ = PTRACE_SINGLESTEP;
+  return ptrace(step_request_, tid, nullptr, nullptr) == 0;
 }
 
 // The call waits for a lock a stopped thread holds (the loader's, an allocator arena's):

@@ -4,6 +4,7 @@
 // signal frame holding that thread's registers, vector state and signal mask
 // (restoring_frame.h), so the thread is back in its own state whether or not leakrank
 // lives to see the call end; the stack bytes written below its red zone are put back too.
+#include <sys/ptrace.h>
 #include <sys/types.h>
 #include <sys/user.h>
 
@@ -73,6 +74,7 @@ class PtraceInjector {
   uint64_t run_call(Thread& thread, uint64_t function, const CallArguments& arguments);
   uint64_t wait_for_return(Thread& thread, uint64_t result_at, bool step_to_return);
   void let_others_run(const Thread& caller);
+  bool step(pid_t tid);  // on to the next branch, or instruction where branches cannot be stepped
 
   pid_t pid_;
   uint64_t restorer_;
@@ -81,6 +83,7 @@ class PtraceInjector {
   double paused_ms_ = 0;
   bool resumed_ = false;
   int caller_index_ = -1;
+  __ptrace_request step_request_ = PTRACE_SINGLEBLOCK;
 };
 
 // Why ptrace may not touch pid: ptrace_scope, capabilities, owner, another tracer.
