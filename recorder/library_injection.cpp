@@ -47,8 +47,14 @@ std::optional<uint64_t> mapped_at(pid_t pid, const std::string& mapped_as) {
 std::string dlerror_text(PtraceInjector& injector, pid_t pid) {
   std::optional<uint64_t> dlerror_at = target_libc_function(pid, {"dlerror"});
   if (!dlerror_at) return "";
-  uint64_t text = injector.call_for_return_value(*dlerror_at);
-  return text ? injector.read_string(text) : "";
+  try {
+    uint64_t text = injector.call_for_return_value(*dlerror_at);
+    return text ? injector.read_string(text) : "";
+  } catch (const TargetExited&) {
+    throw;
+  } catch (const std::runtime_error&) {
+    return "";  // too slow to step (a loaded machine): the failure is still reported, without it
+  }
 }
 
 void load(PtraceInjector& injector, pid_t pid, const std::string& path) {
