@@ -30,7 +30,7 @@ AttachResult begin_attachment(const char* session_name) {
   if (result != AttachResult::attached) return result;
   if (patch_allocator_slots() < 0) {
     detach_from_session();
-    return AttachResult::not_ready;
+    return AttachResult::not_patched;
   }
   return AttachResult::attached;
 }

@@ -143,7 +143,7 @@ bool start_recording() {
 
 AttachResult attach_to_session(const char* name) {
   if (g_session) return AttachResult::already_recording;
-  SessionHeader* session = open_session(name);
+  SessionHeader* session = open_session_reference(name);  // a memfd's descriptor in a container
   if (!session) return AttachResult::no_session;
   if (session->target_pid.load() != int32_t(getpid())) {
     unmap_session(session);

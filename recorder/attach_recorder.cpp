@@ -1,6 +1,5 @@
 #include "recorder/attach_recorder.h"
 
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,6 +17,8 @@
 #include <stdexcept>
 
 #include "preload/attach_entry.h"
+#include "recorder/library_injection.h"
+#include "recorder/module_files.h"
 #include "recorder/process_identity.h"
 #include "recorder/ptrace_injector.h"
 #include "recorder/remote_symbols.h"
@@ -26,6 +27,8 @@
 #include "recorder/recording_names.h"
 #include "recorder/session_janitor.h"
 #include "recorder/target_launcher.h"
+#include "recorder/target_memfd.h"
+#include "recorder/target_namespace.h"
 #include "transport/monotonic_clock.h"
 #include "transport/recorder_lock.h"
 #include "transport/shared_session.h"
@@ -80,27 +83,6 @@ std::string milliseconds(double ms) {
   return text;
 }
 
-bool same_file(const std::string& a, const std::string& b) {
-  struct stat sa {}, sb {};
-  return stat(a.c_str(), &sa) == 0 && stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-// The target's dlopen: at our offset when it maps the very libc we run on, else from its .dynsym.
-uint64_t remote_dlopen(pid_t pid) {
-  std::optional<MappedObject> libc = find_mapped_object(pid, {"libc.so", "libc-2."});
-  if (!libc)
-    throw std::runtime_error(pid_text(pid) + " maps no glibc libc.so (statically linked, or another C library): "
-                             "cannot load libleakrank.so into it");
-  std::string file = path_in_target_root(pid, libc->path);
-  Dl_info ours{};
-  void* local = dlsym(RTLD_DEFAULT, "dlopen");
-  if (local && dladdr(local, &ours) && ours.dli_fname && same_file(ours.dli_fname, file))
-    return libc->start + (reinterpret_cast<uint64_t>(local) - reinterpret_cast<uint64_t>(ours.dli_fbase));
-  for (const char* name : {"dlopen", "__libc_dlopen_mode"})  // before glibc 2.34 only the latter is in libc
-    if (std::optional<uint64_t> offset = dynamic_symbol_offset(file, name)) return libc->start + *offset;
-  throw std::runtime_error(pid_text(pid) + ": its libc (" + libc->path + ") exports no dlopen");
-}
-
 class Attachment {
  public:
   explicit Attachment(const AttachOptions& options)
@@ -114,7 +96,7 @@ class Attachment {
       release_recorder_lock(session_);
       madvise(session_, bytes, MADV_REMOVE);
       munmap(session_, bytes);
-      unlink_session(session_name_);
+      if (!session_in_target_memory_) unlink_session(session_name_);
     }
   }
 
@@ -123,7 +105,11 @@ class Attachment {
  private:
   void check_target();
   void create_session();
+  void create_session_in_target(PtraceInjector& injector, TargetMemfd& memfd);
+  void set_up_session(SessionHeader* session);
   void inject();
+  int64_t start_library(PtraceInjector& injector, const InjectedLibrary& library, uint64_t attach_function);
+  void name_module_files();
   void record();
   void tick(uint64_t elapsed);
   bool target_exited() const;
@@ -142,6 +128,10 @@ class Attachment {
   uint64_t detach_function_ = 0;
   uint64_t restorer_ = 0;
   bool target_gone_ = false;
+  // A target in another mount namespace (a container) may see neither our library nor our
+  // /dev/shm: the session then lives in a memfd the target made, shared with us.
+  bool session_in_target_memory_ = false;
+  InjectedLibrary library_in_target_;
   std::unique_ptr<ProcessRecorder> recorder_;
   RunOutcome outcome_;
 };
@@ -167,45 +157,90 @@ void Attachment::check_target() {
   restorer_ = *restorer;
 }
 
-// The target opens the segment as itself: make it its owner's, as run's target is ours.
-void Attachment::create_session() {
-  SessionConfig config;
-  config.max_depth = options_.max_depth;
-  config.sample_bytes = options_.sample_bytes;
-  session_ = leakrank::create_session(config, session_name_);
-  if (!session_) throw std::runtime_error(std::string("cannot create shared memory for the rings: ") + strerror(errno));
-  session_->target_pid.store(pid_);
+// The recorder's side of a new session: who may write to it, and a lock that tells the
+// target when the recorder is gone. The target compares target_pid with its getpid(),
+// which counts in its own pid namespace.
+void Attachment::set_up_session(SessionHeader* session) {
+  session_ = session;
+  session_->target_pid.store(pid_in_own_namespace(pid_));
   session_->recorder_pid.store(getpid());
-  uid_t owner = effective_uid_of(pid_);
-  if (owner != geteuid() && chown((std::string("/dev/shm") + session_name_).c_str(), owner, gid_t(-1)) != 0)
-    throw std::runtime_error(std::string("cannot give the rings to uid ") + std::to_string(owner) + ": " + strerror(errno));
   if (!hold_recorder_lock(session_)) throw std::runtime_error("cannot set up the recorder's liveness lock");
+}
+
+SessionConfig session_config(const AttachOptions& options) {
+  SessionConfig config;
+  config.max_depth = options.max_depth;
+  config.sample_bytes = options.sample_bytes;
+  return config;
+}
+
+// In our /dev/shm when the target shares our mounts. The target opens the segment as
+// itself: make it its owner's, as run's target is ours.
+void Attachment::create_session() {
+  session_in_target_memory_ = !shares_mount_namespace(pid_);
+  if (session_in_target_memory_) return;  // made during the injection, by the target
+  SessionHeader* session = leakrank::create_session(session_config(options_), session_name_);
+  if (!session) throw std::runtime_error(std::string("cannot create shared memory for the rings: ") + strerror(errno));
+  uid_t owner = effective_uid_of(pid_);
+  if (owner != geteuid() && chown((std::string("/dev/shm") + session_name_).c_str(), owner, gid_t(-1)) != 0) {
+    int error = errno;
+    unmap_session(session);
+    unlink_session(session_name_);
+    throw std::runtime_error(std::string("cannot give the rings to uid ") + std::to_string(owner) + ": " + strerror(error));
+  }
+  set_up_session(session);
   start_session_janitor(session_name_);
 }
 
-// The library's load address as the target mapped it: dlopen's own result is lost when
-// the calling thread restores itself.
-std::optional<uint64_t> library_base(pid_t pid, const std::string& library) {
-  for (const MappedObject& object : mapped_objects(pid))
-    if (object.path == library) return object.start;
-  return std::nullopt;
+// A memfd the target creates (so it owns it) and we size and initialise through
+// /proc/PID/fd/N: it needs no /dev/shm on either side, and leaves no name behind.
+void Attachment::create_session_in_target(PtraceInjector& injector, TargetMemfd& memfd) {
+  random_session_name(session_name_);  // shows in the target's maps, where the RSS sampler looks for it
+  memfd = create_target_memfd(injector, pid_, session_name_, MFD_CLOEXEC, MFD_CLOEXEC);
+  SessionHeader* session = create_session_in_file(memfd.local_fd, session_config(options_), session_name_);
+  if (!session) throw std::runtime_error(std::string("cannot create the rings in the memory of ") + pid_text(pid_) + ": " + strerror(errno));
+  set_up_session(session);
+}
+
+// leakrank_attach's AttachResult; the session's descriptor in the target is closed after
+// it (the library has mapped it by then, or failed).
+int64_t Attachment::start_library(PtraceInjector& injector, const InjectedLibrary& library, uint64_t attach_function) {
+  TargetMemfd memfd;
+  std::string reference = session_name_;
+  try {
+    if (session_in_target_memory_) {
+      create_session_in_target(injector, memfd);
+      reference = kSessionFdPrefix + std::to_string(memfd.target_fd);
+    }
+    int64_t result = injector.call_for_result(attach_function, &reference);
+    close_target_memfd(injector, pid_, memfd);
+    return result;
+  } catch (const TargetExited&) {
+    throw;
+  } catch (...) {
+    close_target_memfd(injector, pid_, memfd);
+    unload_library(injector, pid_, library);
+    throw;
+  }
 }
 
 void Attachment::inject() {
-  uint64_t dlopen_at = remote_dlopen(pid_);
   std::optional<uint64_t> attach_offset = dynamic_symbol_offset(library_, preload::kAttachSymbol);
   std::optional<uint64_t> detach_offset = dynamic_symbol_offset(library_, preload::kDetachSymbol);
   if (!attach_offset || !detach_offset) throw std::runtime_error(library_ + " has no attach entry point");
   PtraceInjector injector(pid_, restorer_);
-  injector.call(dlopen_at, library_, RTLD_NOW);
-  std::optional<uint64_t> base = library_base(pid_, library_);
-  if (!base) throw std::runtime_error("dlopen of " + library_ + " failed inside " + pid_text(pid_));
-  std::string session_name = session_name_;
-  int64_t result = injector.call_for_result(*base + *attach_offset, &session_name);
+  library_in_target_ = inject_library(injector, pid_, library_);
+  uint64_t base = library_in_target_.base;
+  int64_t result = start_library(injector, library_in_target_, base + *attach_offset);
+  // A library that never joined the session has left nothing behind: it goes, unless an
+  // earlier attach loaded it.
+  AttachResult outcome = AttachResult(int(result));
+  if (outcome != AttachResult::attached && outcome != AttachResult::not_patched)
+    unload_library(injector, pid_, library_in_target_);
   injector.resume();
   outcome_.notes.push_back("attach paused " + pid_text(pid_) + " (" + std::to_string(injector.thread_count()) +
                            " threads) for " + milliseconds(injector.paused_ms()));
-  switch (AttachResult(int(result))) {
+  switch (outcome) {
     case AttachResult::attached: break;
     case AttachResult::already_recording:
       throw std::runtime_error(pid_text(pid_) + " is already being recorded by another leakrank (run or attach)");
@@ -213,7 +248,17 @@ void Attachment::inject() {
       throw std::runtime_error(pid_text(pid_) + " could not open the recording session (" + session_name_ + ")");
     default: throw std::runtime_error("libleakrank.so could not start inside " + pid_text(pid_));
   }
-  detach_function_ = *base + *detach_offset;
+  detach_function_ = base + *detach_offset;
+}
+
+// The analyzer opens the module files a recording names: a container's own files through
+// its root, and our library by its path here rather than the descriptor it was loaded from.
+void Attachment::name_module_files() {
+  if (!session_in_target_memory_) return;
+  recorder_->name_module_files_with([pid = pid_, loaded_as = library_in_target_.loaded_as, ours = library_](
+                                        const std::string& path) {
+    return path == loaded_as ? ours : module_file_from_here(pid, path);
+  });
 }
 
 RecordingMeta Attachment::meta() const {
@@ -275,6 +320,7 @@ RunOutcome Attachment::run() {
   }
   try {
     recorder_ = std::make_unique<ProcessRecorder>(session_, path, meta(), time_zero_);
+    name_module_files();
     record();
   } catch (...) {
     if (!target_gone_) detach();  // never leave the service hooked into a session nobody drains

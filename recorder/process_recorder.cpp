@@ -218,7 +218,10 @@ void ProcessRecorder::on_module(const wire::Event& header, std::span<const wire:
 // The library sends a module map as it connects, after each fork and each exec: the command
 // may have changed. dl_iterate_phdr reports the program first.
 void ProcessRecorder::write_module_map() {
-  writer_.write(ModuleMapRecord{++module_generation_, modules_});
+  ModuleMapRecord map{++module_generation_, modules_};
+  if (file_from_here_)
+    for (ModuleInfo& module : map.modules) module.path = file_from_here_(module.path);
+  writer_.write(map);
   if (!modules_.empty() && command_.on_module_map(modules_.front().path)) {
     writer_.write(CommandRecord{now_, command_.command()});
   }

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -41,6 +42,11 @@ class ProcessRecorder {
   void note_child(pid_t pid, const std::string& recording_path);
   void flush();                        // what is drained reaches the file: a killed recorder loses little
   void finish(int wait_status);        // final drain, end record, flush; idempotent
+  // Module paths go through this before they are written: the target's own paths may not
+  // open here (attach into a container). Unset, they are written as the target sent them.
+  void name_module_files_with(std::function<std::string(const std::string&)> file_from_here) {
+    file_from_here_ = std::move(file_from_here);
+  }
 
   pid_t pid() const { return pid_; }
   const std::string& path() const { return writer_.path(); }
@@ -96,6 +102,7 @@ class ProcessRecorder {
   uint32_t module_generation_ = 0;
   uint64_t modules_expected_ = 0;
   std::vector<ModuleInfo> modules_;
+  std::function<std::string(const std::string&)> file_from_here_;
   PerfMapTail perf_map_;
   static constexpr size_t kLookahead = 16;  // messages: enough for a miss to be served meanwhile
   std::array<HeapMessage, kLookahead> lookahead_{};

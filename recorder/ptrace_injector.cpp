@@ -1,6 +1,7 @@
 #include "recorder/ptrace_injector.h"
 
 #include <elf.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -172,40 +173,56 @@ PtraceInjector::Thread& PtraceInjector::caller() {
 }
 
 uint64_t PtraceInjector::call(uint64_t function, const std::string& text, uint64_t second) {
-  return run_call(caller(), function, &text, second, false);
+  return run_call(caller(), function, {.text = &text, .second = second});
 }
 
 int64_t PtraceInjector::call_for_result(uint64_t function, const std::string* text) {
-  return int64_t(run_call(caller(), function, text, 0, true));
+  return int64_t(run_call(caller(), function, {.text = text, .result_word = true}));
+}
+
+void PtraceInjector::call_with(uint64_t function, uint64_t first, uint64_t second) {
+  run_call(caller(), function, {.first = first, .second = second});
+}
+
+uint64_t PtraceInjector::call_for_return_value(uint64_t function) {
+  return run_call(caller(), function, {.return_value = true});
 }
 
 // The call returns through a frame that restores the thread (recorder/restoring_frame.h):
 // nothing the thread needs is left to this process, which may be killed at any instant.
-uint64_t PtraceInjector::run_call(Thread& thread, uint64_t function, const std::string* text, uint64_t second,
-                                  bool wants_result) {
+uint64_t PtraceInjector::run_call(Thread& thread, uint64_t function, const CallArguments& arguments) {
   if (resumed_) throw std::logic_error("call after resume");
+  // A call given up on is still finishing on its own: its registers are not ours to set.
+  if (thread.running) throw std::runtime_error("thread " + std::to_string(thread.tid) + " is still in an earlier call");
   if (thread.vectors.empty()) {  // the thread's own state, read once: every call ends in it
     thread.vectors = vector_state(thread.tid);
     if (thread.vectors.empty() || ptrace(PTRACE_GETSIGMASK, thread.tid, sizeof thread.blocked, &thread.blocked) != 0)
       throw std::runtime_error("cannot read the state of thread " + std::to_string(thread.tid));
     thread.resume_at = resumable_registers(thread.regs);
   }
-  RestoringFrame frame = build_restoring_frame(thread.resume_at, thread.vectors, thread.blocked, restorer_, text);
+  RestoringFrame frame = build_restoring_frame(thread.resume_at, thread.vectors, thread.blocked, restorer_, arguments.text);
   SavedMemory saved{frame.return_slot, std::vector<unsigned char>(frame.bytes.size())};
   if (!copy_from(pid_, saved.address, saved.bytes.data(), saved.bytes.size()) ||
       !copy_to(pid_, frame.return_slot, frame.bytes.data(), frame.bytes.size()))
     throw std::runtime_error("cannot write the stack of thread " + std::to_string(thread.tid));
 
+  // The arguments in order: text or first, then the result word, then second.
+  std::vector<uint64_t> values;
+  if (arguments.text) values.push_back(frame.text_at);
+  else if (!arguments.result_word) values.push_back(arguments.first);
+  if (arguments.result_word) values.push_back(frame.result_at);
+  values.insert(values.end(), {arguments.second, 0});
   user_regs_struct regs = thread.resume_at;
   regs.rip = function;
   regs.rsp = frame.return_slot;
-  regs.rdi = text ? frame.text_at : wants_result ? frame.result_at : 0;
-  regs.rsi = text && wants_result ? frame.result_at : second;
+  regs.rdi = values[0];
+  regs.rsi = values[1];
   regs.rax = 0;
-  if (ptrace(PTRACE_SETREGS, thread.tid, nullptr, &regs) != 0 || ptrace(PTRACE_SYSCALL, thread.tid, nullptr, nullptr) != 0)
+  if (ptrace(PTRACE_SETREGS, thread.tid, nullptr, &regs) != 0 ||
+      !(arguments.return_value ? step(thread.tid) : ptrace(PTRACE_SYSCALL, thread.tid, nullptr, nullptr) == 0))
     throw TargetExited("thread " + std::to_string(thread.tid) + " exited");
   thread.running = true;
-  uint64_t result = wait_for_return(thread, wants_result ? frame.result_at : 0);
+  uint64_t result = wait_for_return(thread, arguments.result_word ? frame.result_at : 0, arguments.return_value);
   thread.running = false;
   copy_to(pid_, saved.address, saved.bytes.data(), saved.bytes.size());  // dead bytes below the red zone, as they were
   return result;
@@ -213,11 +230,14 @@ uint64_t PtraceInjector::run_call(Thread& thread, uint64_t function, const std::
 
 // Steps the caller from system call to system call until it enters rt_sigreturn from our
 // restorer (the call returned: its result word is read then) and leaves it (the thread is
-// back in its own state, stopped).
-uint64_t PtraceInjector::wait_for_return(Thread& thread, uint64_t result_at) {
+// back in its own state, stopped). step_to_return: single-steps until the call reaches the
+// restorer, where rax still holds its return value; were leakrank killed meanwhile, the
+// kernel clears the trap flag as it detaches and the thread restores itself all the same.
+uint64_t PtraceInjector::wait_for_return(Thread& thread, uint64_t result_at, bool step_to_return) {
   uint64_t started = monotonic_ns();
   bool returned = false;
   uint64_t result = 0;
+  int spins = 0;  // a step stops within microseconds: a nap would cost more than the step
   for (long nap = 20;; nap = std::min(nap * 2, 2000L)) {
     int status = 0;
     pid_t got = waitpid(thread.tid, &status, __WALL | WNOHANG);
@@ -225,7 +245,14 @@ uint64_t PtraceInjector::wait_for_return(Thread& thread, uint64_t result_at) {
       throw TargetExited("pid " + std::to_string(pid_) + " exited during the call");
     if (got == thread.tid && WIFSTOPPED(status)) {
       int signal = WSTOPSIG(status);
-      if (signal == (SIGTRAP | 0x80)) {
+      if (step_to_return && signal == SIGTRAP && status >> 16 == 0) {
+        user_regs_struct regs{};
+        ptrace(PTRACE_GETREGS, thread.tid, nullptr, &regs);
+        if (regs.rip == restorer_) {
+          result = regs.rax;
+          step_to_return = false;
+        }
+      } else if (signal == (SIGTRAP | 0x80)) {
         if (returned) return result;  // the exit of rt_sigreturn: the thread is itself again
         user_regs_struct regs{};
         ptrace(PTRACE_GETREGS, thread.tid, nullptr, &regs);
@@ -238,15 +265,31 @@ uint64_t PtraceInjector::wait_for_return(Thread& thread, uint64_t result_at) {
       } else if (status >> 16 == 0) {
         thread.pending_signal = signal;  // delivered on resume, not inside our call
       }
-      ptrace(PTRACE_SYSCALL, thread.tid, nullptr, nullptr);
+      if (step_to_return) step(thread.tid);
+      else ptrace(PTRACE_SYSCALL, thread.tid, nullptr, nullptr);
       nap = 10;  // the next stop comes within microseconds: it is stepped through system calls
+      spins = 0;
       continue;
     }
     uint64_t waited = monotonic_ns() - started;
     if (waited > kSoloCallNs) let_others_run(thread);
     if (waited > kCallGiveUpNs) throw std::runtime_error("the call inside pid " + std::to_string(pid_) + " did not return");
+    if (step_to_return && spins++ < 1000) {
+      sched_yield();
+      continue;
+    }
     sleep_us(nap);
   }
+}
+
+// Stepping from branch to branch (x86's BTF) stops far less often than instruction by
+// instruction, and still stops where a ret lands; where the CPU or hypervisor lacks it, the
+// kernel refuses it (EIO) and each instruction is stepped.
+bool PtraceInjector::step(pid_t tid) {
+  if (ptrace(step_request_, tid, nullptr, nullptr) == 0) return true;
+  if (errno != EIO || step_request_ != PTRACE_SINGLEBLOCK) return false;
+  step_request_ = PTRACE_SINGLESTEP;
+  return ptrace(step_request_, tid, nullptr, nullptr) == 0;
 }
 
 // The call waits for a lock a stopped thread holds (the loader's, an allocator arena's):
@@ -322,6 +365,10 @@ std::string explain_ptrace_refusal(pid_t pid) {
            (scope == 3 ? " (ptrace disabled until reboot)"
                        : " and leakrank lacks CAP_SYS_PTRACE (run as root, `setcap cap_sys_ptrace+ep leakrank`, "
                          "or `sysctl kernel.yama.ptrace_scope=0`)");
+  // A seccomp filter on leakrank (a container's default profile) fails ptrace with EPERM too.
+  if (status_field("/proc/self/status", "Seccomp") == "2")
+    return why + ": leakrank runs under a seccomp filter that may forbid ptrace (in a container: "
+                 "--cap-add=SYS_PTRACE, or a profile that allows ptrace and process_vm_readv/writev)";
   return why + (can_trace_anyone ? ": refused despite CAP_SYS_PTRACE (a security module, or a setuid/undumpable process)"
                                  : ": missing CAP_SYS_PTRACE (the process may be undumpable or setuid)");
 }

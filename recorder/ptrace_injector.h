@@ -4,6 +4,7 @@
 // signal frame holding that thread's registers, vector state and signal mask
 // (restoring_frame.h), so the thread is back in its own state whether or not leakrank
 // lives to see the call end; the stack bytes written below its red zone are put back too.
+#include <sys/ptrace.h>
 #include <sys/types.h>
 #include <sys/user.h>
 
@@ -36,6 +37,11 @@ class PtraceInjector {
   // Calls function(text, int64_t* result) or, without text, function(int64_t* result), and
   // returns what it wrote to *result.
   int64_t call_for_result(uint64_t function, const std::string* text);
+  // Calls function(first, second) with plain integer arguments (close, dlclose).
+  void call_with(uint64_t function, uint64_t first, uint64_t second = 0);
+  // Calls function() and returns what it left in rax, read as it reaches the restorer. The
+  // call is stepped one instruction at a time: for short functions only (dlerror).
+  uint64_t call_for_return_value(uint64_t function);
   uint64_t read_word(uint64_t address);
   std::string read_string(uint64_t address, size_t max_bytes = 512);
 
@@ -54,13 +60,21 @@ class PtraceInjector {
     std::vector<unsigned char> vectors;
     uint64_t blocked = 0;
   };
+  struct CallArguments {
+    const std::string* text = nullptr;  // copied onto the stack; the first argument
+    uint64_t first = 0;                 // the first argument when there is no text
+    uint64_t second = 0;
+    bool result_word = false;           // the argument after text/first: a zeroed word for the result
+    bool return_value = false;          // step the call to read rax where it returns
+  };
   void seize_all();
   bool seize(pid_t tid);
   void wait_for_stop(Thread& thread);
   Thread& caller();
-  uint64_t run_call(Thread& thread, uint64_t function, const std::string* text, uint64_t second, bool wants_result);
-  uint64_t wait_for_return(Thread& thread, uint64_t result_at);
+  uint64_t run_call(Thread& thread, uint64_t function, const CallArguments& arguments);
+  uint64_t wait_for_return(Thread& thread, uint64_t result_at, bool step_to_return);
   void let_others_run(const Thread& caller);
+  bool step(pid_t tid);  // on to the next branch, or instruction where branches cannot be stepped
 
   pid_t pid_;
   uint64_t restorer_;
@@ -69,6 +83,7 @@ class PtraceInjector {
   double paused_ms_ = 0;
   bool resumed_ = false;
   int caller_index_ = -1;
+  __ptrace_request step_request_ = PTRACE_SINGLEBLOCK;
 };
 
 // Why ptrace may not touch pid: ptrace_scope, capabilities, owner, another tracer.

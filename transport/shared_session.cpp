@@ -38,10 +38,11 @@ void* map_fd(int fd, size_t bytes) {
 
 // Pages of a tmpfs segment are allocated when first written: one that does not fit kills the
 // writer with SIGBUS. So the rings are sized to the room there is, not to what they could use.
-// fstatfs, not fstatvfs: a bare system call, safe inside a malloc hook.
+// fstatfs, not fstatvfs: a bare system call, safe inside a malloc hook. A tmpfs without a
+// size limit (a memfd's) reports no blocks at all: nothing to fit to there.
 SessionConfig fitted_to_filesystem(SessionConfig config, int fd) {
   struct statfs fs {};
-  if (fstatfs(fd, &fs) == 0) config.ring_capacity = fitted_ring_capacity(config, uint64_t(fs.f_bavail) * uint64_t(fs.f_bsize));
+  if (fstatfs(fd, &fs) == 0 && fs.f_blocks != 0) config.ring_capacity = fitted_ring_capacity(config, uint64_t(fs.f_bavail) * uint64_t(fs.f_bsize));
   return config;
 }
 
@@ -70,21 +71,26 @@ SessionHeader* create_session(const SessionConfig& wanted, char (&name_out)[kSes
     if (fd < 0 && errno != EEXIST) return nullptr;
   }
   if (fd < 0) return nullptr;
+  SessionHeader* session = create_session_in_file(fd, wanted, name_out);
+  int saved = errno;
+  close(fd);
+  if (!session) {
+    shm_unlink(name_out);
+    errno = saved;
+  }
+  return session;
+}
+
+SessionHeader* create_session_in_file(int fd, const SessionConfig& wanted, const char (&name)[kSessionNameSize]) {
   SessionConfig config = fitted_to_filesystem(with_shared_rings(wanted), fd);
   size_t bytes = session_bytes(config);
   void* memory = ftruncate(fd, off_t(bytes)) == 0 ? map_fd(fd, bytes) : nullptr;
-  int saved = errno;
-  close(fd);
-  if (!memory) {
-    shm_unlink(name_out);
-    errno = saved;
-    return nullptr;
-  }
+  if (!memory) return nullptr;
   auto* session = new (memory) SessionHeader{};
   session->magic = kSessionMagic;
   session->version = kSessionVersion;
   session->config = config;
-  memcpy(session->root_session_name, name_out, kSessionNameSize);
+  memcpy(session->root_session_name, name, kSessionNameSize);
   for (uint32_t i = 0; i < config.ring_count; ++i) {
     Ring* ring = new (session_ring(session, i)) Ring{};
     ring->capacity = config.ring_capacity;
@@ -93,14 +99,21 @@ SessionHeader* create_session(const SessionConfig& wanted, char (&name_out)[kSes
   return session;
 }
 
+void random_session_name(char (&name_out)[kSessionNameSize]) { random_name(name_out); }
+
 SessionHeader* open_session(const char* name) {
   int fd = shm_open(name, O_RDWR | O_CLOEXEC, 0);
   if (fd < 0) return nullptr;
+  SessionHeader* session = open_session_file(fd);
+  close(fd);
+  return session;
+}
+
+SessionHeader* open_session_file(int fd) {
   struct stat st {};
   SessionHeader* session = nullptr;
   if (fstat(fd, &st) == 0 && size_t(st.st_size) >= sizeof(SessionHeader) && st.st_uid == geteuid())
     session = static_cast<SessionHeader*>(map_fd(fd, size_t(st.st_size)));
-  close(fd);
   if (!session) return nullptr;
   const SessionConfig& config = session->config;
   bool valid = session->magic == kSessionMagic && session->version == kSessionVersion &&
@@ -112,6 +125,20 @@ SessionHeader* open_session(const char* name) {
     return nullptr;
   }
   return session;
+}
+
+// "fd:N" names a descriptor the process already holds; anything else is a shm_open name.
+SessionHeader* open_session_reference(const char* reference) {
+  size_t prefix = sizeof kSessionFdPrefix - 1;
+  if (strncmp(reference, kSessionFdPrefix, prefix) != 0) return open_session(reference);
+  int fd = 0;
+  const char* digit = reference + prefix;
+  if (*digit == '\0') return nullptr;
+  for (; *digit; ++digit) {
+    if (*digit < '0' || *digit > '9' || fd > 1000000) return nullptr;
+    fd = fd * 10 + (*digit - '0');
+  }
+  return open_session_file(fd);
 }
 
 void unmap_session(SessionHeader* session) {

@@ -2,7 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstdint>
+#include <cstring>
+#include <string>
 
 namespace leakrank {
 
@@ -72,6 +77,36 @@ TEST_CASE("a session keeps at least one shared ring and one ring a thread can ow
   unmap_session(opened);
   unmap_session(session);
   CHECK(unlink_session(name));
+}
+
+TEST_CASE("a session made in a memfd keeps its full rings and opens by descriptor, as attach passes it") {
+  int fd = memfd_create("/leakrank-test", MFD_CLOEXEC);
+  REQUIRE(fd >= 0);
+  char name[kSessionNameSize] = {};
+  random_session_name(name);
+  CHECK(strncmp(name, kSessionNamePrefix, sizeof kSessionNamePrefix - 1) == 0);
+  SessionHeader* session = create_session_in_file(fd, SessionConfig{}, name);
+  REQUIRE(session);
+  // A memfd's filesystem has no size limit: nothing to shrink the rings to.
+  CHECK(session->config.ring_capacity == SessionConfig{}.ring_capacity);
+  CHECK(strncmp(session->root_session_name, name, kSessionNameSize) == 0);
+  std::string reference = kSessionFdPrefix + std::to_string(fd);
+  SessionHeader* opened = open_session_reference(reference.c_str());
+  REQUIRE(opened);
+  CHECK(opened->config.ring_capacity == session->config.ring_capacity);
+  unmap_session(opened);
+  unmap_session(session);
+  close(fd);
+}
+
+TEST_CASE("a descriptor reference that is not a number, or names no session, opens nothing") {
+  for (const char* reference : {"fd:", "fd:12x", "fd:-1", "fd:99999999999"}) CHECK(open_session_reference(reference) == nullptr);
+  int fd = memfd_create("not-a-session", MFD_CLOEXEC);
+  REQUIRE(fd >= 0);
+  REQUIRE(ftruncate(fd, 1 << 20) == 0);
+  std::string reference = kSessionFdPrefix + std::to_string(fd);
+  CHECK(open_session_reference(reference.c_str()) == nullptr);  // no magic: refused
+  close(fd);
 }
 
 }  // namespace leakrank
