@@ -363,7 +363,8 @@ __attribute__((visibility("default"))) int dlclose(void* handle) {
   int result = real().dlclose(handle);
   if (result == 0 && should_record()) {
     HookScope scope;
-    send_module_map(true);  // addresses of the unloaded object may be reused by the next one
+    CaptureEntry entry;  // the map goes into the rings, which a detach may be giving back
+    if (entry.entered()) send_module_map(true);  // addresses of the unloaded object may be reused by the next one
   }
   return result;
 }

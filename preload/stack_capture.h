@@ -33,6 +33,4 @@ CapturedStack capture_stack(const CallSite& site, uintptr_t* scratch, int max_de
 uint32_t cached_stack_id(const CapturedStack& stack, uint64_t epoch);
 void remember_stack_id(const CapturedStack& stack, uint32_t id, uint64_t epoch);
 
-void release_stack_cache();  // at thread exit
-
 }  // namespace leakrank::preload
