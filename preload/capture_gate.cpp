@@ -14,9 +14,8 @@
 namespace leakrank::preload {
 namespace {
 
-std::atomic<bool> g_open{false};
-// Until membarrier is registered, entries fence themselves (a locked instruction each).
-std::atomic<bool> g_fence_on_entry{true};
+using detail::g_capture_open;
+using detail::g_fence_on_entry;
 // Threads found inside capture by a closing thread and not yet left, plus one for each
 // closing thread still at work: the shared mappings go when it drops to zero.
 std::atomic<int> g_holds{0};
@@ -38,14 +37,6 @@ void spin_lock(std::atomic<bool>& lock) {
   while (lock.exchange(true, std::memory_order_acquire)) sched_yield();
 }
 void unlock(std::atomic<bool>& lock) { lock.store(false, std::memory_order_release); }
-
-// The entry's store must be seen before its load of g_open, and the leave's before its load
-// of `straggling`: a fence on each side of a Dekker pair. The closing side's membarrier makes
-// every running thread fence at that instant, so entries only keep the compiler in order.
-void order_entry() {
-  if (g_fence_on_entry.load(std::memory_order_relaxed)) std::atomic_thread_fence(std::memory_order_seq_cst);
-  else std::atomic_signal_fence(std::memory_order_seq_cst);
-}
 
 void order_all_threads() {
   if (g_fence_on_entry.load(std::memory_order_relaxed) ||
@@ -76,9 +67,17 @@ void hold_and_append(const Mapping* shared, int count) {
   unlock(g_pending_lock);
 }
 
-void enter_unslotted() { g_unslotted.fetch_add(1, std::memory_order_seq_cst); }
+}  // namespace
 
-void leave_unslotted() {
+// A locked add: a full fence by itself, before the load of the open flag.
+bool detail::enter_without_slot() {
+  g_unslotted.fetch_add(1, std::memory_order_seq_cst);
+  if (g_capture_open.load(std::memory_order_relaxed)) return true;
+  leave_without_slot();
+  return false;
+}
+
+void detail::leave_without_slot() {
   uint64_t old = g_unslotted.load(std::memory_order_relaxed), next;
   do {
     next = old - 1;
@@ -88,23 +87,14 @@ void leave_unslotted() {
 }
 
 // The owner or the closing thread, whichever sees the other's mark: one of them wins.
-void finish_straggling(ThreadSlot& slot) {
+void detail::finish_straggling(ThreadSlot& slot) {
   uint32_t expected = 1;
   if (!slot.straggling.compare_exchange_strong(expected, 0, std::memory_order_acq_rel)) return;
   release_thread_memory(slot);
   drop_hold();
 }
 
-// `inside` counts: a signal handler's event may nest in one the thread is recording. Only
-// its owner writes it, so a plain load and store do.
-void leave(ThreadSlot* slot) {
-  if (!slot) return leave_unslotted();
-  uint32_t depth = slot->inside.load(std::memory_order_relaxed) - 1;
-  slot->inside.store(depth, std::memory_order_release);
-  if (depth) return;
-  order_entry();
-  if (slot->straggling.load(std::memory_order_relaxed)) finish_straggling(*slot);
-}
+namespace {
 
 // A thread outside capture cannot enter it any more: its cache goes now. One inside keeps it.
 void release_or_mark(ThreadSlot& slot) {
@@ -130,35 +120,23 @@ void finish_those_gone_meanwhile() {
   for (size_t i = 0; i < kThreadSlots; ++i) {
     ThreadSlot& slot = *thread_slot_at(i);
     if (slot.straggling.load(std::memory_order_acquire) && !slot.inside.load(std::memory_order_acquire))
-      finish_straggling(slot);
+      detail::finish_straggling(slot);
   }
 }
 
 }  // namespace
 
-CaptureEntry::CaptureEntry() : slot_(own_thread_slot()), entered_(false) {
-  if (slot_) slot_->inside.store(slot_->inside.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  else enter_unslotted();
-  order_entry();
-  entered_ = g_open.load(std::memory_order_relaxed);
-  if (!entered_) leave(slot_);
-}
-
-CaptureEntry::~CaptureEntry() {
-  if (entered_) leave(slot_);
-}
-
 void open_capture() {
   if (g_fence_on_entry.load(std::memory_order_relaxed) &&
       syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0)
     g_fence_on_entry.store(false, std::memory_order_relaxed);
-  g_open.store(true, std::memory_order_release);
+  g_capture_open.store(true, std::memory_order_release);
 }
 
 void close_capture(const Mapping* shared, int count) {
   spin_lock(g_closing);
   hold_and_append(shared, count);
-  g_open.store(false, std::memory_order_relaxed);
+  g_capture_open.store(false, std::memory_order_relaxed);
   order_all_threads();
   for (size_t i = 0; i < kThreadSlots; ++i) release_or_mark(*thread_slot_at(i));
   mark_unslotted();
@@ -173,7 +151,7 @@ void close_capture_in_child(const Mapping* shared, int count, bool forked_inside
   g_pending_lock.store(false, std::memory_order_relaxed);
   g_closing.store(false, std::memory_order_relaxed);
   g_fence_on_entry.store(true, std::memory_order_relaxed);
-  g_open.store(false, std::memory_order_relaxed);
+  g_capture_open.store(false, std::memory_order_relaxed);
   g_holds.store(0, std::memory_order_relaxed);
   release_other_threads_slots();
   ThreadSlot* own = own_thread_slot();

@@ -76,7 +76,9 @@ const PythonAllocator* python_wrapper(int domain);
   if (!should_record()) return p;
   HookScope scope;
   record_alloc(p, size, call_site_of(hook_frame));
-  watch_python_allocators();
+  // Not once detached: a call through a function pointer taken while attached still comes
+  // here, and must not wrap Python's allocators again.
+  if (current_session()) watch_python_allocators();
   return p;
 }
 

@@ -10,12 +10,6 @@ namespace {
 
 ThreadSlot g_slots[kThreadSlots];  // the library's own zero pages: touched only as threads claim them
 
-struct OwnSlot {
-  ThreadSlot* slot;
-  bool left;  // past its exit cleanup: it claims no slot again
-};
-__attribute__((tls_model("initial-exec"))) thread_local OwnSlot t_own;
-
 ThreadSlot* claim_slot() {
   for (ThreadSlot& slot : g_slots) {
     if (slot.owned.load(std::memory_order_relaxed)) continue;
@@ -27,9 +21,8 @@ ThreadSlot* claim_slot() {
 
 }  // namespace
 
-ThreadSlot* own_thread_slot() {
-  OwnSlot& own = t_own;
-  if (own.slot || own.left) return own.slot;
+ThreadSlot* detail::claim_own_slot() {
+  OwnSlot& own = t_own_slot;
   own.slot = claim_slot();
   if (!own.slot) own.left = true;  // every slot taken: do not scan them again on every event
   else clean_up_at_thread_exit();
@@ -53,7 +46,7 @@ void release_thread_memory(ThreadSlot& slot) {
 }
 
 void leave_thread_slot() {
-  OwnSlot& own = t_own;
+  detail::OwnSlot& own = detail::t_own_slot;
   own.left = true;
   if (!own.slot) return;
   release_stack_cache(*own.slot);
@@ -63,7 +56,7 @@ void leave_thread_slot() {
 }
 
 void release_other_threads_slots() {
-  ThreadSlot* own = t_own.slot;
+  ThreadSlot* own = detail::t_own_slot.slot;
   for (ThreadSlot& slot : g_slots) {
     if (&slot == own || !slot.owned.load(std::memory_order_relaxed)) continue;
     release_thread_memory(slot);

@@ -22,9 +22,23 @@ struct alignas(64) ThreadSlot {  // a cache line each: owners write `inside` on 
 
 constexpr size_t kThreadSlots = 8192;
 
+namespace detail {
+struct OwnSlot {
+  ThreadSlot* slot;
+  bool left;  // past its exit cleanup, or no slot was free: it claims no slot again
+};
+// Inline: every event asks, so a thread that has its slot pays one TLS load.
+inline __attribute__((tls_model("initial-exec"))) thread_local OwnSlot t_own_slot;
+ThreadSlot* claim_own_slot();
+}  // namespace detail
+
 // The calling thread's slot, claimed on first use; null when every slot is taken or the
 // thread is past its exit cleanup (its remaining frees use no slot).
-ThreadSlot* own_thread_slot();
+inline ThreadSlot* own_thread_slot() {
+  const detail::OwnSlot& own = detail::t_own_slot;
+  if (own.slot || own.left) [[likely]] return own.slot;
+  return detail::claim_own_slot();
+}
 ThreadSlot* thread_slot_at(size_t index);  // for a closing thread's scan; never null
 // Unmaps the slot's stack cache and libunwind's trace cache, whoever calls it: exactly one
 // caller gets each. The owner must be outside capture, or gone.
