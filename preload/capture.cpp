@@ -118,11 +118,12 @@ bool init_capture(const CaptureConfig& config) {
 namespace {
 
 // What capture mapped for the whole process, with the session it wrote to.
-constexpr int kSharedMappings = 3;
+constexpr int kSharedMappings = 4;
 void shared_mappings(Mapping session, Mapping (&out)[kSharedMappings]) {
   out[0] = session;
   out[1] = {g_stacks.memory().mapping(), g_stacks.memory().mapping_bytes()};
   out[2] = {g_sampler.memory().mapping(), g_sampler.memory().mapping_bytes()};
+  out[3] = take_python_code_table();
 }
 
 }  // namespace
