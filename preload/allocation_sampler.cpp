@@ -35,6 +35,7 @@ uint64_t slot_of(uint64_t address, uint64_t mask) { return (mixed_address(addres
 }  // namespace
 
 bool AllocationSampler::init(uint64_t mean_bytes_per_sample) {
+  for (std::atomic<uint32_t>& count : filter_) count.store(0, std::memory_order_relaxed);
   mean_ = mean_bytes_per_sample;
   if (!mean_) return true;
   return slots_.allocate(kCapacity);
@@ -81,11 +82,6 @@ bool AllocationSampler::forget(void* address) {
     }
   }
   return false;
-}
-
-void AllocationSampler::reset() {
-  slots_.clear();
-  for (std::atomic<uint32_t>& count : filter_) count.store(0, std::memory_order_relaxed);
 }
 
 }  // namespace leakrank::preload

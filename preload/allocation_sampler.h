@@ -21,7 +21,7 @@ inline __attribute__((tls_model("initial-exec"))) thread_local int64_t t_bytes_u
 
 class AllocationSampler {
  public:
-  bool init(uint64_t mean_bytes_per_sample);  // 0 disables sampling
+  bool init(uint64_t mean_bytes_per_sample);  // 0 disables sampling; again for each new session
   bool enabled() const { return mean_ > 0; }
 
   // True when this allocation is sampled; the caller then calls remember() and records
@@ -37,7 +37,7 @@ class AllocationSampler {
   }
   // True when address was sampled (and forgets it): only then is its free recorded.
   bool forget(void* address);
-  void reset();  // after fork into a new session
+  const AtomicSlots& memory() const { return slots_; }
 
  private:
   static constexpr unsigned kFilterBits = 12;  // 16 KiB of counters: stays in L1

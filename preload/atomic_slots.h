@@ -1,7 +1,7 @@
 #pragma once
 // A power-of-two array of atomic 64-bit slots in its own anonymous mapping: the storage of
 // the preload library's lock-free hash tables, which must never allocate through malloc.
-// Pages are reserved lazily, and clear() hands them back (they read as zero again).
+// Pages are reserved lazily; the mapping is unmapped by capture_gate.h once nobody reads it.
 #include <sys/mman.h>
 
 #include <atomic>
@@ -22,10 +22,11 @@ class AtomicSlots {
     mask_ = capacity - 1;
     return true;
   }
-  void clear() {
-    if (slots_) madvise(slots_, bytes_, MADV_DONTNEED);
-  }
   bool ready() const { return slots_ != nullptr; }
+  // The mapping, for whoever unmaps it once no thread can read it (capture_gate.h). The
+  // pointer stays as it is until the next allocate(): a reader inside capture may hold it.
+  void* mapping() const { return slots_; }
+  size_t mapping_bytes() const { return bytes_; }
   uint64_t mask() const { return mask_; }
   std::atomic<uint64_t>& operator[](uint64_t index) const { return slots_[index & mask_]; }
 

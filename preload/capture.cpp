@@ -59,6 +59,14 @@ StackKey stack_key(const CapturedStack& stack, const uintptr_t* python, int pyth
   return {g_stacks.find(hash), hash};
 }
 
+// Every event is captured inside the gate: the stack cache, the stack and sampling tables and
+// the rings stay mapped until it is done. Nothing is touched once capture is closed.
+template <typename Capture>
+void inside_capture(Capture capture) {
+  CaptureEntry entry;
+  if (entry.entered()) capture();
+}
+
 // The stack goes first, in the same message, when this thread is the one to define it.
 void record_with_stack(wire::EventKind kind, void* address, size_t size, const CallSite& site,
                        const wire::Event* extra = nullptr) {
@@ -115,13 +123,33 @@ AllocationSampler g_sampler;
 bool init_capture(const CaptureConfig& config) {
   g_max_depth = config.max_depth < 1 ? 1 : (config.max_depth > kMaxStackDepth ? kMaxStackDepth : config.max_depth);
   init_stack_capture();
+  g_table_resets.fetch_add(1, std::memory_order_acq_rel);  // ids cached for the old table mean nothing now
   return g_stacks.init() && g_sampler.init(config.sample_bytes);
 }
 
-void reset_capture_after_fork() {
-  g_stacks.reset();
-  g_sampler.reset();
-  g_table_resets.fetch_add(1, std::memory_order_acq_rel);
+namespace {
+
+// What capture mapped for the whole process, with the session it wrote to.
+constexpr int kSharedMappings = 4;
+void shared_mappings(Mapping session, Mapping (&out)[kSharedMappings]) {
+  out[0] = session;
+  out[1] = {g_stacks.memory().mapping(), g_stacks.memory().mapping_bytes()};
+  out[2] = {g_sampler.memory().mapping(), g_sampler.memory().mapping_bytes()};
+  out[3] = take_python_code_table();
+}
+
+}  // namespace
+
+void end_capture(Mapping session) {
+  Mapping shared[kSharedMappings];
+  shared_mappings(session, shared);
+  close_capture(shared, kSharedMappings);
+}
+
+void end_capture_in_child(Mapping session, bool forked_inside_call) {
+  Mapping shared[kSharedMappings];
+  shared_mappings(session, shared);
+  close_capture_in_child(shared, kSharedMappings, forked_inside_call);
 }
 
 void record_alloc(void* address, size_t size, const CallSite& site) {
@@ -130,26 +158,34 @@ void record_alloc(void* address, size_t size, const CallSite& site) {
     end_attachment_if_recorder_gone();
     patch_objects_loaded_since();
   }
-  if (g_sampler.enabled() && !g_sampler.remember(address)) return;
-  record_with_stack(wire::EventKind::alloc, address, size, site);
+  inside_capture([&] {
+    if (g_sampler.enabled() && !g_sampler.remember(address)) return;
+    record_with_stack(wire::EventKind::alloc, address, size, site);
+  });
 }
 
 void record_map(void* address, size_t size, const CallSite& site) {
-  record_with_stack(wire::EventKind::map, address, size, site);
+  inside_capture([&] { record_with_stack(wire::EventKind::map, address, size, site); });
 }
 
 void record_remap(void* old_address, size_t old_size, void* address, size_t size, const CallSite& site) {
   wire::Event old_range{0, reinterpret_cast<uint64_t>(old_address), old_size, 0, wire::EventKind::remap, {}};
-  record_with_stack(wire::EventKind::remap, address, size, site, &old_range);
+  inside_capture([&] { record_with_stack(wire::EventKind::remap, address, size, site, &old_range); });
 }
 
-void record_unmap(void* address, size_t size) { record_plain(wire::EventKind::unmap, address, size); }
+void record_unmap(void* address, size_t size) {
+  inside_capture([&] { record_plain(wire::EventKind::unmap, address, size); });
+}
 
-void record_exec() { record_plain(wire::EventKind::exec, nullptr, 0); }
+void record_exec() {
+  inside_capture([] { record_plain(wire::EventKind::exec, nullptr, 0); });
+}
 
 void record_free(void* address) {
-  if (g_sampler.enabled() && !g_sampler.forget(address)) return;
-  record_plain(wire::EventKind::free, address, 0);
+  inside_capture([&] {
+    if (g_sampler.enabled() && !g_sampler.forget(address)) return;
+    record_plain(wire::EventKind::free, address, 0);
+  });
 }
 
 }  // namespace leakrank::preload

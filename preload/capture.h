@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "preload/allocation_sampler.h"
+#include "preload/capture_gate.h"
 #include "preload/stack_capture.h"
 
 namespace leakrank::preload {
@@ -13,8 +14,13 @@ struct CaptureConfig {
   uint64_t sample_bytes = 0;  // 0: every allocation
 };
 
-bool init_capture(const CaptureConfig& config);  // once per process image
-void reset_capture_after_fork();                 // the child's new session has seen no stacks
+bool init_capture(const CaptureConfig& config);  // again after end_capture: new tables
+// Detach, or a recorder found dead: no event starts any more, and every stack cache, the
+// stack and sampling tables and `session` are unmapped as soon as no thread is inside an
+// event (capture_gate.h). init_capture starts anew.
+void end_capture(Mapping session);
+// The same in a fork child, where only the forking thread lives on.
+void end_capture_in_child(Mapping session, bool forked_inside_call);
 
 extern AllocationSampler g_sampler;
 

@@ -77,7 +77,9 @@ const PythonAllocator* python_wrapper(int domain);
   if (!should_record()) return p;
   HookScope scope;
   record_alloc(p, size, call_site_of(hook_frame));
-  watch_python_allocators();
+  // Not once detached: a call through a function pointer taken while attached still comes
+  // here, and must not wrap Python's allocators again.
+  if (current_session()) watch_python_allocators();
   return p;
 }
 
@@ -367,7 +369,8 @@ __attribute__((visibility("default"))) int dlclose(void* handle) {
   int result = real().dlclose(handle);
   if (result == 0 && should_record()) {
     HookScope scope;
-    send_module_map(true);  // addresses of the unloaded object may be reused by the next one
+    CaptureEntry entry;  // the map goes into the rings, which a detach may be giving back
+    if (entry.entered()) send_module_map(true);  // addresses of the unloaded object may be reused by the next one
   }
   return result;
 }

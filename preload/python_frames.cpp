@@ -50,6 +50,14 @@ CodeSlot* code_table() {
   return expected;
 }
 
+}  // namespace
+
+Mapping take_python_code_table() {
+  return {g_codes.exchange(nullptr, std::memory_order_acq_rel), sizeof(CodeSlot) * kCodeSlots};
+}
+
+namespace {
+
 uint64_t fingerprint_of(uintptr_t code) {
   uint64_t mixed = field<uint64_t>(code, layout::kCodeLineTable) ^ (field<uint64_t>(code, layout::kCodeQualname) << 1) ^
                   (uint64_t(field<uint32_t>(code, layout::kCodeFirstLine)) << 48);

@@ -8,6 +8,8 @@
 // the GIL, calls into Python or allocates: it reads memory of frames the thread is inside.
 #include <cstdint>
 
+#include "preload/capture_gate.h"
+
 namespace leakrank::preload {
 
 // The calling thread's Python frames, innermost first, at most room: python_frame() words,
@@ -18,5 +20,9 @@ int read_python_frames(uintptr_t* frames, int room);
 // native with those frames merged in, into out (max_depth entries); returns its depth.
 int merge_python_frames(const uintptr_t* native, int depth, const uintptr_t* frames, int count, uintptr_t* out,
                         int max_depth);
+
+// Capture ends: the table of code objects described to this session, for end_capture to
+// unmap once no thread reads it. The next session starts a new one and describes them again.
+Mapping take_python_code_table();
 
 }  // namespace leakrank::preload

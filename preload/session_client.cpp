@@ -22,12 +22,6 @@ namespace leakrank::preload {
 namespace {
 
 SessionHeader* g_session = nullptr;       // the session this process writes to
-// attach: the last session detached from (its size kept apart: its pages may be zeroed), and
-// the one before it, by then an inert placeholder (retire_left_session).
-SessionHeader* g_left_session = nullptr;
-size_t g_left_session_bytes = 0;
-void* g_placeholder = nullptr;
-size_t g_placeholder_bytes = 0;
 bool g_capture_ready = false;
 
 bool register_child(SessionHeader* root, const char (&name)[kSessionNameSize], int32_t parent) {
@@ -81,6 +75,7 @@ bool connect(SessionHeader* session, Arrival arrival = Arrival::started) {
     if (!g_capture_ready) return false;
   }
   prepare_thread_exit();
+  open_capture();
   g_session = session;
   attach_thread_rings(session);
   session->own_memory_ledger.store(own_memory_ledger_address(), std::memory_order_relaxed);
@@ -93,20 +88,13 @@ bool connect(SessionHeader* session, Arrival arrival = Arrival::started) {
   return true;
 }
 
-// A thread may still hold the left session's address: stopped mid-event by the detach, or
-// napping on a full ring of a recorder that died. Unmapping it could fault such a thread,
-// so it is first replaced in place by private zero pages that commit nothing: the shared
-// pages go back to the system, and a late writer finds an empty session and gives up
-// (thread_ring.cpp leaves a session that is no longer current). Only the placeholder from
-// the attach before, which every such writer left long ago, is unmapped.
-void retire_left_session() {
-  if (!g_left_session) return;
-  if (g_placeholder) munmap(g_placeholder, g_placeholder_bytes);
-  void* inert = mmap(g_left_session, g_left_session_bytes, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
-  g_placeholder = inert == MAP_FAILED ? nullptr : inert;
-  g_placeholder_bytes = g_left_session_bytes;
-  g_left_session = nullptr;
+// The session's mapping, for end_capture to unmap once no thread writes to it any more.
+Mapping session_mapping(SessionHeader* session) { return {session, session_bytes(session->config)}; }
+
+// Capture starts anew in the next session: init_capture maps fresh tables.
+void end_capture_of(SessionHeader* session) {
+  end_capture(session_mapping(session));
+  g_capture_ready = false;
 }
 
 }  // namespace
@@ -149,7 +137,6 @@ AttachResult attach_to_session(const char* name) {
     unmap_session(session);
     return AttachResult::no_session;
   }
-  retire_left_session();
   return connect(session) ? AttachResult::attached : AttachResult::no_session;
 }
 
@@ -161,16 +148,13 @@ void detach_from_session(bool recorder_gone) {
   stop_recording();
   restore_python_allocators();
   g_session = nullptr;
-  reset_capture_after_fork();  // the next session has seen no stacks; the table's pages go back
-  // A thread stopped mid-event may still write once it resumes, so the segment stays mapped
-  // until the next attach; its pages leave this process's RSS now. The recorder still drains
-  // them once more after a detach, and then frees them itself; a dead recorder cannot.
-  size_t bytes = session_bytes(session->config);
   // A dead recorder cannot remove its session's name: the last one to leave it does.
   if (recorder_gone) unlink_session(session->root_session_name);
-  madvise(session, bytes, recorder_gone ? MADV_REMOVE : MADV_DONTNEED);
-  g_left_session = session;
-  g_left_session_bytes = bytes;
+  // The pages leave this process's RSS now, even if a thread stopped mid-event keeps the
+  // mapping a little longer. The recorder drains them once more after a detach, and then
+  // frees them itself; a dead recorder cannot.
+  madvise(session, session_bytes(session->config), recorder_gone ? MADV_REMOVE : MADV_DONTNEED);
+  end_capture_of(session);
 }
 
 bool after_fork_in_child(bool may_record) {
@@ -190,9 +174,11 @@ bool after_fork_in_child(bool may_record) {
       if (child && !preload_in_environment()) child->preload_dropped.store(1);
     }
   }
-  unmap_session(parent_session);  // the parent's rings are not ours to write
+  // The parent's rings are not ours to write, and every thread but this one is gone: what
+  // capture mapped goes now (or as this thread leaves the event a signal handler forked in).
+  end_capture_in_child(session_mapping(parent_session), !may_record);
+  g_capture_ready = false;
   if (!child) return false;
-  reset_capture_after_fork();
   return connect(child, Arrival::forked);
 }
 

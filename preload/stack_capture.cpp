@@ -11,7 +11,9 @@
 #include "preload/loaded_objects.h"
 #include "preload/own_memory.h"
 #include "preload/stack_table.h"
+#include "preload/thread_slots.h"
 #include "preload/thread_stack.h"
+#include "preload/unwinder_cache.h"
 
 namespace leakrank::preload {
 
@@ -41,12 +43,13 @@ namespace {
 uintptr_t g_own_start = 0;
 uintptr_t g_own_end = 0;
 
+// The entries live in the thread's slot (thread_slots.h), where a detach can give them back.
 struct ThreadCache {
-  CachedFrames* entries;
+  CachedFrames* entries;  // for this event only: from the slot, mapped when it had none
   uint32_t clock;     // for least recently used; wrapping only misjudges an eviction
   StackMemory stack;  // this thread's stack: the only memory a hit reads
   uint32_t stack_lookups, chains_until_lookup;  // backoff while the thread runs on another stack
-  bool unavailable;
+  bool unavailable;  // mapping failed: unwound the plain way from then on
 };
 __attribute__((tls_model("initial-exec"))) thread_local ThreadCache t_cache;
 
@@ -61,15 +64,25 @@ int find_own_object(dl_phdr_info* info, size_t, void* data) {
 
 bool is_own_frame(uintptr_t ip) { return ip >= g_own_start && ip < g_own_end; }
 
+constexpr size_t kStackCacheBytes = sizeof(CachedFrames) * kCacheEntries;
+
+CachedFrames* map_entries(ThreadSlot& slot) {
+  void* memory = map_own_memory(kStackCacheBytes, OwnedBy::thread);
+  if (!memory) return nullptr;
+  slot.stack_cache_bytes = kStackCacheBytes;
+  slot.stack_cache.store(memory, std::memory_order_release);
+  return static_cast<CachedFrames*>(memory);
+}
+
+// Called inside capture (capture_gate.h), so the slot's cache stays mapped until the event ends.
 ThreadCache* thread_cache() {
   ThreadCache& cache = t_cache;
-  if (cache.entries || cache.unavailable) return cache.entries ? &cache : nullptr;
-  cache.unavailable = true;
-  void* memory = map_own_memory(sizeof(CachedFrames) * kCacheEntries, OwnedBy::thread);
-  if (!memory) return nullptr;
-  cache.entries = static_cast<CachedFrames*>(memory);
-  cache.unavailable = false;
-  return &cache;
+  ThreadSlot* slot = cache.unavailable ? nullptr : own_thread_slot();
+  if (!slot) return nullptr;
+  cache.entries = static_cast<CachedFrames*>(slot->stack_cache.load(std::memory_order_relaxed));
+  if (!cache.entries) cache.entries = map_entries(*slot);
+  cache.unavailable = cache.entries == nullptr;
+  return cache.entries ? &cache : nullptr;
 }
 
 // The stack's bounds are looked up when a chain is first cached, not when the thread first
@@ -138,6 +151,7 @@ int unwind_with_slots(const ThreadCache* cache, uintptr_t* ips, uintptr_t* slots
 int unwind_fast(uintptr_t* ips, int max_depth) {
   void* raw[kMaxStackDepth + 16];
   int got = unw_backtrace(raw, max_depth + 16 < kMaxStackDepth + 16 ? max_depth + 16 : kMaxStackDepth + 16);
+  if (ThreadSlot* slot = own_thread_slot()) note_unwinder_cache(*slot);  // its trace cache exists now
   int skip = 0;
   while (skip < got && is_own_frame(reinterpret_cast<uintptr_t>(raw[skip]))) ++skip;
   int depth = got - skip < max_depth ? got - skip : max_depth;
@@ -203,6 +217,7 @@ CapturedStack unwind_and_watch(ThreadCache& cache, const CallSite& site, uintptr
 void init_stack_capture() {
   unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
   walk_loaded_objects(find_own_object, reinterpret_cast<void*>(&init_stack_capture));
+  find_unwinder_tls();
 }
 
 CapturedStack capture_stack(const CallSite& site, uintptr_t* scratch, int max_depth) {
@@ -234,13 +249,6 @@ uint64_t stack_hash(const CapturedStack& stack, uint64_t seed) {
     entry->hash_seed = seed + 1;
   }
   return hash;
-}
-
-void release_stack_cache() {
-  ThreadCache& cache = t_cache;
-  if (cache.entries) unmap_own_memory(cache.entries, sizeof(CachedFrames) * kCacheEntries);
-  cache.entries = nullptr;
-  cache.unavailable = true;  // a thread past its exit keeps unwinding the plain way
 }
 
 }  // namespace leakrank::preload

@@ -37,6 +37,4 @@ void remember_stack_id(const CapturedStack& stack, uint32_t id, uint64_t epoch);
 // Python frames has no id of its own to cache, but its native part keeps this hash.
 uint64_t stack_hash(const CapturedStack& stack, uint64_t seed);
 
-void release_stack_cache();  // at thread exit
-
 }  // namespace leakrank::preload

@@ -8,11 +8,9 @@ uint64_t nonzero(uint64_t hash) { return hash ? hash : 0x9e3779b97f4a7c15ULL; }
 
 }  // namespace
 
-bool StackTable::init(uint32_t capacity_log2) { return slots_.allocate(uint64_t(1) << capacity_log2); }
-
-void StackTable::reset() {
-  slots_.clear();
+bool StackTable::init(uint32_t capacity_log2) {
   used_.store(0, std::memory_order_relaxed);
+  return slots_.allocate(uint64_t(1) << capacity_log2);
 }
 
 StackTable::Lookup StackTable::find_or_insert(uint64_t hash) {

@@ -15,7 +15,7 @@ class StackTable {
   static constexpr uint32_t kNoId = 0;
 
   bool init(uint32_t capacity_log2 = 22);  // 4 M slots, 32 MiB of address space
-  void reset();                            // forget every stack (a forked child's new session)
+  const AtomicSlots& memory() const { return slots_; }
 
   struct Lookup {
     uint32_t id = kNoId;

@@ -4,8 +4,9 @@
 
 #include <atomic>
 
-#include "preload/stack_capture.h"
+#include "preload/capture_gate.h"
 #include "preload/thread_ring.h"
+#include "preload/thread_slots.h"
 
 namespace leakrank::preload {
 namespace {
@@ -17,8 +18,11 @@ __attribute__((tls_model("initial-exec"))) thread_local bool t_registered;
 // Runs before the destructors of keys the program made later: their frees still record,
 // into a shared ring (retire_thread_ring), unwound without a cache.
 void on_thread_exit(void*) {
-  retire_thread_ring();
-  release_stack_cache();
+  {
+    CaptureEntry entry;  // the ring is in the session, which a detach may be giving back
+    retire_thread_ring(entry.entered());
+  }
+  leave_thread_slot();
 }
 
 }  // namespace

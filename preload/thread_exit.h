@@ -1,8 +1,8 @@
 #pragma once
-// What a thread takes for itself (a ring of its own, a stack cache of 268 KiB) goes back when
-// it ends, from a thread-specific-data destructor. Every thread that records registers, not
-// only those that got a ring: a program that runs thousands of threads would otherwise leave
-// a stack cache mapped for each.
+// What a thread takes for itself (a ring of its own, its thread slot and stack cache of 268
+// KiB) goes back when it ends, from a thread-specific-data destructor. Every thread that
+// records registers, not only those that got a ring: a program that runs thousands of
+// threads would otherwise leave a stack cache mapped for each.
 namespace leakrank::preload {
 
 // Once per process, before its threads record: makes the key. Not lazily on a thread's

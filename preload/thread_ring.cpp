@@ -157,9 +157,9 @@ void forget_thread_ring() {
   thread.epoch = 0;
 }
 
-void retire_thread_ring() {
+void retire_thread_ring(bool session_reachable) {
   ThreadRing& thread = t_thread_ring;
-  if (thread.ring && thread.epoch == g_ring_epoch.load(std::memory_order_acquire))
+  if (session_reachable && thread.ring && thread.epoch == g_ring_epoch.load(std::memory_order_acquire))
     thread.ring->state.store(uint32_t(RingState::retired), std::memory_order_release);
   thread.ring = nullptr;
   thread.retired = true;

@@ -84,7 +84,8 @@ class RingWriter {
 
 void attach_thread_rings(SessionHeader* session);  // process-wide: which session to write to
 void forget_thread_ring();                         // after fork: this thread's ring belongs to the parent
-void retire_thread_ring();                         // thread exit
+// Thread exit; its ring is marked retired only while the session may be touched.
+void retire_thread_ring(bool session_reachable);
 void retire_rings_of_process(SessionHeader* session, int32_t pid);  // after exec: the old image's threads are gone
 
 }  // namespace leakrank::preload

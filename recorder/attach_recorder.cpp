@@ -91,7 +91,7 @@ class Attachment {
     if (pidfd_ >= 0) close(pidfd_);
     if (session_) {
       // Drained for the last time: the pages go back to the system now, not when the target
-      // next unmaps them (it keeps the mapping, a stopped thread may still write once).
+      // unmaps them (it does once no thread of its own is inside an event any more).
       size_t bytes = session_bytes(session_->config);
       release_recorder_lock(session_);
       madvise(session_, bytes, MADV_REMOVE);

@@ -1,9 +1,8 @@
 // A small service for attach tests: THREADS workers (argument 1, default 4) allocate and
 // free without pause; the main thread writes to the file named by argument 2 whether its
 // GOT slot for malloc points at libleakrank's hook ("hooked") or not ("native"), whenever
-// that changes. Taking malloc's address in a PIE reads that very slot.
+// that changes (malloc_slot.h).
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <pthread.h>
 #include <signal.h>
 #include <ucontext.h>
@@ -11,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "malloc_slot.h"
 
 static void* churn(void* arg) {
   (void)arg;
@@ -22,27 +23,6 @@ static void* churn(void* arg) {
     if (i % 1024 == 0) usleep(100);  // a service, not a benchmark: leave the CPU to others
   }
   return NULL;
-}
-
-__attribute__((noinline)) static void* malloc_slot(void) {
-  void* (*volatile slot)(size_t) = malloc;
-  __asm__ volatile("" ::: "memory");
-  return (void*)slot;
-}
-
-static int hooked(void) {
-  Dl_info info;
-  return dladdr(malloc_slot(), &info) && info.dli_fname && strstr(info.dli_fname, "libleakrank");
-}
-
-static void write_state(const char* path, int state) {
-  char temporary[4096];
-  snprintf(temporary, sizeof temporary, "%s.new", path);
-  FILE* out = fopen(temporary, "w");
-  if (!out) return;
-  fputs(state ? "hooked\n" : "native\n", out);
-  fclose(out);
-  rename(temporary, path);  // readers see the old state or the new, never an empty file
 }
 
 // A crash says where, for the test's failure message: the instruction and the address.
@@ -70,8 +50,8 @@ int main(int argc, char** argv) {
   printf("serving pid %d\n", getpid());
   fflush(stdout);
   for (int last = -1;; usleep(2000)) {
-    int now = hooked();
-    if (now != last) write_state(state_file, now);
+    int now = malloc_hooked();
+    if (now != last) write_state_file(state_file, now ? "hooked\n" : "native\n");
     last = now;
   }
 }
