@@ -45,7 +45,7 @@ grep -q '^plateau RecentDocuments.remember ' with.txt || fail "the sample's LRU 
 # interpreter_frames NAME: "frames with file:line, inlined frames" of the interpreter in the first
 # site's stack.
 interpreter_frames() {
-  jq -r --arg module "$interpreter" '[.sites[0].frames[] | select(.module == $module)] |
+  jq -r --arg path "$interpreter" '[.sites[0].frames[] | select(.module == $path)] |
       "\(map(select(.line > 0)) | length) \(map(select(.kind == "inlined")) | length)"' "$1.json"
 }
 read -r lines inlined <<<"$(interpreter_frames with_frames)"
