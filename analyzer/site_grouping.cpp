@@ -88,7 +88,27 @@ std::vector<SiteGrouping::FrameAt> SiteGrouping::frames_at(FrameRange range) con
     FrameRange slice = addresses_[address];
     for (uint32_t frame = slice.first; frame < slice.first + slice.count; ++frame) frames.push_back({frame, address});
   }
+  place_python_frames(frames);
   return frames;
+}
+
+// Python frames stand just inside the interpreter's C frame that runs them, which is the next
+// return address. That address's inlined frames (do_call_core, _PyFunction_Vectorcall) ran for
+// the innermost Python frame, so they go inside the Python frames: else, once the interpreter's
+// debug information is installed, they would read as called by the outermost one.
+void SiteGrouping::place_python_frames(std::vector<FrameAt>& frames) const {
+  auto is_python = [&](size_t i) { return i < frames.size() && frames_[frames[i].frame].python; };
+  for (size_t i = 0; i < frames.size(); ++i) {
+    if (!is_python(i)) continue;
+    size_t first = i;
+    while (is_python(i)) ++i;
+    size_t inlined_end = i;
+    while (inlined_end < frames.size() && frames[inlined_end].address == frames[i].address &&
+           frames_[frames[inlined_end].frame].inlined)
+      ++inlined_end;
+    std::rotate(frames.begin() + long(first), frames.begin() + long(i), frames.begin() + long(inlined_end));
+    i = inlined_end;
+  }
 }
 
 bool SiteGrouping::knows_stack(uint32_t stack_id) const {
@@ -117,8 +137,8 @@ bool SiteGrouping::is_own(const Frame& frame) { return !is_runtime_frame(frame) 
 
 // The frames a site may be named after (see the header), from the first frame in the
 // program's own code past its known wrappers. --keep-frames: the innermost frame. A stack of
-// wrappers alone (cut short by --max-depth) keeps the innermost of them. further_out: where
-// the frames past the path begin.
+// wrappers alone (cut short by --max-depth) keeps the innermost of them, one of runtime
+// frames alone its innermost function. further_out: where the frames past the path begin.
 SiteGrouping::CallPathEntry SiteGrouping::call_path(std::span<const FrameAt> frames, size_t& further_out) {
   CallPathEntry path;
   further_out = frames.size();
@@ -132,7 +152,7 @@ SiteGrouping::CallPathEntry SiteGrouping::call_path(std::span<const FrameAt> fra
   auto program = std::find_if(frames.begin(), frames.end(), not_runtime);
   auto asking = std::find_if(program, frames.end(), own);
   if (asking == frames.end()) {
-    path.frames = {program != frames.end() ? program->frame : frames.front().frame};
+    path.frames = {program != frames.end() ? program->frame : innermost_function(frames)};
     return path;
   }
   for (auto wrapper = program; wrapper != asking; ++wrapper)
@@ -149,6 +169,16 @@ SiteGrouping::CallPathEntry SiteGrouping::call_path(std::span<const FrameAt> fra
   auto past_caller = caller == frames.end() ? caller : take_address(caller);
   further_out = size_t(past_caller - frames.begin());
   return path;
+}
+
+// A stack of runtime frames alone is named after the function holding its innermost return
+// address, not a helper inlined there: the same site with or without the runtime's debug
+// information, where an inlined allocator (CPython's PyObject_Malloc, in every object
+// constructor) would otherwise gather every caller into one site.
+uint32_t SiteGrouping::innermost_function(std::span<const FrameAt> frames) {
+  auto past = std::find_if(frames.begin(), frames.end(),
+                           [&](FrameAt at) { return at.address != frames.front().address; });
+  return std::prev(past)->frame;
 }
 
 // Paths are grouping's own, never shown: their frames are told apart by place (line, or

@@ -82,12 +82,14 @@ class SiteGrouping {
   uint32_t intern_address(uint64_t ip, const std::vector<Frame>& symbolized);
   std::vector<Frame> frames_in(FrameRange stack_range) const;
   std::vector<FrameAt> frames_at(FrameRange stack_range) const;
+  void place_python_frames(std::vector<FrameAt>& frames) const;
   std::string fallback_name(uint64_t ip) const;
   std::string frame_key(const Frame& frame) const;
   std::string stack_key(std::span<const FrameAt> frames) const;
   bool is_own(const Frame& frame);
   uint32_t intern_path(std::span<const FrameAt> frames);
   CallPathEntry call_path(std::span<const FrameAt> frames, size_t& further_out);
+  static uint32_t innermost_function(std::span<const FrameAt> frames);
   std::string path_key(std::span<const FrameAt> frames, const CallPathEntry& path) const;
   std::vector<CallPath> call_paths() const;
   absl::flat_hash_set<std::string_view> functions_further_out() const;

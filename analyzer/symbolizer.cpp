@@ -51,10 +51,19 @@ bool has_backing_file(const ModuleInfo& module) {
 }
 
 // Extra directories first, absolute so libdwfl also searches their .build-id trees.
-std::string debuginfo_search_path(const std::vector<std::string>& debug_dirs) {
+std::string debuginfo_search_path(const SymbolizerOptions& options) {
   std::string path;
-  for (const auto& dir : debug_dirs) path += std::filesystem::absolute(dir).string() + ":";
-  return path + kDefaultDebuginfoPath;
+  for (const auto& dir : options.debug_dirs) path += std::filesystem::absolute(dir).string() + ":";
+  if (options.default_debug_dirs) return path + kDefaultDebuginfoPath;
+  if (!path.empty()) path.pop_back();  // a trailing ':' would add the binary's own folder
+  return path;
+}
+
+// No folder to search: libdwfl reads an empty path as the binary's own folder, so finding
+// nothing is said outright. The module's own sections are still read.
+int no_separate_debuginfo(Dwfl_Module*, void**, const char*, Dwarf_Addr, const char*, const char*, GElf_Word,
+                          char**) {
+  return -1;
 }
 
 // ---- DWARF helpers ----
@@ -498,7 +507,7 @@ std::string module_identity(const ModuleInfo& info) {
 
 struct Symbolizer::Impl {
   explicit Impl(const SymbolizerOptions& options)
-      : runtime_debug_info(options.runtime_debug_info), debuginfo_path(debuginfo_search_path(options.debug_dirs)) {
+      : runtime_debug_info(options.runtime_debug_info), debuginfo_path(debuginfo_search_path(options)) {
     debuginfo_path_pointer = debuginfo_path.data();
     callbacks.find_elf = dwfl_build_id_find_elf;
     callbacks.find_debuginfo = dwfl_standard_find_debuginfo;
@@ -508,6 +517,8 @@ struct Symbolizer::Impl {
     // debuginfod client (libcurl and its TLS stack) only to find nothing.
     symbols_only_callbacks = callbacks;
     symbols_only_callbacks.find_debuginfo = dwfl_build_id_find_debuginfo;
+    if (!options.default_debug_dirs && options.debug_dirs.empty())
+      callbacks.find_debuginfo = symbols_only_callbacks.find_debuginfo = no_separate_debuginfo;
   }
 
   MappedModule* module_containing(uint64_t address) {

@@ -25,6 +25,10 @@ struct Frame {
 
 struct SymbolizerOptions {
   std::vector<std::string> debug_dirs;  // --debug-dir, searched before the default paths
+  // false (--debug-dirs-only): separate debug information is looked for in debug_dirs alone,
+  // not under /usr/lib/debug nor next to the binaries: a report as a machine without the
+  // distribution's debug packages makes it, or from a debug tree copied from elsewhere.
+  bool default_debug_dirs = true;
   // false: frames in runtime modules (libc, libstdc++, ...) are named from ELF symbols alone,
   // without file:line or inlined frames. Their debug information (libc's is compressed, and
   // libdw inflates all of it on opening) is most of the time a small recording's analysis

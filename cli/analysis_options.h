@@ -59,4 +59,27 @@ inline void add_wrappers(AnalysisOptions& options, const WrapperArguments& wrapp
   }
 }
 
+// --debug-dir DIR and --debug-dirs-only: where separate debug information is looked for, on
+// every verb that symbolizes.
+struct DebugInfoArguments {
+  std::vector<std::string> dirs;
+  bool dirs_only = false;
+};
+
+inline void add_debug_info_options(CLI::App& verb, DebugInfoArguments& debug_info) {
+  verb.add_option("--debug-dir", debug_info.dirs,
+                  "Folder with separate debug info (a .build-id tree, or files at the binaries' paths), "
+                  "searched before /usr/lib/debug; repeatable")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
+  verb.add_flag("--debug-dirs-only", debug_info.dirs_only,
+                "Search only the --debug-dir folders: not /usr/lib/debug nor the binaries' folders (with no "
+                "--debug-dir, symbols as if no debug package were installed)");
+}
+
+inline void add_debug_info(AnalysisOptions& options, const DebugInfoArguments& debug_info) {
+  options.symbolizer.debug_dirs = debug_info.dirs;
+  options.symbolizer.default_debug_dirs = !debug_info.dirs_only;
+}
+
 }  // namespace leakrank::cli

@@ -35,6 +35,7 @@ struct DiffArguments {
   GroupBy group_by = GroupBy::line;
   size_t top = 20;
   WrapperArguments wrappers;
+  DebugInfoArguments debug_info;
 };
 
 struct Side {
@@ -49,6 +50,7 @@ Side analyze_argument(const std::string& argument, const DiffArguments& args) {
   AnalysisOptions options;
   options.group_by = args.group_by;
   add_wrappers(options, args.wrappers);
+  add_debug_info(options, args.debug_info);
   options.symbolizer.runtime_debug_info = false;  // a diff shows sites, never stacks
   end_at(options, ref.instant);
   const bool at_instant = ref.instant.time_s || ref.instant.snapshot;
@@ -107,6 +109,7 @@ void register_diff(CLI::App& app, int& exit_code) {
   add_group_by_option(*diff, args->group_by);
   add_top_option(*diff, args->top, "Sites shown (0: all)");
   add_wrapper_options(*diff, args->wrappers);
+  add_debug_info_options(*diff, args->debug_info);
   diff->callback([args, &exit_code] { exit_code = diff_verb(*args); });
 }
 

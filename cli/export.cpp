@@ -21,6 +21,7 @@ struct ExportArguments {
   ExportFormat format = ExportFormat::folded;
   std::string output;
   WrapperArguments wrappers;
+  DebugInfoArguments debug_info;
 };
 
 std::string render(const Analysis& analysis, ExportFormat format) {
@@ -37,6 +38,7 @@ int export_verb(const ExportArguments& args) {
   AnalysisOptions options;
   end_at(options, ref.instant);
   add_wrappers(options, args.wrappers);
+  add_debug_info(options, args.debug_info);
   options.collect_stacks = args.format != ExportFormat::json;
   write_output(args.output, render(analyze_recording(ref.path, options), args.format));
   return 0;
@@ -59,6 +61,7 @@ void register_export(CLI::App& app, int& exit_code) {
       ->type_name("FILE")
       ->required();
   add_wrapper_options(*export_app, args->wrappers);
+  add_debug_info_options(*export_app, args->debug_info);
   export_app->callback([args, &exit_code] { exit_code = export_verb(*args); });
 }
 

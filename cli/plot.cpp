@@ -29,6 +29,7 @@ struct PlotArguments {
   std::string size = "1200x720";
   bool slope = false;
   WrapperArguments wrappers;
+  DebugInfoArguments debug_info;
 };
 
 PlotOptions plot_options(const PlotArguments& args) {
@@ -67,6 +68,7 @@ int plot_verb(const PlotArguments& args) {
     AnalysisOptions analysis;
     analysis.symbolizer.runtime_debug_info = false;  // a plot names sites, never shows stacks
     add_wrappers(analysis, args.wrappers);
+    add_debug_info(analysis, args.debug_info);
     end_at(analysis, ref.instant);
     recordings.push_back(ref.path);
     runs.push_back(analyze_run(ref.path, analysis));
@@ -95,6 +97,7 @@ void register_plot(CLI::App& app, int& exit_code) {
       ->capture_default_str()->check(parsed_by(parse_plot_size));
   plot->add_flag("--slope", args->slope, "Append each series' trend (least squares, per second) to the legend");
   add_wrapper_options(*plot, args->wrappers);
+  add_debug_info_options(*plot, args->debug_info);
   plot->callback([args, &exit_code] { exit_code = plot_verb(*args); });
 }
 

@@ -28,7 +28,7 @@ struct ReportArguments {
   std::string since;
   std::string until;
   bool keep_frames = false;
-  std::vector<std::string> debug_dirs;
+  DebugInfoArguments debug_info;
   WrapperArguments wrappers;
   ColorChoice color = ColorChoice::automatic;
 };
@@ -38,7 +38,7 @@ AnalysisOptions analysis_options(const ReportArguments& args, const RecordingIns
   options.group_by = args.group_by;
   options.keep_frames = args.keep_frames;
   add_wrappers(options, args.wrappers);
-  options.symbolizer.debug_dirs = args.debug_dirs;
+  add_debug_info(options, args.debug_info);
   options.symbolizer.runtime_debug_info = args.keep_frames;  // else runtime frames are only counted
   if (!args.since.empty()) options.since_s = parse_duration_s(args.since);
   if (args.until.empty()) end_at(options, instant);
@@ -91,7 +91,7 @@ void register_report(CLI::App& app, int& exit_code) {
   report->add_flag("--keep-frames", args->keep_frames,
                    "Let allocator, libc and libstdc++ frames name a site instead of skipping them, "
                    "and give them file:line when their debug info is installed");
-  report->add_option("--debug-dir", args->debug_dirs, "Folder with separate debug info (repeatable)")->type_name("DIR");
+  add_debug_info_options(*report, args->debug_info);
   add_wrapper_options(*report, args->wrappers);
   add_color_option(*report, args->color);
   report->callback([args, &exit_code] { exit_code = report_verb(*args); });

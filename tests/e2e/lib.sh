@@ -30,6 +30,18 @@ totals() { "$RECORDING_TOTALS" "$@" || fail "cannot decode $1"; }
 # real allocation of the recorded process, which memcheck's runs do not have.
 DTV_BYTES_PER_THREAD=32
 
+# sample_line TEXT FILE: the line of the pyservice sample's FILE that holds TEXT (read, so
+# edits to the sample keep the tests true).
+sample_line() { grep -nF "$1" "$(dirname "$PYSERVICE")/$2" | cut -d: -f1; }
+
+# python_caller_of JSON NATIVE: "function file:line" of the first Python frame outside the
+# native function NATIVE in the stack of JSON's first site: the Python line that called it.
+python_caller_of() {
+  jq -r --arg native "$2" '.sites[0].frames | (map(.function) | index($native)) as $at |
+      [to_entries[] | select(.key > $at and .value.kind == "python")][0].value |
+      "\(.function) \(.file | split("/") | last):\(.line)"' "$1"
+}
+
 # valgrind_heap_usage CMD...: "allocs frees bytes" as memcheck counts them on the same run.
 valgrind_heap_usage() {
   valgrind --tool=memcheck --run-libc-freeres=no --run-cxx-freeres=no "$@" 2>&1 >/dev/null |

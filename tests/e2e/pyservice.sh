@@ -12,10 +12,8 @@ TOP=50  # every site of a run is 80 MB of JSON: the interpreter's start-up makes
 started_pids=()  # a failed check must not leave the service or its client running
 trap 'kill "${started_pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# line_of TEXT FILE: the line of the sample's FILE that holds TEXT (read, so edits keep the test true).
-line_of() { grep -nF "$1" "$(dirname "$PYSERVICE")/$2" | cut -d: -f1; }
-caller_line=$(line_of 'self._tokenizer.tokenize(text)' document_service.py)
-lru_line=$(line_of 'tuple(token_ids)' recent_documents.py)
+caller_line=$(sample_line 'self._tokenizer.tokenize(text)' document_service.py)
+lru_line=$(sample_line 'tuple(token_ids)' recent_documents.py)
 
 # site_of NAME FUNCTION: the JSON of NAME's largest site in FUNCTION among the first $TOP ('null': none).
 site_of() { jq -c --arg function "$2" '[.sites[] | select(.function == $function)] | max_by(.peak_bytes)' "$1.json"; }
@@ -27,9 +25,7 @@ expect_store_first() {
   first=$(jq -r '.sites[0] | "\(.verdict) \(.function) \(.file | split("/") | last)"' "$1.json")
   [[ $first == "growing token_store_intern token_store.c" ]] || fail "$1: first site is '$first'"
   # The extension's C frames, then the Python frame that called into it.
-  caller=$(jq -r '.sites[0].frames | (map(.function) | index("Tokenizer_tokenize")) as $native |
-      [to_entries[] | select(.key > $native and .value.kind == "python")][0].value |
-      "\(.function) \(.file | split("/") | last):\(.line)"' "$1.json")
+  caller=$(python_caller_of "$1.json" Tokenizer_tokenize)
   [[ $caller == "DocumentService.handle document_service.py:$caller_line" ]] ||
     fail "$1: the tokenizer's Python caller is '$caller': $(jq -c '[.sites[0].frames[] | [.kind, .function]]' "$1.json")"
 }

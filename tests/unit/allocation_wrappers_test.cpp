@@ -264,6 +264,36 @@ TEST_CASE("--keep-frames: the innermost frame is the site and nothing is skipped
   CHECK(resolved.skipped_wrappers.empty());
 }
 
+TEST_CASE("a stack of runtime frames alone is named after its innermost function, not an inlined helper") {
+  auto interpreter = [](std::string function, uint32_t line, bool inlined) {
+    return Frame{.function = std::move(function), .file = "obmalloc.c", .line = line,
+                 .module = "/usr/bin/python3.11", .inlined = inlined};
+  };
+  SiteGrouping grouping(GroupBy::line, false);
+  Stacks stacks;
+  uint64_t outer = stacks.address({interpreter("Py_RunMain", 1, false)});
+  for (const char* function : {"new_keys_object", "PyDict_Copy"})
+    stacks.add(grouping, {stacks.address({interpreter("PyObject_Malloc", 712, true), interpreter(function, 50, false)}),
+                          outer});
+  CHECK(site_functions(grouping.resolve()) == std::vector<std::string>{"PyDict_Copy", "new_keys_object"});
+}
+
+TEST_CASE("the interpreter's inlined frames at the call into C stand inside the Python frames") {
+  auto interpreter = [](std::string function, bool inlined) {
+    return Frame{.function = std::move(function), .module = "/usr/bin/python3.11", .inlined = inlined};
+  };
+  auto python = [](std::string function) { return Frame{.function = std::move(function), .python = true}; };
+  SiteGrouping grouping(GroupBy::line, false);
+  Stacks stacks;
+  stacks.add(grouping, {stacks.address({own("tokenize", 52)}), stacks.address({python("handle")}),
+                        stacks.address({python("serve")}),
+                        stacks.address({interpreter("do_call_core", true), interpreter("_PyEval_EvalFrameDefault", false)})});
+  std::vector<std::string> order;
+  for (const Frame& frame : grouping.frames_of(1)) order.push_back(frame.function);
+  CHECK(order == std::vector<std::string>{"tokenize", "do_call_core", "handle", "serve", "_PyEval_EvalFrameDefault"});
+  CHECK(site_functions(grouping.resolve()) == std::vector<std::string>{"tokenize"});
+}
+
 TEST_CASE("without symbols, call sites count as callers") {
   std::vector<Frame> frames;
   for (int i = 0; i < 5; ++i) frames.push_back({.ip = uint64_t(0x1000 + i), .function = "git+0x" + std::to_string(i)});
