@@ -10,11 +10,7 @@ THREADS=400
 "$POOL" "$THREADS" 4 >pool.out 2>pool.err &
 pool_pid=$!
 trap 'kill -9 $pool_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 200); do
-  grep -q '^serving pid' pool.out && break
-  sleep 0.05
-done
-grep -q '^serving pid' pool.out || fail "the pool never started: $(cat pool.err)"
+wait_until_serving pool
 
 # mappings PID: one line per mapping, "start end rss_kb anonymous_kb path" (path "-" if none).
 mappings() {

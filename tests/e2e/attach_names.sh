@@ -8,11 +8,7 @@ source "$(dirname "$0")/lib.sh"
 bash -c 'exec -a "svc *:80 (worker)" "$0" --serve --rate 2000' "$TOKENIZER" >service.out 2>service.err &
 service_pid=$!
 trap 'kill -9 $service_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 100); do
-  grep -q '^serving pid' service.out && break
-  sleep 0.05
-done
-grep -q '^serving pid' service.out || fail "the service never started serving"
+wait_until_serving service
 hooked() { grep -q libleakrank "/proc/$service_pid/maps"; }
 
 # -o in a folder that does not exist: refused, and the service was never touched.

@@ -48,3 +48,13 @@ valgrind_heap_usage() {
     sed -n 's/.*total heap usage: \([0-9,]*\) allocs, \([0-9,]*\) frees, \([0-9,]*\) bytes allocated.*/\1 \2 \3/p' |
     tr -d ,
 }
+
+# wait_until_serving NAME: a service started in the background into NAME.out says
+# "serving pid ..." once it serves; fails the test (with NAME.err) if it never does.
+wait_until_serving() {
+  for _ in $(seq 200); do
+    grep -q '^serving pid' "$1.out" && return 0
+    sleep 0.05
+  done
+  fail "$1 never started serving: $(cat "$1.err" 2>/dev/null)"
+}
