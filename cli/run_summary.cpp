@@ -117,7 +117,10 @@ void print_run_summary(const RunOutcome& outcome, SummaryAnalysis& summary) {
   } catch (const std::exception& e) {
     print_wrapped(fmt::format("the recording could not be analysed: {}", e.what()), columns);
   }
-  print_wrapped(fmt::format("next: leakrank report {0}   |   leakrank plot {0}", shell_word(outcome.target.path)), columns);
+  // One command a line, each whole, so that either pastes as it stands.
+  std::string path = shell_word(outcome.target.path);
+  print_wrapped(fmt::format("next: leakrank report {}", path), columns);
+  print_wrapped(fmt::format("      leakrank plot {}", path), columns);
 }
 
 }  // namespace leakrank::cli
