@@ -256,13 +256,17 @@ std::string site_notes(std::span<const Site> sites, const Page& page) {
 
 // The commands that look closer: the plot, and a diff from early on to the end (or to the
 // teardown).
-std::string next_steps(const Analysis& analysis) {
+std::string next_steps(const Analysis& analysis, size_t columns) {
   std::string from = analysis.named_snapshots.empty()
                          ? fmt::format("{:.0f}s", std::floor(analysis.duration_s / 3))
                          : analysis.named_snapshots.front().name;
   // Before a teardown: at the end every site has given its memory back.
   std::string to = analysis.teardown_s ? fmt::format("{:.3f}s", std::floor(*analysis.teardown_s * 1000) / 1000) : "end";
-  return fmt::format("next: leakrank plot {0}\n      leakrank diff {0}@{1} {0}@{2}\n", analysis.path, from, to);
+  std::string diff = fmt::format("      leakrank diff {0}@{1} {0}@{2}", analysis.path, from, to);
+  // Too wide: the second side goes under the first, after a backslash the shell reads past.
+  if (display_width(diff) > columns)
+    diff = fmt::format("      leakrank diff {0}@{1} \\\n                    {0}@{2}", analysis.path, from, to);
+  return fmt::format("next: leakrank plot {}\n{}\n", analysis.path, diff);
 }
 
 }  // namespace
@@ -285,7 +289,7 @@ std::string render_report_text(const Analysis& analysis, const ReportOptions& op
     out += site_stack(analysis.sites[i], i + 1, page, options.keep_frames) + "\n";
   std::string notes = site_notes(sites, page);
   if (!notes.empty()) out += notes + "\n";
-  out += next_steps(analysis);
+  out += next_steps(analysis, page.columns);
   return out;
 }
 
