@@ -3,7 +3,7 @@
 # gone and puts its GOT back by itself, and a new attach then works.
 source "$(dirname "$0")/lib.sh"
 PROBE=$TARGETS_DIR/target_attach_probe
-TRIES=${ATTACH_KILL_TRIES:-40}
+TRIES=${ATTACH_KILL_TRIES:-50}
 
 "$PROBE" 4 "$PWD/probe.state" >probe.out 2>probe.err &
 service_pid=$!
