@@ -26,17 +26,21 @@ contain() {
     set -e
     name=$1 program=$2 library_dir=$3 hide=$4
     shift 4
+    exec 3<"$program"  # opened before /tmp is covered: the build may live under /tmp
     mount -t tmpfs tmpfs /dev/shm
     mount -t tmpfs tmpfs /tmp
-    cp "$program" "/tmp/$name"
-    mount -t tmpfs tmpfs "$library_dir"
+    cat <&3 >"/tmp/$name"
+    exec 3<&-
+    chmod +x "/tmp/$name"
+    # A library folder under /tmp is hidden already; any other is covered.
+    [[ ! -d "$library_dir" ]] || mount -t tmpfs tmpfs "$library_dir"
     [[ -z "$hide" ]] || mount --bind /dev/null "$hide"
     exec "/tmp/$name" "$@"' contain "$name" "$program" "$LIBRARY_DIR" "${HIDE:-}" "$@" >"$name.out" 2>"$name.err" &
   local unshare_pid=$!
   containers+=("$unshare_pid")
   target_pid=
   for _ in $(seq 200); do
-    target_pid=$(cat "/proc/$unshare_pid/task/$unshare_pid/children" 2>/dev/null | tr -d ' ')
+    target_pid=$(cat "/proc/$unshare_pid/task/$unshare_pid/children" 2>/dev/null | tr -d ' ' || true)
     [[ -n "$target_pid" ]] && grep -q '^serving pid' "$name.out" && break
     sleep 0.05
   done
