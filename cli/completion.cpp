@@ -200,7 +200,8 @@ void register_completion(CLI::App& app) {
   completion->add_option("SHELL", *shell, fmt::format("The shell: {}", kShells))
       ->required()
       ->check(CLI::IsMember({std::string(kShells)}));
-  completion->callback([&app] { fmt::print("{}", bash_script(app)); });
+  // The callback holds the option's storage: CLI11 writes to it after this function returns.
+  completion->callback([&app, shell] { fmt::print("{}", bash_script(app)); });
 }
 
 }  // namespace leakrank::cli
