@@ -352,8 +352,15 @@ TEST_CASE("a sampled recording is scaled into estimates") {
 
 TEST_CASE("a truncated recording is analyzed up to its last whole block") {
   Scenario scenario("analysis_cut");
-  fs::resize_file(scenario.path, fs::file_size(scenario.path) * 6 / 10);
+  uintmax_t cut = fs::file_size(scenario.path) * 6 / 10;
+  fs::resize_file(scenario.path, cut);
   Analysis analysis = analyze_recording(scenario.path.string());
+  // A cut that falls between two blocks leaves whole blocks only, which is no damage to warn
+  // of (the report still says partial); a byte less cuts the last of them short.
+  if (analysis.warnings.empty()) {
+    fs::resize_file(scenario.path, cut - 1);
+    analysis = analyze_recording(scenario.path.string());
+  }
   CHECK_FALSE(analysis.complete);
   REQUIRE_FALSE(analysis.warnings.empty());
   CHECK(analysis.duration_s > 1.0);
