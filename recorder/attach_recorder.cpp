@@ -12,13 +12,13 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <stdexcept>
 
 #include "preload/attach_entry.h"
 #include "recorder/library_injection.h"
 #include "recorder/module_files.h"
+#include "recorder/proc_status.h"
 #include "recorder/process_identity.h"
 #include "recorder/ptrace_injector.h"
 #include "recorder/remote_symbols.h"
@@ -52,30 +52,18 @@ void install_signal_handlers() {
 std::string pid_text(pid_t pid) { return "pid " + std::to_string(pid); }
 
 uid_t effective_uid_of(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.rfind("Uid:", 0) == 0) {
-      unsigned real = 0, effective = 0;
-      sscanf(line.c_str(), "Uid: %u %u", &real, &effective);
-      return effective;
-    }
-  return geteuid();
-}
-
-std::string status_line(pid_t pid, const std::string& field) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.rfind(field + ":", 0) == 0) return line.substr(field.size() + 1);
-  return "";
+  unsigned real = 0, effective = 0;  // "Uid:" lists real, effective, saved and filesystem uids
+  if (sscanf(status_field(pid, "Uid").c_str(), "%u %u", &real, &effective) != 2) return geteuid();
+  return effective;
 }
 
 // /proc/N exists for thread ids too: Tgid names the process a thread belongs to.
 pid_t process_of_thread(pid_t tid) {
-  std::string tgid = status_line(tid, "Tgid");
+  std::string tgid = status_field(tid, "Tgid");
   return tgid.empty() ? tid : pid_t(std::stol(tgid));
 }
 
-bool is_stopped(pid_t pid) { return status_line(pid, "State").find('T') != std::string::npos; }
+bool is_stopped(pid_t pid) { return status_field(pid, "State").find('T') != std::string::npos; }
 
 std::string milliseconds(double ms) {
   char text[32];

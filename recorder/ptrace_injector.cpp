@@ -13,10 +13,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <set>
 
+#include "recorder/proc_status.h"
 #include "recorder/process_identity.h"
 #include "recorder/restoring_frame.h"
 #include "transport/monotonic_clock.h"
@@ -27,24 +27,6 @@ namespace {
 constexpr uint64_t kSoloCallNs = 300'000'000;        // then let the other threads release locks
 constexpr uint64_t kCallGiveUpNs = 10'000'000'000;
 constexpr size_t kXStateBytes = 16 * 1024;           // XSAVE area; AMX needs ~11 KiB
-
-std::string status_field(const std::string& path, const std::string& field) {
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind(field + ":", 0) == 0) {
-      size_t at = line.find_first_not_of(" \t", field.size() + 1);
-      return at == std::string::npos ? "" : line.substr(at);
-    }
-  return "";
-}
-
-std::vector<pid_t> thread_ids(pid_t pid) {
-  std::vector<pid_t> tids;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", error))
-    tids.push_back(pid_t(std::stol(entry.path().filename().string())));
-  return tids;
-}
 
 // Syscalls a thread waits in without holding the allocator's or the loader's locks.
 bool waiting_syscall(long number) {
@@ -348,12 +330,11 @@ std::string describe_tracer(pid_t tracer) {
 
 std::string explain_ptrace_refusal(pid_t pid) {
   std::string why = "not permitted to trace pid " + std::to_string(pid);
-  std::string status = "/proc/" + std::to_string(pid) + "/status";
-  if (std::string tracer = status_field(status, "TracerPid"); !tracer.empty() && tracer != "0")
+  if (std::string tracer = status_field(pid, "TracerPid"); !tracer.empty() && tracer != "0")
     return why + ": it is already traced by " + describe_tracer(pid_t(std::stol(tracer)));
-  std::string uid = status_field(status, "Uid");
+  std::string uid = status_field(pid, "Uid");
   uid = uid.substr(0, uid.find_first_of(" \t"));
-  std::string capabilities = status_field("/proc/self/status", "CapEff");
+  std::string capabilities = status_field(getpid(), "CapEff");
   bool can_trace_anyone = !capabilities.empty() && (std::stoull(capabilities, nullptr, 16) >> 19) & 1;  // CAP_SYS_PTRACE
   if (!can_trace_anyone && !uid.empty() && uid != std::to_string(geteuid()))
     return why + ": it belongs to uid " + uid + ", you are uid " + std::to_string(geteuid()) +
@@ -366,7 +347,7 @@ std::string explain_ptrace_refusal(pid_t pid) {
                        : " and leakrank lacks CAP_SYS_PTRACE (run as root, `setcap cap_sys_ptrace+ep leakrank`, "
                          "or `sysctl kernel.yama.ptrace_scope=0`)");
   // A seccomp filter on leakrank (a container's default profile) fails ptrace with EPERM too.
-  if (status_field("/proc/self/status", "Seccomp") == "2")
+  if (status_field(getpid(), "Seccomp") == "2")
     return why + ": leakrank runs under a seccomp filter that may forbid ptrace (in a container: "
                  "--cap-add=SYS_PTRACE, or a profile that allows ptrace and process_vm_readv/writev)";
   return why + (can_trace_anyone ? ": refused despite CAP_SYS_PTRACE (a security module, or a setuid/undumpable process)"

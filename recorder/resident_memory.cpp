@@ -7,8 +7,6 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,6 +14,7 @@
 #include <vector>
 
 #include "recorder/file_text.h"
+#include "recorder/proc_status.h"
 #include "transport/own_memory_ledger.h"
 #include "transport/session_layout.h"
 
@@ -84,15 +83,6 @@ uint64_t mapped_pages(int pagemap, AddressRange range) {
   return present;
 }
 
-// The threads of pid, as /proc lists them now.
-std::unordered_set<uint64_t> live_threads(pid_t pid) {
-  std::unordered_set<uint64_t> threads;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(proc_file(pid, "task"), error))
-    threads.insert(std::strtoull(entry.path().filename().c_str(), nullptr, 10));
-  return threads;
-}
-
 // The mappings the library lists as its own (transport/own_memory_ledger.h), read from the
 // target's memory; none when the ledger cannot be read. A thread's entries count only while
 // it lives: what frees them at its exit (libunwind's key destructor) may bypass the hooks.
@@ -102,22 +92,34 @@ std::vector<AddressRange> own_mappings(pid_t pid, uint64_t ledger_address) {
   auto ledger = std::make_unique<OwnMemoryLedger>();  // 24 KiB: not for a thread's stack
   iovec local{ledger.get(), sizeof *ledger}, remote{reinterpret_cast<void*>(ledger_address), sizeof *ledger};
   if (process_vm_readv(pid, &local, 1, &remote, 1, 0) != ssize_t(sizeof *ledger)) return ranges;
-  std::unordered_set<uint64_t> threads = live_threads(pid);
+  std::vector<pid_t> tids = thread_ids(pid);
+  std::unordered_set<uint64_t> threads(tids.begin(), tids.end());
   for (const OwnMemoryRange& range : ledger->ranges)
     if (range.start && range.bytes && (range.thread == 0 || threads.contains(range.thread)))
       ranges.push_back({range.start, range.start + range.bytes});
   return ranges;
 }
 
+// leakrank's pages in pid: the session's (shared memory) and its library's own (private).
+struct LeakrankPages {
+  uint64_t session = 0;
+  uint64_t library = 0;
+};
+
 // Reading pagemap takes ptrace's read permission, which whoever records pid has; without
 // it nothing is subtracted. It costs ~0.2 ms for a 256 MiB segment, whatever the target's
 // size, where smaps walks all of the target's page tables (8 ms at a 2 GiB heap).
-uint64_t present_pages(pid_t pid, const std::vector<AddressRange>& ranges) {
-  if (ranges.empty()) return 0;
+LeakrankPages leakrank_pages(pid_t pid, uint64_t ledger_address) {
+  std::vector<AddressRange> session = session_mappings(pid), library = own_mappings(pid, ledger_address);
+  if (session.empty() && library.empty()) return {};
   int pagemap = open(proc_file(pid, "pagemap").c_str(), O_RDONLY | O_CLOEXEC);
-  if (pagemap < 0) return 0;
-  uint64_t pages = 0;
-  for (AddressRange range : ranges) pages += mapped_pages(pagemap, range);
+  if (pagemap < 0) return {};
+  auto present = [pagemap](const std::vector<AddressRange>& ranges) {
+    uint64_t pages = 0;
+    for (AddressRange range : ranges) pages += mapped_pages(pagemap, range);
+    return pages;
+  };
+  LeakrankPages pages{present(session), present(library)};
   close(pagemap);
   return pages;
 }
@@ -130,11 +132,10 @@ uint64_t present_pages(pid_t pid, const std::vector<AddressRange>& ranges) {
 // The library's own pages are private memory: they leave the shared field as they are.
 ResidentMemory own_resident_memory(pid_t pid, uint64_t ledger_address) {
   ResidentPages resident = resident_pages(pid);
-  uint64_t session = present_pages(pid, session_mappings(pid));
-  uint64_t library = present_pages(pid, own_mappings(pid, ledger_address));
+  LeakrankPages leakrank = leakrank_pages(pid, ledger_address);
   if (resident_pages(pid).all == 0) return {};
   auto less = [](uint64_t pages, uint64_t left_out) { return pages > left_out ? (pages - left_out) * page_bytes() : 0; };
-  return {less(resident.all, session + library), less(resident.shared, session)};
+  return {less(resident.all, leakrank.session + leakrank.library), less(resident.shared, leakrank.session)};
 }
 
 uint64_t own_resident_bytes(pid_t pid, uint64_t ledger_address) { return own_resident_memory(pid, ledger_address).bytes; }

@@ -10,12 +10,12 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
 #include "recorder/file_text.h"
+#include "recorder/proc_status.h"
 #include "recorder/process_identity.h"
 
 namespace leakrank {
@@ -93,12 +93,7 @@ bool is_recording_leakrank(const std::vector<std::string>& command) {
   return program_name(command) == "leakrank" && command.size() > 1 && (command[1] == "run" || command[1] == "attach");
 }
 
-pid_t parent_of(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.starts_with("PPid:")) return pid_t(std::stol(line.substr(5)));
-  return 0;
-}
+pid_t parent_of(pid_t pid) { return pid_t(std::strtol(status_field(pid, "PPid").c_str(), nullptr, 10)); }
 
 // The usual mistake is the target's pid: point at its recorder when it has one.
 void check_is_recorder(pid_t pid) {

@@ -9,7 +9,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "recorder/file_text.h"
+#include "recorder/proc_status.h"
 #include "recorder/ptrace_injector.h"
 #include "recorder/target_libc.h"
 
@@ -40,10 +40,7 @@ std::optional<int> new_memfd(PtraceInjector& injector, pid_t pid, uint64_t memfd
   return std::nullopt;
 }
 
-bool under_seccomp_filter(pid_t pid) {
-  std::string status = read_file_text("/proc/" + std::to_string(pid) + "/status");
-  return status.find("\nSeccomp:\t2\n") != std::string::npos;
-}
+bool under_seccomp_filter(pid_t pid) { return status_field(pid, "Seccomp") == "2"; }
 
 }  // namespace
 

@@ -2,22 +2,18 @@
 
 #include <sys/stat.h>
 
-#include <fstream>
 #include <sstream>
 #include <string>
+
+#include "recorder/proc_status.h"
 
 namespace leakrank {
 
 pid_t pid_in_own_namespace(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind("NSpid:", 0) != 0) continue;
-    std::istringstream fields(line.substr(6));
-    pid_t innermost = pid;
-    for (pid_t level; fields >> level;) innermost = level;  // outermost first
-    return innermost;
-  }
-  return pid;
+  std::istringstream levels(status_field(pid, "NSpid"));
+  pid_t innermost = pid;
+  for (pid_t level; levels >> level;) innermost = level;  // outermost first
+  return innermost;
 }
 
 // A namespace's identity is the inode of its /proc/PID/ns link.
