@@ -1,19 +1,16 @@
 #include "recorder/loader_handle.h"
 
 #include <link.h>
-#include <sys/uio.h>
 
 #include <cstddef>
 
 #include "recorder/remote_symbols.h"
+#include "recorder/target_memory.h"
 
 namespace leakrank {
 namespace {
 
-bool read_word(pid_t pid, uint64_t address, uint64_t& out) {
-  iovec local{&out, sizeof out}, remote{reinterpret_cast<void*>(address), sizeof out};
-  return process_vm_readv(pid, &local, 1, &remote, 1, 0) == ssize_t(sizeof out);
-}
+bool read_word(pid_t pid, uint64_t address, uint64_t& out) { return read_target_memory(pid, address, &out, sizeof out); }
 
 std::optional<uint64_t> r_debug_of(pid_t pid) {
   std::optional<MappedObject> loader = find_mapped_object(pid, {"ld-linux", "ld-2.", "ld64.so"});

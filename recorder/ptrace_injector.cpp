@@ -19,6 +19,7 @@
 #include "recorder/proc_status.h"
 #include "recorder/process_identity.h"
 #include "recorder/restoring_frame.h"
+#include "recorder/target_memory.h"
 #include "transport/monotonic_clock.h"
 
 namespace leakrank {
@@ -50,15 +51,6 @@ struct SavedMemory {
   std::vector<unsigned char> bytes;
 };
 
-bool copy_from(pid_t pid, uint64_t address, void* out, size_t size) {
-  iovec local{out, size}, remote{reinterpret_cast<void*>(address), size};
-  return process_vm_readv(pid, &local, 1, &remote, 1, 0) == ssize_t(size);
-}
-
-bool copy_to(pid_t pid, uint64_t address, const void* data, size_t size) {
-  iovec local{const_cast<void*>(data), size}, remote{reinterpret_cast<void*>(address), size};
-  return process_vm_writev(pid, &local, 1, &remote, 1, 0) == ssize_t(size);
-}
 
 std::vector<unsigned char> vector_state(pid_t tid) {
   std::vector<unsigned char> state(kXStateBytes);
@@ -184,8 +176,8 @@ uint64_t PtraceInjector::run_call(Thread& thread, uint64_t function, const CallA
   }
   RestoringFrame frame = build_restoring_frame(thread.resume_at, thread.vectors, thread.blocked, restorer_, arguments.text);
   SavedMemory saved{frame.return_slot, std::vector<unsigned char>(frame.bytes.size())};
-  if (!copy_from(pid_, saved.address, saved.bytes.data(), saved.bytes.size()) ||
-      !copy_to(pid_, frame.return_slot, frame.bytes.data(), frame.bytes.size()))
+  if (!read_target_memory(pid_, saved.address, saved.bytes.data(), saved.bytes.size()) ||
+      !write_target_memory(pid_, frame.return_slot, frame.bytes.data(), frame.bytes.size()))
     throw std::runtime_error("cannot write the stack of thread " + std::to_string(thread.tid));
 
   // The arguments in order: text or first, then the result word, then second.
@@ -206,7 +198,7 @@ uint64_t PtraceInjector::run_call(Thread& thread, uint64_t function, const CallA
   thread.running = true;
   uint64_t result = wait_for_return(thread, arguments.result_word ? frame.result_at : 0, arguments.return_value);
   thread.running = false;
-  copy_to(pid_, saved.address, saved.bytes.data(), saved.bytes.size());  // dead bytes below the red zone, as they were
+  write_target_memory(pid_, saved.address, saved.bytes.data(), saved.bytes.size());  // dead bytes below the red zone, as they were
   return result;
 }
 
@@ -287,7 +279,7 @@ void PtraceInjector::let_others_run(const Thread& caller) {
 
 uint64_t PtraceInjector::read_word(uint64_t address) {
   uint64_t word = 0;
-  if (!copy_from(pid_, address, &word, sizeof word))
+  if (!read_target_memory(pid_, address, &word, sizeof word))
     throw std::runtime_error("cannot read the memory of pid " + std::to_string(pid_));
   return word;
 }
@@ -295,7 +287,7 @@ uint64_t PtraceInjector::read_word(uint64_t address) {
 std::string PtraceInjector::read_string(uint64_t address, size_t max_bytes) {
   std::string text;
   char c = 0;
-  while (text.size() < max_bytes && copy_from(pid_, address + text.size(), &c, 1) && c) text.push_back(c);
+  while (text.size() < max_bytes && read_target_memory(pid_, address + text.size(), &c, 1) && c) text.push_back(c);
   return text;
 }
 

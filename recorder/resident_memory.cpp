@@ -1,7 +1,6 @@
 #include "recorder/resident_memory.h"
 
 #include <fcntl.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +14,7 @@
 
 #include "recorder/file_text.h"
 #include "recorder/proc_status.h"
+#include "recorder/target_memory.h"
 #include "transport/own_memory_ledger.h"
 #include "transport/session_layout.h"
 
@@ -90,8 +90,7 @@ std::vector<AddressRange> own_mappings(pid_t pid, uint64_t ledger_address) {
   std::vector<AddressRange> ranges;
   if (!ledger_address) return ranges;
   auto ledger = std::make_unique<OwnMemoryLedger>();  // 24 KiB: not for a thread's stack
-  iovec local{ledger.get(), sizeof *ledger}, remote{reinterpret_cast<void*>(ledger_address), sizeof *ledger};
-  if (process_vm_readv(pid, &local, 1, &remote, 1, 0) != ssize_t(sizeof *ledger)) return ranges;
+  if (!read_target_memory(pid, ledger_address, ledger.get(), sizeof *ledger)) return ranges;
   std::vector<pid_t> tids = thread_ids(pid);
   std::unordered_set<uint64_t> threads(tids.begin(), tids.end());
   for (const OwnMemoryRange& range : ledger->ranges)

@@ -1,12 +1,13 @@
 #include "recorder/restoring_frame.h"
 
 #include <sys/syscall.h>
-#include <sys/uio.h>
 
 #include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+
+#include "recorder/target_memory.h"
 
 namespace leakrank {
 namespace {
@@ -69,8 +70,7 @@ void put(std::vector<unsigned char>& bytes, size_t at, const void* data, size_t 
 std::optional<uint64_t> find_signal_restorer(pid_t pid, const std::string& libc_path) {
   for (const Range& range : executable_mappings(pid, libc_path)) {
     std::vector<unsigned char> code(range.end - range.start);
-    iovec local{code.data(), code.size()}, remote{reinterpret_cast<void*>(range.start), code.size()};
-    if (process_vm_readv(pid, &local, 1, &remote, 1, 0) != ssize_t(code.size())) continue;
+    if (!read_target_memory(pid, range.start, code.data(), code.size())) continue;
     auto found = std::search(code.begin(), code.end(), std::begin(kRestorer), std::end(kRestorer));
     if (found != code.end()) return range.start + uint64_t(found - code.begin());
   }
