@@ -2,7 +2,6 @@
 
 #include <linux/membarrier.h>
 #include <sched.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 

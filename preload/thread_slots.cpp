@@ -1,7 +1,5 @@
 #include "preload/thread_slots.h"
 
-#include <sys/mman.h>
-
 #include "preload/own_memory.h"
 #include "preload/thread_exit.h"
 #include "preload/unwinder_cache.h"

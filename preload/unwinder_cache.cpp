@@ -4,7 +4,6 @@
 #include <libunwind.h>
 #include <link.h>
 #include <sched.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
