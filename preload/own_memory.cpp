@@ -42,6 +42,8 @@ void list_own_memory(void* memory, size_t bytes, OwnedBy owner) {
   }
 }
 
+// Every entry of the range goes: one mapped by map_own_memory inside libunwind's call would be
+// listed twice, by it and by the mmap hook, and a stale entry would later hide program memory.
 void unlist_own_memory(void* memory) {
   auto start = reinterpret_cast<uint64_t>(memory);
   size_t used = g_entries_used.load(std::memory_order_acquire);
@@ -50,7 +52,6 @@ void unlist_own_memory(void* memory) {
     if (field(range.start).load(std::memory_order_acquire) != start) continue;
     field(range.bytes).store(0, std::memory_order_release);
     field(range.start).store(0, std::memory_order_release);
-    return;
   }
 }
 
