@@ -70,7 +70,9 @@ expect_store_first attached
 "$LEAKRANK" run -o reloaded.lrk -- "$PYTHON" "$PYSERVICE" --requests $REQUESTS --reload-every 150 \
   >reloaded.out 2>reloaded.err || fail "run with reloads: $(cat reloaded.err)"
 grep -q "reloads=$((REQUESTS / 150))$" reloaded.out || fail "the tokenizer was not reloaded: $(cat reloaded.out)"
-"$LEAKRANK" report reloaded.lrk --format json --top $TOP >reloaded.json || fail "report reloaded"
+# Every site: with reloads the store holds one partial tooth at the end, which may rank past
+# the first $TOP among the interpreter's start-up sites.
+"$LEAKRANK" report reloaded.lrk --format json --top 0 >reloaded.json || fail "report reloaded"
 leaking_peak=$(jq '.sites[0].peak_bytes' whole.json)
 reloaded_peak=$(site_of reloaded token_store_intern | jq .peak_bytes)
 ((reloaded_peak > 0 && reloaded_peak * 4 < leaking_peak)) ||
