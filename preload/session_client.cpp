@@ -112,6 +112,8 @@ bool start_recording() {
       session = registered_session_of(root, self);
       char child_name[kSessionNameSize];
       if (!session) session = create_child_session(root, int32_t(getppid()), child_name);
+    } else if (!session) {
+      root->unrecorded_processes.note(self);
     }
     if (session != root) unmap_session(root);
     if (session) {
@@ -173,6 +175,8 @@ bool after_fork_in_child(bool may_record) {
       // The parent changed LD_PRELOAD: a program this child execs will run unrecorded.
       if (child && !preload_in_environment()) child->preload_dropped.store(1);
     }
+  } else if (!parent_session->config.follow_children) {
+    parent_session->unrecorded_processes.note(int32_t(getpid()));
   }
   // The parent's rings are not ours to write, and every thread but this one is gone: what
   // capture mapped goes now (or as this thread leaves the event a signal handler forked in).

@@ -84,6 +84,7 @@ class Recording {
   void adopt_new_children();
   void reap_exited_children();
   void finish_child(Child& child);
+  void note_unrecorded_processes();
   void tick();
   RecordingMeta meta_for(pid_t pid, int32_t parent, std::vector<std::string> command, uint64_t time_zero) const;
   void check_threshold(uint64_t elapsed);
@@ -199,6 +200,16 @@ void Recording::finish_child(Child& child) {
                              "program it ran was not recorded");
 }
 
+// A wrapper (time, sudo, a shell script) runs the real program in a child: without
+// --include-children the recording holds only the wrapper, which says why it is so empty.
+void Recording::note_unrecorded_processes() {
+  uint32_t started = session_->unrecorded_processes.count();
+  if (options_.include_children || started == 0) return;
+  outcome_.notes.push_back("the target started " + std::to_string(started) +
+                           (started == 1 ? " process that was" : " processes that were") +
+                           " not recorded; --include-children records them");
+}
+
 void Recording::tick() {
   uint64_t elapsed = monotonic_ns() - time_zero_;
   std::vector<ProcessRecorder*> processes{root_.get()};
@@ -266,6 +277,7 @@ RunOutcome Recording::run() {
                              "a setuid/setgid one (the loader ignores LD_PRELOAD for them), or it exited at once");
   if (options_.include_children) adopt_new_children();
   for (Child& child : children_) finish_child(child);
+  note_unrecorded_processes();
   outcome_.wait_status = wait_status_;
   outcome_.exit_code = exit_code_of(wait_status_);
   outcome_.duration_s = double(monotonic_ns() - time_zero_) / 1e9;

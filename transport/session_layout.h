@@ -10,11 +10,12 @@
 
 #include "transport/ordering.h"
 #include "transport/ring_buffer.h"
+#include "transport/unrecorded_processes.h"
 
 namespace leakrank {
 
 constexpr uint64_t kSessionMagic = 0x4b4e41524b41454cULL;  // "LEAKRANK" little-endian
-constexpr uint32_t kSessionVersion = 8;
+constexpr uint32_t kSessionVersion = 9;
 constexpr size_t kSessionNameSize = 64;
 constexpr uint32_t kMaxChildren = 256;
 constexpr const char* kSessionEnv = "LEAKRANK_SESSION";
@@ -54,6 +55,7 @@ struct SessionHeader {
   std::atomic<uint32_t> detach_requested; // attach: the recorder asks the library to go inert
   std::atomic<uint32_t> preload_dropped;  // forked with an LD_PRELOAD that no longer loads us
   std::atomic<uint64_t> own_memory_ledger;  // the target's address of its OwnMemoryLedger; 0: none
+  UnrecordedProcesses unrecorded_processes;  // started by the target, not followed
   char root_session_name[kSessionNameSize];  // where descendants register
   ChildEntry children[kMaxChildren];
   // How many times the recorder has freed a ring. A thread writing to the shared rings looks

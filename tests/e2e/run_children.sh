@@ -1,14 +1,17 @@
-# Children: without --include-children only the target is recorded; with it, every forked
-# or exec'd descendant gets a recording of its own, named with its pid.
+# Children: without --include-children only the target is recorded, and run says how many
+# processes it started unrecorded (a wrapper's report is otherwise just empty); with it,
+# every forked or exec'd descendant gets a recording of its own, named with its pid.
 source "$(dirname "$0")/lib.sh"
 
 for mode in fork forkexec spawn system nested; do
   mkdir "$mode" && cd "$mode"
   "$LEAKRANK" run -o parent.lrk -- "$LIFECYCLE" "$mode" >out 2>err || fail "$mode without children: $(cat err)"
   expect_eq "$(ls ./*.lrk | wc -l)" 1 "recordings without --include-children ($mode)"
+  grep -q "the target started [0-9]* process.* not recorded" err || fail "no word of the unrecorded child ($mode): $(cat err)"
 
   "$LEAKRANK" run --include-children -o run.lrk -- "$LIFECYCLE" "$mode" >out 2>err ||
     fail "$mode with children: $(cat err)"
+  ! grep -q "not recorded" err || fail "children recorded, yet called unrecorded ($mode): $(cat err)"
   children=$(ls run.*.lrk 2>/dev/null | wc -l)
   ((children >= 1)) || fail "no child recording for $mode"
   found=0
