@@ -171,11 +171,14 @@ SiteGrouping::CallPathEntry SiteGrouping::call_path(std::span<const FrameAt> fra
   return path;
 }
 
-// A stack of runtime frames alone is named after the function holding its innermost return
-// address, not a helper inlined there: the same site with or without the runtime's debug
-// information, where an inlined allocator (CPython's PyObject_Malloc, in every object
-// constructor) would otherwise gather every caller into one site.
-uint32_t SiteGrouping::innermost_function(std::span<const FrameAt> frames) {
+// A stack of runtime frames alone is named after its innermost Python frame, if it runs
+// Python (the standard library's own code: a server's accept loop), else after the function
+// holding its innermost return address, not a helper inlined there: the same site with or
+// without the runtime's debug information, where an inlined allocator (CPython's
+// PyObject_Malloc, in every object constructor) would otherwise gather every caller into one.
+uint32_t SiteGrouping::innermost_function(std::span<const FrameAt> frames) const {
+  auto python = std::find_if(frames.begin(), frames.end(), [&](FrameAt at) { return frames_[at.frame].python; });
+  if (python != frames.end()) return python->frame;
   auto past = std::find_if(frames.begin(), frames.end(),
                            [&](FrameAt at) { return at.address != frames.front().address; });
   return std::prev(past)->frame;

@@ -89,7 +89,7 @@ class SiteGrouping {
   bool is_own(const Frame& frame);
   uint32_t intern_path(std::span<const FrameAt> frames);
   CallPathEntry call_path(std::span<const FrameAt> frames, size_t& further_out);
-  static uint32_t innermost_function(std::span<const FrameAt> frames);
+  uint32_t innermost_function(std::span<const FrameAt> frames) const;
   std::string path_key(std::span<const FrameAt> frames, const CallPathEntry& path) const;
   std::vector<CallPath> call_paths() const;
   absl::flat_hash_set<std::string_view> functions_further_out() const;
