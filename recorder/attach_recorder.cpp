@@ -25,6 +25,7 @@
 #include "recorder/restoring_frame.h"
 #include "recorder/recording_cadence.h"
 #include "recorder/recording_names.h"
+#include "recorder/session_folder.h"
 #include "recorder/session_janitor.h"
 #include "recorder/target_launcher.h"
 #include "recorder/target_memfd.h"
@@ -165,6 +166,7 @@ SessionConfig session_config(const AttachOptions& options) {
 // In our /dev/shm when the target shares our mounts. The target opens the segment as
 // itself: make it its owner's, as run's target is ours.
 void Attachment::create_session() {
+  remove_abandoned_sessions();
   session_in_target_memory_ = !shares_mount_namespace(pid_);
   if (session_in_target_memory_) return;  // made during the injection, by the target
   SessionHeader* session = leakrank::create_session(session_config(options_), session_name_);

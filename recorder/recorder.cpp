@@ -15,9 +15,11 @@
 #include "recorder/process_identity.h"
 #include "recorder/recording_names.h"
 #include "recorder/recording_cadence.h"
+#include "recorder/session_folder.h"
 #include "recorder/session_janitor.h"
 #include "recorder/target_launcher.h"
 #include "transport/monotonic_clock.h"
+#include "transport/recorder_lock.h"
 #include "transport/shared_session.h"
 
 namespace leakrank {
@@ -67,6 +69,7 @@ class Recording {
   ~Recording() {
     if (target_pidfd_ >= 0) close(target_pidfd_);
     if (session_) {
+      release_recorder_lock(session_);
       unmap_session(session_);
       unlink_session(session_name_);
     }
@@ -119,10 +122,14 @@ void Recording::start() {
   config.max_depth = options_.max_depth;
   config.follow_children = options_.include_children;
   config.sample_bytes = options_.sample_bytes;
+  remove_abandoned_sessions();
   session_ = create_session(config, session_name_);
   if (!session_) throw std::runtime_error(std::string("cannot create shared memory for the rings: ") + strerror(errno));
   session_->recorder_pid.store(getpid());
   start_session_janitor(session_name_);
+  // After the janitor's fork, on the thread that lives as long as the recording: the target
+  // and a later sweep (session_folder.h) see the recorder's death from its lock.
+  if (!hold_recorder_lock(session_)) throw std::runtime_error("cannot set up the recorder's liveness lock");
   install_signal_handlers();
   time_zero_ = monotonic_ns();
   target_ = launch_target(options_.command, session_, session_name_, preload);

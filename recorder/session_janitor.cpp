@@ -1,6 +1,5 @@
 #include "recorder/session_janitor.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "recorder/session_folder.h"
 #include "transport/shared_session.h"
 
 namespace leakrank {
@@ -17,18 +17,9 @@ namespace {
 
 // A descendant's session names its root session in its header.
 void unlink_descendants_of(const char* root_name) {
-  DIR* folder = opendir("/dev/shm");
-  if (!folder) return;
-  while (dirent* entry = readdir(folder)) {
-    if (strncmp(entry->d_name, "leakrank-", 9) != 0) continue;
-    std::string name = std::string("/") + entry->d_name;
-    SessionHeader* session = open_session(name.c_str());
-    if (!session) continue;
-    bool descendant = strncmp(session->root_session_name, root_name, kSessionNameSize) == 0;
-    unmap_session(session);
-    if (descendant) unlink_session(name.c_str());
-  }
-  closedir(folder);
+  for_each_session([&](const char* name, const SessionHeader& session) {
+    if (strncmp(session.root_session_name, root_name, kSessionNameSize) == 0) unlink_session(name);
+  });
 }
 
 // Holds no descriptor of the recorder's but the pipe: nothing waits on it, nothing it keeps open.

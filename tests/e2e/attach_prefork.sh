@@ -55,8 +55,10 @@ wait_for "the parent's malloc slot never pointed at the hook: $(cat attach.err)"
 kill -HUP "$server_pid"
 wait_for "the reload never finished" grep -q '^2 ' state/generation
 expect_eq "$(cat state/generation)" "2 forked_hooked" "the parent's slot when it forked the new workers"
-no_first_generation() { [[ -z $(comm -12 <(workers) <(echo "$first_generation")) ]] && worker_count_is "$WORKERS"; }
-wait_for "the first generation of workers never left" no_first_generation
+# gone GENERATION: none of its workers is left, and the new ones are all there (an old worker
+# may accept a request just before the reload stops it, and never answer).
+gone() { [[ -z $(comm -12 <(workers) <(echo "$1")) ]] && worker_count_is "$WORKERS"; }
+wait_for "the first generation of workers never left" gone "$first_generation"
 second_generation=$(workers)
 for worker in $second_generation; do
   wait_for "worker $worker never wrote its state" test -s "state/worker.$worker"
@@ -100,6 +102,7 @@ done
 kill -HUP "$server_pid"
 wait_for "the reload after the detach never finished" grep -q '^3 ' state/generation
 expect_eq "$(cat state/generation)" "3 forked_native" "the parent's slot at the reload after the detach"
+wait_for "the second generation of workers never left" gone "$second_generation"
 [[ $(ask) == *native ]] || fail "the third generation does not serve"
 kill -0 "$server_pid" 2>/dev/null || fail "the server died: $(cat prefork.err)"
 echo "attach_prefork: ok"
