@@ -1,6 +1,9 @@
 # A target killed with SIGKILL, or the recorder itself killed, leaves a readable recording;
 # a recorder killed with its janitor leaves a session name the next run removes.
 source "$(dirname "$0")/lib.sh"
+# Targets that outlive their recorder sleep until killed: a failed check must not leave them.
+survivors=()
+trap 'kill -KILL "${survivors[@]}" 2>/dev/null; rm -rf "$work"' EXIT
 
 "$LEAKRANK" run -o killed.lrk -- "$LIFECYCLE" sleep >out 2>err &
 recorder=$!
@@ -22,6 +25,7 @@ recorder=$!
 for _ in $(seq 100); do grep -q sleeping out2 2>/dev/null && break; sleep 0.1; done
 sleep 1.5
 target=$(pgrep -P "$recorder" -f target_lifecycle) || fail "target not found"
+survivors+=("$target")
 kill -KILL "$recorder"
 wait "$recorder" || true
 line=$(totals recorder-killed.lrk)
@@ -38,6 +42,7 @@ kill -TERM "$target"
 recorder=$!
 for _ in $(seq 100); do grep -q sleeping out3 2>/dev/null && break; sleep 0.1; done
 target=$(pgrep -P "$recorder" -f target_lifecycle) || fail "target not found"
+survivors+=("$target")
 session=$(tr '\0' '\n' <"/proc/$target/environ" | sed -n 's/^LEAKRANK_SESSION=//p')
 [[ -n $session && -e /dev/shm$session ]] || fail "no session in /dev/shm for the target: '$session'"
 leakranks=$(pgrep -f "run -o with-janitor.lrk") || fail "recorder not found"
