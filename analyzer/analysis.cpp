@@ -239,9 +239,12 @@ class AnalysisSink final : public RecordSink {
   void on(const PythonInterpreterRecord& record) override {
     if (record.frames_read || python_warned_) return;
     python_warned_ = true;
-    unread_python_ = fmt::format("Python {}.{}: its frames are not read (leakrank reads CPython 3.11's); stacks show "
-                                 "the interpreter's C frames",
-                                 record.version_hex >> 24, (record.version_hex >> 16) & 0xff);
+    std::string version = record.version_hex ? fmt::format("Python {}.{}", record.version_hex >> 24,
+                                                           (record.version_hex >> 16) & 0xff)
+                                             : std::string("a Python before 3.11");
+    unread_python_ = fmt::format("{}: its frames are not read (leakrank reads CPython 3.11's); stacks show the "
+                                 "interpreter's C frames",
+                                 version);
   }
 
   void on(const EndRecord& record) override {

@@ -12,6 +12,7 @@
 #include "analyzer/byte_size.h"
 #include "analyzer/plot_builder.h"
 #include "analyzer/recording_selection.h"
+#include "cli/analysis_warnings.h"
 #include "cli/analysis_options.h"
 #include "cli/value_checks.h"
 #include "cli/verbs.h"
@@ -69,7 +70,7 @@ int peak_verb(const std::vector<std::string>& files) {
     RecordedRun run = analyze_run(ref.path, options);
     print_peak(run.process, "");
     for (const Analysis& child : run.children) print_peak(child, "  child ");
-    for (const std::string& warning : run.process.warnings) fmt::print(stderr, "leakrank: warning: {}\n", warning);
+    print_analysis_warnings(run.process.warnings);
   }
   return 0;
 }

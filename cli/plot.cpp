@@ -12,6 +12,7 @@
 
 #include "analyzer/plot_builder.h"
 #include "analyzer/recording_selection.h"
+#include "cli/analysis_warnings.h"
 #include "cli/analysis_options.h"
 #include "cli/value_checks.h"
 #include "cli/verbs.h"
@@ -75,8 +76,7 @@ int plot_verb(const PlotArguments& args) {
   }
   const std::string output = args.output.empty() ? default_output(recordings) : args.output;
   render_with_plot_library(build_plot(runs, options), output);
-  for (const RecordedRun& run : runs)
-    for (const std::string& warning : run.process.warnings) fmt::print(stderr, "leakrank: warning: {}\n", warning);
+  for (const RecordedRun& run : runs) print_analysis_warnings(run.process.warnings);
   fmt::print("{}\n", output);
   return 0;
 }

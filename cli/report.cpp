@@ -9,6 +9,7 @@
 #include "analyzer/recorded_run.h"
 #include "analyzer/recording_selection.h"
 #include "analyzer/report.h"
+#include "cli/analysis_warnings.h"
 #include "cli/analysis_options.h"
 #include "cli/choice_option.h"
 #include "cli/terminal.h"
@@ -67,7 +68,7 @@ int report_verb(const ReportArguments& args) {
                        .working_dir = std::filesystem::current_path().string()};
   fmt::print("{}", render_run(run, args.format, render));
   std::fflush(stdout);
-  for (const std::string& warning : run.process.warnings) fmt::print(stderr, "leakrank: warning: {}\n", warning);
+  print_analysis_warnings(run.process.warnings);
   return 0;
 }
 

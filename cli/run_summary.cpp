@@ -114,6 +114,7 @@ void print_run_summary(const RunOutcome& outcome, SummaryAnalysis& summary) {
                   columns);
     fmt::print(stderr, "{}top growing sites:\n", kPrefix);
     print_top_sites(analysis, columns);
+    for (const std::string& warning : analysis.warnings) print_wrapped("warning: " + warning, columns);
   } catch (const std::exception& e) {
     print_wrapped(fmt::format("the recording could not be analysed: {}", e.what()), columns);
   }

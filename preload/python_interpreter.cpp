@@ -33,11 +33,13 @@ bool find_eval_loop(PythonInterpreter& python) {
 
 void find_python_interpreter() {
   PythonInterpreter python;
+  if (!resolve(python.is_initialized, "Py_IsInitialized")) return;
+  // Py_Version came with 3.11: an interpreter without it is an older one (version 0).
   auto* version = reinterpret_cast<const unsigned long*>(dlsym(RTLD_DEFAULT, "Py_Version"));
-  if (!version || !resolve(python.is_initialized, "Py_IsInitialized")) return;
   python.present = true;
-  python.version_hex = uint32_t(*version);
-  bool api = resolve(python.this_thread_state, "PyGILState_GetThisThreadState") &&
+  python.version_hex = version ? uint32_t(*version) : 0;
+  // An older one is only named: its allocator struct differs before 3.5, and its frames anyway.
+  bool api = version && resolve(python.this_thread_state, "PyGILState_GetThisThreadState") &&
              resolve(python.get_allocator, "PyMem_GetAllocator") &&
              resolve(python.set_allocator, "PyMem_SetAllocator");
   python.frames_readable = api && python_layout_known(python.version_hex) && find_eval_loop(python);

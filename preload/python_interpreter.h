@@ -21,7 +21,7 @@ enum PythonAllocatorDomain { kPythonDomainRaw = 0, kPythonDomainMem = 1, kPython
 struct PythonInterpreter {
   bool present = false;
   bool frames_readable = false;  // the version's layout is known
-  uint32_t version_hex = 0;      // PY_VERSION_HEX, e.g. 0x030b02f0 for 3.11.2
+  uint32_t version_hex = 0;      // PY_VERSION_HEX, e.g. 0x030b02f0 for 3.11.2; 0: before 3.11
   uintptr_t eval_start = 0;      // _PyEval_EvalFrameDefault: one C frame runs Python frames
   uintptr_t eval_end = 0;
   void* (*this_thread_state)() = nullptr;  // PyGILState_GetThisThreadState: a TSS lookup, no lock
