@@ -58,10 +58,11 @@ bool is_zombie(int32_t pid) {
 }
 
 bool recorder_alive(SessionHeader* session) {
-  // attach: the recorder's robust lock says it, even from another pid namespace.
-  if (session->recorder_lock_held.load(std::memory_order_acquire)) return !recorder_lock_abandoned(session);
+  // A recorder that can no longer write (a full disk) says so, and lives on to wait for us.
   int32_t pid = session->recorder_pid.load(std::memory_order_relaxed);
   if (pid == kRecorderGone) return false;
+  // Its robust lock says whether it died, even from another pid namespace.
+  if (session->recorder_lock_held.load(std::memory_order_acquire)) return !recorder_lock_abandoned(session);
   if (pid <= 0) return true;
   if (kill(pid, 0) != 0 && errno == ESRCH) return false;
   return !is_zombie(pid);
