@@ -352,7 +352,7 @@ class AnalysisSink final : public RecordSink {
   uint64_t window_end_ns() const;
   std::vector<Site> ranked_sites(const ResolvedSites& resolved, const std::vector<uint32_t>& points,
                                  const Analysis& analysis, size_t judged_buckets);
-  std::vector<StackSample> stack_samples();
+  StackSamples stack_samples();
 
   const AnalysisOptions& options_;
   FramesAhead& frames_ahead_;
@@ -450,14 +450,14 @@ std::vector<Site> AnalysisSink::ranked_sites(const ResolvedSites& resolved, cons
   return ranked;
 }
 
-std::vector<StackSample> AnalysisSink::stack_samples() {
-  std::vector<StackSample> samples;
+StackSamples AnalysisSink::stack_samples() {
+  StackSamples samples{.frames = grouping_.frames()};
   const std::vector<StackUsage>& usage = heap_.stacks();
   for (uint32_t stack_id = 0; stack_id < usage.size(); ++stack_id) {
     const StackUsage& stack = usage[stack_id];
     if (stack.total_allocations == 0 && stack.live_allocations == 0) continue;
-    samples.push_back({grouping_.frames_of(stack_id), whole(stack.live_bytes), whole(stack.live_allocations),
-                       whole(stack.total_bytes), whole(stack.total_allocations)});
+    samples.samples.push_back({grouping_.frame_indexes_of(stack_id), whole(stack.live_bytes),
+                               whole(stack.live_allocations), whole(stack.total_bytes), whole(stack.total_allocations)});
   }
   return samples;
 }

@@ -11,6 +11,7 @@
 #include "analyzer/growth_ranking.h"
 #include "analyzer/rss_accounting.h"
 #include "analyzer/series_envelope.h"
+#include "analyzer/stack_samples.h"
 #include "analyzer/symbolizer.h"
 #include "recording/block_records.h"
 #include "recording/record_format.h"
@@ -57,15 +58,6 @@ struct Site {
   std::vector<EnvelopeBucket> live_bytes_envelope;
   GrowthAssessment growth;
   bool mapping = false;          // anonymous mappings the program made (mmap), not heap blocks
-};
-
-// One distinct call stack and what it allocated: the unit of folded and pprof export.
-struct StackSample {
-  std::vector<Frame> frames;  // innermost first, skipped frames included
-  uint64_t live_bytes = 0;    // at the end of the window
-  uint64_t live_allocations = 0;
-  uint64_t total_bytes = 0;   // allocated inside the window
-  uint64_t total_allocations = 0;
 };
 
 // A function some site was chosen past because it allocates for its callers.
@@ -122,7 +114,7 @@ struct Analysis {
   std::vector<ProcessImage> images;  // oldest first, the last one current
   std::vector<Site> sites;        // ranked: ranks_before(growth) order
   std::vector<SkippedWrapper> skipped_wrappers;  // the most used first
-  std::vector<StackSample> stacks;     // every stack, only when AnalysisOptions::collect_stacks
+  StackSamples stacks;                // every stack, only when AnalysisOptions::collect_stacks
   std::vector<ModuleInfo> modules;     // every module seen (all module maps), for export mappings
   std::vector<std::string> warnings;  // reader and symbolizer, one line each
 };

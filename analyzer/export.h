@@ -9,8 +9,9 @@
 namespace leakrank {
 
 // The stacks to export: every stack when the analysis collected them
-// (AnalysisOptions::collect_stacks), else each site's largest stack with the site's totals.
-std::vector<StackSample> export_stacks(const Analysis& analysis);
+// (AnalysisOptions::collect_stacks), else each site's largest stack with the site's totals,
+// made into from_sites. Collected stacks are not copied: they are most of an export's memory.
+const StackSamples& export_stacks(const Analysis& analysis, StackSamples& from_sites);
 
 // Brendan Gregg's folded stacks, for flamegraph.pl, inferno, speedscope: one line per
 // stack, `outermost;...;innermost BYTES`, where BYTES are the stack's live (in-use) bytes at

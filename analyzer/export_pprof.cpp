@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include <absl/container/flat_hash_map.h>
+
 #include "analyzer/export.h"
 #include "analyzer/protobuf_writer.h"
 
@@ -46,11 +48,13 @@ std::string hex(std::string_view bytes) {
 }
 
 // One return address: the frames inlined into it (innermost first), then its real function.
-std::vector<std::span<const Frame>> split_by_address(std::span<const Frame> frames) {
-  std::vector<std::span<const Frame>> chains;
+// Frames are indexes into table.
+std::vector<std::span<const uint32_t>> split_by_address(std::span<const uint32_t> frames,
+                                                        const std::vector<Frame>& table) {
+  std::vector<std::span<const uint32_t>> chains;
   size_t begin = 0;
   for (size_t i = 0; i < frames.size(); ++i) {
-    if (!frames[i].inlined || i + 1 == frames.size()) {
+    if (!table[frames[i]].inlined || i + 1 == frames.size()) {
       chains.push_back(frames.subspan(begin, i + 1 - begin));
       begin = i + 1;
     }
@@ -62,8 +66,9 @@ std::vector<std::span<const Frame>> split_by_address(std::span<const Frame> fram
 // preload library's hooks) and the library code around it would otherwise be the leaf of
 // every sample, and `pprof -top` would rank malloc first. A stack of runtime frames alone
 // (a library's start-up block) is kept whole.
-std::span<const Frame> program_first(std::span<const Frame> frames) {
-  auto program = std::find_if_not(frames.begin(), frames.end(), is_runtime_frame);
+std::span<const uint32_t> program_first(std::span<const uint32_t> frames, const std::vector<Frame>& table) {
+  auto is_runtime = [&](uint32_t frame) { return is_runtime_frame(table[frame]); };
+  auto program = std::find_if_not(frames.begin(), frames.end(), is_runtime);
   if (program == frames.end()) return frames;
   return frames.subspan(size_t(program - frames.begin()));
 }
@@ -77,11 +82,14 @@ struct MappingRange {
 
 class PprofBuilder {
  public:
-  explicit PprofBuilder(const Analysis& analysis) : analysis_(analysis) { string_index(""); }  // index 0
+  // frames: what the samples added index.
+  PprofBuilder(const Analysis& analysis, const std::vector<Frame>& frames) : analysis_(analysis), frames_(frames) {
+    string_index("");  // index 0
+  }
 
   void add(const StackSample& stack) {
     std::vector<uint64_t> location_ids;
-    for (std::span<const Frame> chain : split_by_address(program_first(stack.frames)))
+    for (std::span<const uint32_t> chain : split_by_address(program_first(stack.frames, frames_), frames_))
       location_ids.push_back(location_id(chain));
     const uint64_t values[] = {stack.live_bytes, stack.live_allocations, stack.total_bytes, stack.total_allocations};
     ProtobufWriter sample;
@@ -148,17 +156,30 @@ class PprofBuilder {
     return range.id;
   }
 
-  uint64_t location_id(std::span<const Frame> chain) {
-    const Frame& real = chain.back();
+  // Stacks pass through the same frames over and over: a chain's location is looked up by
+  // its frame indexes, and its text key is made only the first time.
+  uint64_t location_id(std::span<const uint32_t> chain) {
+    auto [it, added] = location_of_chain_.try_emplace(std::vector<uint32_t>(chain.begin(), chain.end()));
+    if (added) it->second = location_id_by_content(chain);
+    return it->second;
+  }
+
+  // Chains of equal frames at one address share a location, whichever frames hold them.
+  uint64_t location_id_by_content(std::span<const uint32_t> chain) {
+    const Frame& real = frames_[chain.back()];
     std::string key = fmt::format("{:x}", real.ip);
-    for (const Frame& frame : chain) key += fmt::format("\n{}\t{}\t{}", frame.function, frame.file, frame.line);
+    for (uint32_t index : chain) {
+      const Frame& frame = frames_[index];
+      key += fmt::format("\n{}\t{}\t{}", frame.function, frame.file, frame.line);
+    }
     auto [it, added] = location_ids_.try_emplace(key, location_ids_.size() + 1);
     if (added) {
       ProtobufWriter location;
       location.varint_field(location_field::id, it->second);
       location.optional_varint_field(location_field::mapping_id, mapping_id(real));
       location.optional_varint_field(location_field::address, real.ip);
-      for (const Frame& frame : chain) {  // innermost first: the last line is the caller
+      for (uint32_t index : chain) {  // innermost first: the last line is the caller
+        const Frame& frame = frames_[index];
         ProtobufWriter line;
         line.varint_field(line_field::function_id, function_id(frame));
         line.optional_varint_field(line_field::line, frame.line);
@@ -202,11 +223,13 @@ class PprofBuilder {
   }
 
   const Analysis& analysis_;
+  const std::vector<Frame>& frames_;
   ProtobufWriter profile_;
   std::vector<std::string> strings_;
   std::unordered_map<std::string, uint64_t> string_ids_;
   std::unordered_map<std::string, uint64_t> function_ids_;
   std::unordered_map<std::string, uint64_t> location_ids_;
+  absl::flat_hash_map<std::vector<uint32_t>, uint64_t> location_of_chain_;
   std::unordered_map<std::string, MappingRange> mappings_;
 };
 
@@ -231,8 +254,10 @@ std::string gzip(std::string_view data) {
 }  // namespace
 
 std::string render_pprof(const Analysis& analysis) {
-  PprofBuilder builder(analysis);
-  for (const StackSample& stack : export_stacks(analysis)) {
+  StackSamples from_sites;
+  const StackSamples& stacks = export_stacks(analysis, from_sites);
+  PprofBuilder builder(analysis, stacks.frames);
+  for (const StackSample& stack : stacks.samples) {
     if (stack.live_bytes > 0 || stack.total_bytes > 0) builder.add(stack);
   }
   return gzip(builder.finish());

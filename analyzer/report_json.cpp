@@ -1,6 +1,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -74,10 +76,43 @@ json skipped_wrappers_json(const std::vector<SkippedWrapper>& wrappers) {
   return list;
 }
 
+size_t shown_sites(const Analysis& analysis, const ReportOptions& options) {
+  return options.top == 0 ? analysis.sites.size() : std::min(options.top, analysis.sites.size());
+}
+
+std::string dumped(const json& value) {
+  // Invalid UTF-8 in a symbol or path must not make the whole report unreadable.
+  return value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The sites as dump() lays them out inside an object whose members stand `indent` spaces in.
+// Each site is made into a tree and dumped alone: their frames are most of the report, and
+// as one tree every site (export) took a gigabyte. Strings escape newlines, so every newline
+// of a dump starts a line to indent.
+void append_sites(std::string& text, const Analysis& analysis, const ReportOptions& options, size_t indent) {
+  size_t shown = shown_sites(analysis, options);
+  if (shown == 0) {
+    text += "[]";
+    return;
+  }
+  const std::string element_line = "\n" + std::string(indent + 2, ' ');
+  text += "[";
+  for (size_t i = 0; i < shown; ++i) {
+    text += i == 0 ? element_line : "," + element_line;
+    for (char c : dumped(site_json(analysis.sites[i], i + 1))) {
+      if (c == '\n') text += element_line;
+      else text += c;
+    }
+  }
+  text += "\n" + std::string(indent, ' ') + "]";
+}
+
+// Where a report's sites go, in the dump of a report without them; members stand `indent` in.
+std::string sites_placeholder(size_t indent) { return "\n" + std::string(indent, ' ') + "\"sites\": "; }
+
+// Every report but its sites, which append_sites() writes in their place ("sites": []).
 json report_json(const Analysis& analysis, const ReportOptions& options) {
-  size_t shown = options.top == 0 ? analysis.sites.size() : std::min(options.top, analysis.sites.size());
-  json sites = json::array();
-  for (size_t i = 0; i < shown; ++i) sites.push_back(site_json(analysis.sites[i], i + 1));
+  size_t shown = shown_sites(analysis, options);
   return {{"recording", analysis.path},
           {"command", analysis.meta.command},
           {"duration_s", analysis.duration_s},
@@ -87,7 +122,7 @@ json report_json(const Analysis& analysis, const ReportOptions& options) {
           {"peak_rss_bytes", analysis.peak_rss_bytes},
           {"total_allocations", analysis.total_allocations},
           {"total_frees", analysis.total_frees},
-          {"sites", std::move(sites)},
+          {"sites", json::array()},
           {"sites_omitted", analysis.sites.size() - shown},  // left out by --top
           {"estimated", analysis.estimated},
           {"complete", analysis.complete},
@@ -107,8 +142,22 @@ std::string render_report_json(const Analysis& analysis, const ReportOptions& op
     report["children"].push_back(report_json(child, options));
     report["children"].back()["started_s"] = start_in_parent_s(analysis.meta, child.meta);
   }
-  // Invalid UTF-8 in a symbol or path must not make the whole report unreadable.
-  return report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  const std::string skeleton = dumped(report) + "\n";
+  // The report's own members stand 2 in, a child's 6 (in an object in the "children" array);
+  // each placeholder comes after the one before, the report's own first.
+  std::string text;
+  size_t copied = 0;
+  auto splice_sites = [&](const Analysis& sites_of, size_t indent) {
+    const std::string placeholder = sites_placeholder(indent);
+    size_t at = skeleton.find(placeholder, copied) + placeholder.size();
+    text.append(skeleton, copied, at - copied);
+    append_sites(text, sites_of, options, indent);
+    copied = at + std::string_view("[]").size();
+  };
+  splice_sites(analysis, 2);
+  for (const Analysis& child : children) splice_sites(child, 6);
+  text.append(skeleton, copied);
+  return text;
 }
 
 }  // namespace leakrank

@@ -73,6 +73,15 @@ std::vector<Frame> SiteGrouping::frames_of(uint32_t stack_id) const {
   return frames_in(stacks_[stack_id].addresses);
 }
 
+std::vector<uint32_t> SiteGrouping::frame_indexes_of(uint32_t stack_id) const {
+  if (!knows_stack(stack_id)) return {};
+  std::vector<FrameAt> frames = frames_at(stacks_[stack_id].addresses);
+  std::vector<uint32_t> indexes;
+  indexes.reserve(frames.size());  // kept for every stack: no room to spare
+  for (FrameAt at : frames) indexes.push_back(at.frame);
+  return indexes;
+}
+
 std::vector<Frame> SiteGrouping::frames_in(FrameRange range) const {
   std::vector<Frame> frames;
   for (FrameAt at : frames_at(range)) frames.push_back(frames_[at.frame]);

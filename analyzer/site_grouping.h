@@ -56,6 +56,11 @@ class SiteGrouping {
 
   // The stack's frames, innermost first (inlined frames before the function they are in).
   std::vector<Frame> frames_of(uint32_t stack_id) const;
+  // The same as indexes into frames(): stacks share most of their frames, and an
+  // interpreter's run a hundred deep, so every stack's copy would take gigabytes.
+  std::vector<uint32_t> frame_indexes_of(uint32_t stack_id) const;
+  // Every frame of every return address seen, once per module map.
+  const std::vector<Frame>& frames() const { return frames_; }
   bool knows_stack(uint32_t stack_id) const;
 
  private:

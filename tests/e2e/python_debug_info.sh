@@ -2,7 +2,9 @@
 # the Python sample, reported as this machine does and with --debug-dirs-only (no debug
 # package found), names the same first site, with the same Python caller, and gives the
 # sample's sites the same verdicts. With the symbols the interpreter's own frames get
-# file:line and inlined frames, so the symbols were read; without, they get neither.
+# file:line and inlined frames, so the symbols were read; without, they get neither. Every
+# export of that recording stays within a few times the report's memory: with the symbols
+# its stacks run a hundred frames deep, and a copy of each frame per stack took 20 times.
 source "$(dirname "$0")/lib.sh"
 : "${PYSERVICE:?set by CTest}"
 PYTHON=/usr/bin/python3
@@ -56,5 +58,18 @@ read -r lines inlined <<<"$(interpreter_frames with_frames)"
   fail "the interpreter's symbols were not read: $lines frames with a line, $inlined inlined"
 [[ $(interpreter_frames without_frames) == "0 0" ]] ||
   fail "--debug-dirs-only still found the interpreter's symbols: $(interpreter_frames without_frames)"
+
+# max_rss_kib COMMAND...: the command's peak resident memory, its output thrown away.
+max_rss_kib() {
+  "$PYTHON" -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@" || fail "failed: $*"
+}
+report_kib=$(max_rss_kib "$LEAKRANK" report service.lrk)
+for format in folded pprof json; do
+  export_kib=$(max_rss_kib "$LEAKRANK" export service.lrk --format $format -o -)
+  ((export_kib <= 5 * report_kib)) ||
+    fail "export --format $format took $export_kib KiB, more than 5 times the report's $report_kib KiB"
+done
 echo "python_debug_info: $(wc -l <with.txt) lines agree; with the symbols $lines interpreter frames have a line"
 echo "python_debug_info: ok"

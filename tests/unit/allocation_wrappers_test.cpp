@@ -288,10 +288,27 @@ TEST_CASE("the interpreter's inlined frames at the call into C stand inside the 
   stacks.add(grouping, {stacks.address({own("tokenize", 52)}), stacks.address({python("handle")}),
                         stacks.address({python("serve")}),
                         stacks.address({interpreter("do_call_core", true), interpreter("_PyEval_EvalFrameDefault", false)})});
-  std::vector<std::string> order;
+  std::vector<std::string> order, indexed_order;
   for (const Frame& frame : grouping.frames_of(1)) order.push_back(frame.function);
+  for (uint32_t index : grouping.frame_indexes_of(1)) indexed_order.push_back(grouping.frames()[index].function);
   CHECK(order == std::vector<std::string>{"tokenize", "do_call_core", "handle", "serve", "_PyEval_EvalFrameDefault"});
+  CHECK(indexed_order == order);  // what export reads
   CHECK(site_functions(grouping.resolve()) == std::vector<std::string>{"tokenize"});
+}
+
+TEST_CASE("stacks through the same return addresses index the same frames, kept once") {
+  SiteGrouping grouping(GroupBy::line, false);
+  Stacks stacks;
+  stacks.through(grouping, own("Pool::take", 7), callers(3));  // malloc, Pool::take and main shared
+  REQUIRE(grouping.frames().size() == 6);
+  std::vector<uint32_t> first = grouping.frame_indexes_of(1), last = grouping.frame_indexes_of(3);
+  REQUIRE(first.size() == 4);
+  REQUIRE(last.size() == 4);
+  CHECK(first[0] == last[0]);
+  CHECK(first[1] == last[1]);
+  CHECK(first[2] != last[2]);  // the callers differ
+  CHECK(first[3] == last[3]);
+  CHECK(grouping.frames()[last[2]].function == "caller_2");
 }
 
 TEST_CASE("without symbols, call sites count as callers") {

@@ -412,6 +412,27 @@ TEST_CASE("the JSON report has every documented field") {
   CHECK(nlohmann::json::parse(render_report_json(analysis, {.top = 2}))["sites"].size() == 2);
 }
 
+TEST_CASE("the JSON report's sites, dumped one at a time, read as one dump of the whole") {
+  Site site{.function = "intern", .file = "store.cpp", .line = 15};
+  site.frames = {{.function = "malloc", .module = "/usr/lib/libc.so.6"},
+                 {.function = "odd\n  \"sites\": []", .file = "store.cpp", .line = 15, .inlined = true},
+                 {.function = "intern", .file = "store.cpp", .line = 15}};
+  Analysis parent, child, idle_child;
+  parent.sites = {site, site};
+  child.sites = {site};
+  const std::vector<Analysis> children = {child, idle_child};
+  for (size_t top : {0, 1}) {
+    const std::string text = render_report_json(parent, {.top = top}, children);
+    const auto report = nlohmann::ordered_json::parse(text);
+    CHECK(report.dump(2) + "\n" == text);
+    CHECK(report["sites"].size() == (top == 0 ? 2 : 1));
+    CHECK(report["sites"][0]["frames"][1]["function"] == site.frames[1].function);
+    CHECK(report["children"][0]["sites"].size() == 1);
+    CHECK(report["children"][1]["sites"].empty());
+    CHECK(report["children"][1]["sites_omitted"] == 0);
+  }
+}
+
 TEST_CASE("the text report ranks sites, shows stacks, bounded sites and the next step") {
   Scenario scenario("analysis_text");
   Analysis analysis = analyze_recording(scenario.path.string());

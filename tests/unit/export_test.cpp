@@ -29,9 +29,9 @@ Analysis two_stacks() {
   a.path = "app.lrk";
   a.meta.start_unix_ns = 1'700'000'000'000'000'000;
   a.duration_s = 2.5;
-  a.stacks = {{.frames = kCacheStack, .live_bytes = 4096, .live_allocations = 4, .total_bytes = 8192, .total_allocations = 8},
-              {.frames = kInlinedStack, .live_bytes = 100, .live_allocations = 1, .total_bytes = 700, .total_allocations = 7},
-              {.frames = {frame("Temp::make", 0x3003), frame("main", 0x1003)}, .total_bytes = 50, .total_allocations = 1}};
+  a.stacks.add(kCacheStack, {.live_bytes = 4096, .live_allocations = 4, .total_bytes = 8192, .total_allocations = 8});
+  a.stacks.add(kInlinedStack, {.live_bytes = 100, .live_allocations = 1, .total_bytes = 700, .total_allocations = 7});
+  a.stacks.add(std::vector{frame("Temp::make", 0x3003), frame("main", 0x1003)}, {.total_bytes = 50, .total_allocations = 1});
   return a;
 }
 
@@ -193,15 +193,35 @@ TEST_CASE("folded: one line per stack, outermost first, live bytes at the end") 
 
 TEST_CASE("folded: names keep their spaces; semicolons and unknown functions are made safe") {
   Analysis a;
-  a.stacks = {{.frames = {Frame{.function = "??", .module = "/usr/lib/libz.so.1"}, Frame{.function = "f<a;b>(int, int)"},
-                          Frame{.function = "??"}},
-               .live_bytes = 7},
-              {.frames = {Frame{.function = "f<a;b>(int, int)"}}, .live_bytes = 1},
-              {.frames = {Frame{.function = "f<a;b>(int, int)"}}, .live_bytes = 2}};
+  a.stacks.add(std::vector{Frame{.function = "??", .module = "/usr/lib/libz.so.1"}, Frame{.function = "f<a;b>(int, int)"},
+                           Frame{.function = "??"}},
+               {.live_bytes = 7});
+  a.stacks.add(std::vector{Frame{.function = "f<a;b>(int, int)"}}, {.live_bytes = 1});
+  a.stacks.add(std::vector{Frame{.function = "f<a;b>(int, int)"}}, {.live_bytes = 2});
   const auto lines = lines_of(render_folded(a));
   REQUIRE(lines.size() == 2);
   CHECK(lines[0] == "[unknown];f<a,b>(int, int);[libz.so.1] 7");
   CHECK(lines[1] == "f<a,b>(int, int) 3");  // identical stacks merged
+}
+
+TEST_CASE("stacks that share frames export as if each had its own") {
+  Analysis a;
+  a.stacks.frames = {frame("malloc", 0x7000, false, "/usr/lib/libleakrank.so"), frame("Parser::token()", 0x2022, true),
+                     frame("Parser::run()", 0x2022), frame("Cache::insert(std::string const&)", 0x1010),
+                     frame("main", 0x1001)};
+  a.stacks.samples = {{.frames = {0, 1, 2, 4}, .live_bytes = 8, .live_allocations = 1},
+                      {.frames = {0, 3, 4}, .live_bytes = 16, .live_allocations = 2},
+                      {.frames = {0, 1, 2, 4}, .live_bytes = 4, .live_allocations = 1}};
+  const auto lines = lines_of(render_folded(a));
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0] == "main;Cache::insert(std::string const&);malloc 16");
+  CHECK(lines[1] == "main;Parser::run();Parser::token();malloc 12");
+  const auto profile = decode_profile(render_pprof(a));
+  REQUIRE(profile.samples.size() == 3);
+  using Lines = std::vector<std::string>;
+  CHECK(profile.samples[0].locations == std::vector<Lines>{{"Parser::token()", "Parser::run()"}, {"main"}});
+  CHECK(profile.samples[1].locations == std::vector<Lines>{{"Cache::insert(std::string const&)"}, {"main"}});
+  CHECK(profile.samples[2].locations == profile.samples[0].locations);
 }
 
 TEST_CASE("without collected stacks, each site exports its largest stack") {
@@ -252,8 +272,8 @@ TEST_CASE("pprof: the program's frame comes first, past malloc, operator new and
                                              "/usr/lib/x86_64-linux-gnu/libstdc++.so.6"),
                                        frame("_dl_init", 0x9000, false, "/lib64/ld-linux-x86-64.so.2")};
   Analysis a;
-  a.stacks = {{.frames = through_new, .live_bytes = 64, .live_allocations = 1},
-              {.frames = start_up, .live_bytes = 72704, .live_allocations = 1}};
+  a.stacks.add(through_new, {.live_bytes = 64, .live_allocations = 1});
+  a.stacks.add(start_up, {.live_bytes = 72704, .live_allocations = 1});
   const auto profile = decode_profile(render_pprof(a));
   REQUIRE(profile.samples.size() == 2);
   using Lines = std::vector<std::string>;
