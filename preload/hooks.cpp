@@ -79,7 +79,7 @@ const PythonAllocator* python_wrapper(int domain);
   record_alloc(p, size, call_site_of(hook_frame));
   // Not once detached: a call through a function pointer taken while attached still comes
   // here, and must not wrap Python's allocators again.
-  if (current_session()) watch_python_allocators();
+  if (!python_allocators_settled() && current_session()) watch_python_allocators();
   return p;
 }
 

@@ -40,7 +40,6 @@ struct Range {
 };
 Range g_ranges[kMaxModules];
 std::atomic<int> g_range_count{0};
-std::atomic<uint64_t> g_generation{1};
 std::atomic<uint64_t> g_last_refresh_ns{0};
 std::atomic<bool> g_stale{false};  // a fork kept the last reading from happening
 constexpr uint64_t kRefreshGapNs = 20'000'000;  // JIT code never maps to a module: bound the rescans
@@ -136,7 +135,7 @@ void send_collected_modules() {
 
 void send_module_map(bool after_unload) {
   pthread_mutex_lock(&g_lock);
-  if (after_unload) g_generation.fetch_add(1, std::memory_order_acq_rel);
+  if (after_unload) detail::g_module_generation.fetch_add(1, std::memory_order_acq_rel);
   bool collected = collect_modules();
   if (collected) send_collected_modules();
   g_stale.store(!collected, std::memory_order_relaxed);
@@ -175,6 +174,5 @@ void refresh_module_map_if_unknown(const uintptr_t* ips, int depth) {
   send_module_map(false);
 }
 
-uint64_t module_generation() { return g_generation.load(std::memory_order_acquire); }
 
 }  // namespace leakrank::preload

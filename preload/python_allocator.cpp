@@ -3,35 +3,27 @@
 #include <atomic>
 
 namespace leakrank::preload {
-namespace {
 
-PythonAllocator g_original[3];
-std::atomic<int> g_state{0};  // 0 waiting (or not Python), 1 wrapping, 2 wrapped, 3 given up
-
-}  // namespace
-
-const PythonAllocator& original_python_allocator(int domain) { return g_original[domain]; }
-
-void wrap_python_allocators_once_initialized(const PythonAllocator* (*wrapper_of)(int domain)) {
-  if (g_state.load(std::memory_order_relaxed) != 0) return;
+void detail::wrap_python_allocators(const PythonAllocator* (*wrapper_of)(int domain)) {
   const PythonInterpreter& python = python_interpreter();
-  if (!python.present || !python.set_allocator) return g_state.store(3, std::memory_order_relaxed);
+  if (!python.present || !python.set_allocator) return g_python_wrapping.store(3, std::memory_order_relaxed);
   if (!python.is_initialized()) return;
   int expected = 0;
-  if (!g_state.compare_exchange_strong(expected, 1)) return;
+  if (!g_python_wrapping.compare_exchange_strong(expected, 1)) return;
   for (int domain : kWrappedPythonDomains) {
-    python.get_allocator(domain, &g_original[domain]);
+    python.get_allocator(domain, &g_original_python_allocators[domain]);
     PythonAllocator wrapper = *wrapper_of(domain);
-    wrapper.ctx = g_original[domain].ctx;
+    wrapper.ctx = g_original_python_allocators[domain].ctx;
     python.set_allocator(domain, &wrapper);
   }
-  g_state.store(2, std::memory_order_release);
+  g_python_wrapping.store(2, std::memory_order_release);
 }
 
 void restore_python_allocators() {
   int expected = 2;
-  if (!g_state.compare_exchange_strong(expected, 0)) return;
-  for (int domain : kWrappedPythonDomains) python_interpreter().set_allocator(domain, &g_original[domain]);
+  if (!detail::g_python_wrapping.compare_exchange_strong(expected, 0)) return;
+  for (int domain : kWrappedPythonDomains)
+    python_interpreter().set_allocator(domain, &detail::g_original_python_allocators[domain]);
 }
 
 }  // namespace leakrank::preload
