@@ -169,7 +169,9 @@ void Attachment::create_session() {
   remove_abandoned_sessions();
   session_in_target_memory_ = !shares_mount_namespace(pid_);
   if (session_in_target_memory_) return;  // made during the injection, by the target
-  SessionHeader* session = leakrank::create_session(session_config(options_), session_name_);
+  random_session_name(session_name_);
+  start_session_janitor(session_name_);  // first: from here on, however leakrank ends, the name goes
+  SessionHeader* session = create_named_session(session_config(options_), session_name_);
   if (!session) throw std::runtime_error(std::string("cannot create shared memory for the rings: ") + strerror(errno));
   uid_t owner = effective_uid_of(pid_);
   if (owner != geteuid() && chown((std::string("/dev/shm") + session_name_).c_str(), owner, gid_t(-1)) != 0) {
@@ -179,7 +181,6 @@ void Attachment::create_session() {
     throw std::runtime_error(std::string("cannot give the rings to uid ") + std::to_string(owner) + ": " + strerror(error));
   }
   set_up_session(session);
-  start_session_janitor(session_name_);
 }
 
 // A memfd the target creates (so it owns it) and we size and initialise through

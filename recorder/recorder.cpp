@@ -123,12 +123,13 @@ void Recording::start() {
   config.follow_children = options_.include_children;
   config.sample_bytes = options_.sample_bytes;
   remove_abandoned_sessions();
-  session_ = create_session(config, session_name_);
+  random_session_name(session_name_);
+  start_session_janitor(session_name_);  // first: from here on, however leakrank ends, the name goes
+  session_ = create_named_session(config, session_name_);
   if (!session_) throw std::runtime_error(std::string("cannot create shared memory for the rings: ") + strerror(errno));
   session_->recorder_pid.store(getpid());
-  start_session_janitor(session_name_);
-  // After the janitor's fork, on the thread that lives as long as the recording: the target
-  // and a later sweep (session_folder.h) see the recorder's death from its lock.
+  // On the thread that lives as long as the recording: the target and a later sweep
+  // (session_folder.h) see the recorder's death from its lock.
   if (!hold_recorder_lock(session_)) throw std::runtime_error("cannot set up the recorder's liveness lock");
   install_signal_handlers();
   time_zero_ = monotonic_ns();

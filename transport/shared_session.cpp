@@ -64,18 +64,22 @@ uint32_t fitted_ring_capacity(const SessionConfig& config, uint64_t free_bytes) 
 }
 
 SessionHeader* create_session(const SessionConfig& wanted, char (&name_out)[kSessionNameSize]) {
-  int fd = -1;
-  for (int attempt = 0; attempt < 8 && fd < 0; ++attempt) {
+  for (int attempt = 0; attempt < 8; ++attempt) {
     random_name(name_out);
-    fd = shm_open(name_out, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0 && errno != EEXIST) return nullptr;
+    SessionHeader* session = create_named_session(wanted, name_out);
+    if (session || errno != EEXIST) return session;
   }
+  return nullptr;
+}
+
+SessionHeader* create_named_session(const SessionConfig& wanted, const char (&name)[kSessionNameSize]) {
+  int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return nullptr;
-  SessionHeader* session = create_session_in_file(fd, wanted, name_out);
+  SessionHeader* session = create_session_in_file(fd, wanted, name);
   int saved = errno;
   close(fd);
   if (!session) {
-    shm_unlink(name_out);
+    shm_unlink(name);
     errno = saved;
   }
   return session;
