@@ -315,7 +315,8 @@ class AnalysisSink final : public RecordSink {
       });
       replay_part(chunk.first(size_t(due - chunk.begin())));
       chunk = chunk.subspan(size_t(due - chunk.begin()));
-      if (!series_.sample_before(chunk.front().time_ns, heap_, grouping_, stacks_in_waiting_.settle(false))) break;
+      stacks_in_waiting_.settle();
+      if (!series_.sample_before(chunk.front().time_ns, heap_, grouping_)) break;
     }
     replay_part(chunk);
   }
@@ -337,9 +338,10 @@ class AnalysisSink final : public RecordSink {
     capture(since_ns);
   }
 
-  // A snapshot point; the sites of stacks still being symbolized are filled in later.
-  void capture(uint64_t time_ns, bool wait_for_sites = false) {
-    series_.capture(time_ns, heap_, grouping_, stacks_in_waiting_.settle(wait_for_sites));
+  // A snapshot point, once every stack read so far has its site.
+  void capture(uint64_t time_ns) {
+    stacks_in_waiting_.settle();
+    series_.capture(time_ns, heap_, grouping_);
   }
 
   void remember_module(const ModuleInfo& module) {
@@ -474,7 +476,7 @@ Analysis AnalysisSink::finish(const std::string& path, const ReadSummary& summar
     window_start_ns_ = end_ns;
     begin_window();
   }
-  capture(end_ns, true);
+  capture(end_ns);
   std::vector<uint32_t> points = series_.chosen_points();
 
   analysis.path = path;

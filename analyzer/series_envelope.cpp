@@ -53,25 +53,6 @@ void EnvelopeTrack::merge_pairs() {
   entries_.resize(kept);
 }
 
-// Walks both in bucket order; where only one changed, the other holds its last value.
-void EnvelopeTrack::add(const EnvelopeTrack& other) {
-  std::vector<Entry> sum;
-  sum.reserve(entries_.size() + other.entries_.size());
-  double mine = 0, theirs = 0;  // each one's value before the bucket at hand
-  size_t i = 0, j = 0;
-  while (i < entries_.size() || j < other.entries_.size()) {
-    uint32_t bucket = std::min(i < entries_.size() ? entries_[i].bucket : UINT32_MAX,
-                               j < other.entries_.size() ? other.entries_[j].bucket : UINT32_MAX);
-    EnvelopeBucket a{mine, mine, mine}, b{theirs, theirs, theirs};
-    if (i < entries_.size() && entries_[i].bucket == bucket) a = entries_[i++].values;
-    if (j < other.entries_.size() && other.entries_[j].bucket == bucket) b = other.entries_[j++].values;
-    sum.push_back({bucket, {a.low + b.low, a.high + b.high, a.last + b.last}});
-    mine = a.last;
-    theirs = b.last;
-  }
-  entries_ = std::move(sum);
-}
-
 std::vector<EnvelopeBucket> EnvelopeTrack::dense(uint32_t bucket_count) const {
   std::vector<EnvelopeBucket> buckets(bucket_count);
   double held = 0;

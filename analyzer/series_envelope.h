@@ -48,9 +48,6 @@ class EnvelopeTrack {
   void record(uint32_t bucket, double before, double value);
   // The grid's width doubled: buckets 2i and 2i + 1 become bucket i.
   void merge_pairs();
-  // Adds another series to this one, as if they had been one from the start. Exact for the
-  // last values; the lows and highs of the sum are bounds (the two need not peak together).
-  void add(const EnvelopeTrack& other);
   // One bucket per grid bucket, before the first change the series' value is 0.
   std::vector<EnvelopeBucket> dense(uint32_t bucket_count) const;
   void clear();

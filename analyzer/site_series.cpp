@@ -3,35 +3,15 @@
 #include <cmath>
 
 namespace leakrank {
-namespace {
 
-using Points = std::vector<std::pair<uint32_t, double>>;
-
-// Two step series (value from each point on) added point by point.
-Points sum_of(const Points& a, const Points& b) {
-  Points sum;
-  sum.reserve(a.size() + b.size());
-  double from_a = 0, from_b = 0;
-  size_t i = 0, j = 0;
-  while (i < a.size() || j < b.size()) {
-    uint32_t point = std::min(i < a.size() ? a[i].first : UINT32_MAX, j < b.size() ? b[j].first : UINT32_MAX);
-    if (i < a.size() && a[i].first == point) from_a = a[i++].second;
-    if (j < b.size() && b[j].first == point) from_b = b[j++].second;
-    sum.push_back({point, from_a + from_b});
-  }
-  return sum;
-}
-
-}  // namespace
-
-void SiteSeries::capture(uint64_t time_ns, LiveHeap& heap, SiteGrouping& grouping, bool sites_known) {
+void SiteSeries::capture(uint64_t time_ns, LiveHeap& heap, SiteGrouping& grouping) {
   if (!started_) {
     started_ = true;
     grid_.start(time_ns);
     next_sample_ns_ = grid_.next_sample_after(time_ns);
   }
   if (times_ns_.empty() || times_ns_.back() != time_ns) times_ns_.push_back(time_ns);
-  fold_moment(time_ns, heap, grouping, sites_known, true);
+  fold_moment(time_ns, heap, grouping, true);
   while (times_ns_.size() > 2 * max_points_) drop_every_other_point();
 }
 
@@ -40,7 +20,7 @@ void SiteSeries::capture(uint64_t time_ns, LiveHeap& heap, SiteGrouping& groupin
 // as much as the replay: a sample of many stacks then waits until the replay has done
 // kEventsPerFoldedStack records for each stack it will fold, and takes the state it finds.
 // A few hundred stacks cost microseconds: the ten thousand samples of a run, milliseconds.
-bool SiteSeries::sample_before(uint64_t next_record_ns, LiveHeap& heap, SiteGrouping& grouping, bool sites_known) {
+bool SiteSeries::sample_before(uint64_t next_record_ns, LiveHeap& heap, SiteGrouping& grouping) {
   constexpr uint64_t kEventsPerFoldedStack = 32;
   constexpr uint64_t kCheapFolds = 256;
   if (next_record_ns < next_sample_ns_) return true;
@@ -50,7 +30,7 @@ bool SiteSeries::sample_before(uint64_t next_record_ns, LiveHeap& heap, SiteGrou
     return false;
   }
   // On time, the state is the one at the due time; put off, the one just before the record.
-  fold_moment(sample_waited_ ? next_record_ns : next_sample_ns_, heap, grouping, sites_known, false);
+  fold_moment(sample_waited_ ? next_record_ns : next_sample_ns_, heap, grouping, false);
   sample_waited_ = false;
   events_at_sample_ = heap.events_replayed();
   // Nothing changes until that record: the samples due meanwhile would all read the same.
@@ -74,7 +54,7 @@ std::vector<uint32_t> SiteSeries::chosen_points() const {
 std::vector<double> SiteSeries::values(uint32_t site, const std::vector<uint32_t>& points) const {
   std::vector<double> values(points.size(), 0.0);
   if (site >= site_tracks_.size() || site_tracks_[site] == kNoTrack) return values;
-  const Points& changes = history_[site_tracks_[site]].points;
+  const auto& changes = history_[site_tracks_[site]].points;
   size_t next = 0;
   double current = 0;
   for (size_t i = 0; i < points.size(); ++i) {
@@ -96,20 +76,19 @@ double SiteSeries::allocations_at_start(uint32_t site) const {
 }
 
 uint32_t SiteSeries::site_of_stack(uint32_t stack_id) const {
-  if (stack_id >= stacks_.size() || !stacks_[stack_id].site_known) return kNoSite;
+  if (stack_id >= stacks_.size() || stacks_[stack_id].track == kNoTrack) return kNoSite;
   return history_[stacks_[stack_id].track].site;
 }
 
 // The stacks' changes are summed per series first, then each series records its value once:
 // two stacks of a site trading bytes in one moment leave no false dip in its envelope.
-void SiteSeries::fold_moment(uint64_t time_ns, LiveHeap& heap, SiteGrouping& grouping, bool sites_known, bool point) {
+void SiteSeries::fold_moment(uint64_t time_ns, LiveHeap& heap, SiteGrouping& grouping, bool point) {
   uint32_t bucket = bucket_for(time_ns);
   bool origin = ++moment_ == 1;  // what the sites held when the series start is where they start
-  if (sites_known && !pending_stacks_.empty()) fold_every_pending(grouping);
   const std::vector<StackUsage>& usage = heap.stacks();
   for (uint32_t stack_id : heap.changed_stacks()) {  // the hot loop: thousands of times a run
-    bool known = stack_id < stacks_.size() && stacks_[stack_id].site_known;
-    uint32_t track = known ? stacks_[stack_id].track : track_of(stack_id, grouping, sites_known);
+    bool known = stack_id < stacks_.size() && stacks_[stack_id].track != kNoTrack;
+    uint32_t track = known ? stacks_[stack_id].track : track_of(stack_id, grouping);
     TrackNow& now = now_[track];
     if (now.touched_moment != moment_) touch(track);
     double& folded = stacks_[stack_id].folded_bytes;
@@ -126,62 +105,21 @@ void SiteSeries::fold_moment(uint64_t time_ns, LiveHeap& heap, SiteGrouping& gro
   if (point) record_points(uint32_t(times_ns_.size() - 1));
 }
 
-uint32_t SiteSeries::track_of(uint32_t stack_id, SiteGrouping& grouping, bool sites_known) {
+uint32_t SiteSeries::track_of(uint32_t stack_id, SiteGrouping& grouping) {
   if (stack_id >= stacks_.size()) stacks_.resize(size_t(stack_id) + 1);
   StackTrack& stack = stacks_[stack_id];
-  if (stack.site_known) return stack.track;
-  if (sites_known || grouping.knows_stack(stack_id)) {
-    fold_pending(stack_id, grouping.site_of(stack_id));
-    return stacks_[stack_id].track;
-  }
-  if (stack.track == kNoTrack) {
-    stack.track = new_track(kNoSite);
-    pending_stacks_.push_back(stack_id);
-  }
+  if (stack.track == kNoTrack) stack.track = site_track(grouping.site_of(stack_id));
   return stack.track;
-}
-
-uint32_t SiteSeries::new_track(uint32_t site) {
-  now_.emplace_back();
-  history_.emplace_back().site = site;
-  return uint32_t(now_.size() - 1);
 }
 
 uint32_t SiteSeries::site_track(uint32_t site) {
   if (site >= site_tracks_.size()) site_tracks_.resize(size_t(site) + 1, kNoTrack);
-  if (site_tracks_[site] == kNoTrack) site_tracks_[site] = new_track(site);
-  return site_tracks_[site];
-}
-
-// Gives the stack its site, adding the series it had of its own to the site's. Called before
-// the stack is touched in the moment at hand, so its own series holds the value the moment
-// began with.
-void SiteSeries::fold_pending(uint32_t stack_id, uint32_t site) {
-  uint32_t into = site_track(site);
-  uint32_t pending = stacks_[stack_id].track;
-  stacks_[stack_id] = {stacks_[stack_id].folded_bytes, into, true};
-  if (pending == kNoTrack) return;
-  TrackNow& pending_now = now_[pending];
-  TrackNow& into_now = now_[into];
-  if (into_now.touched_moment == moment_) into_now.before_moment += pending_now.bytes;
-  into_now.bytes += pending_now.bytes;
-  if (pending_now.changed_since_point && !into_now.changed_since_point) {
-    into_now.changed_since_point = true;
-    changed_since_point_.push_back(into);
+  if (site_tracks_[site] == kNoTrack) {
+    site_tracks_[site] = uint32_t(now_.size());
+    now_.emplace_back();
+    history_.emplace_back().site = site;
   }
-  pending_now.folded = true;
-  TrackHistory& pending_history = history_[pending];
-  TrackHistory& into_history = history_[into];
-  into_history.allocations_at_start += pending_history.allocations_at_start;
-  into_history.points = sum_of(into_history.points, pending_history.points);
-  into_history.envelope.add(pending_history.envelope);
-  pending_history = TrackHistory{};
-}
-
-void SiteSeries::fold_every_pending(SiteGrouping& grouping) {
-  for (uint32_t stack_id : pending_stacks_)
-    if (!stacks_[stack_id].site_known) fold_pending(stack_id, grouping.site_of(stack_id));
-  pending_stacks_.clear();
+  return site_tracks_[site];
 }
 
 // The first change of a series in a moment.
@@ -200,7 +138,6 @@ void SiteSeries::record_points(uint32_t point) {
   for (uint32_t track : changed_since_point_) {
     TrackNow& now = now_[track];
     now.changed_since_point = false;
-    if (now.folded) continue;
     auto& points = history_[track].points;
     if (!points.empty() && points.back().first == point) points.pop_back();
     points.push_back({point, now.bytes});

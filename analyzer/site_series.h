@@ -5,8 +5,9 @@
 // stacks that changed since the previous one, and a site's series store a value only when it
 // changed, so a moment costs what changed, not the number of sites.
 //
-// A stack whose site is not known yet (its frames are still being symbolized) gets a series of
-// its own, added to its site's once the site is known.
+// Every stack a moment folds has its site already (the analysis waits for its frames first):
+// a stack's bytes go into its site's series from the start, so the series, and the peaks and
+// verdicts read from them, are the same however fast the symbolizing thread ran.
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -29,16 +30,16 @@ class SiteSeries {
   // is dropped and from then on only every stride-th snapshot record becomes a point.
   bool wants_snapshot() { return ++snapshots_seen_ % stride_ == 0; }
 
-  // A snapshot point. The first one is the series' start, the envelopes' time zero.
-  // sites_known: every stack read so far has its site.
-  void capture(uint64_t time_ns, LiveHeap& heap, SiteGrouping& grouping, bool sites_known);
+  // A snapshot point. The first one is the series' start, the envelopes' time zero. Every
+  // stack read so far must have its site in grouping.
+  void capture(uint64_t time_ns, LiveHeap& heap, SiteGrouping& grouping);
 
   // Between points: when the next heap record is stamped next_record_ns and a sample is due
   // (next_sample_ns() <= next_record_ns), samples the state before it, unless the sample would
   // cost too much for the records replayed since the last (it then waits for more). False when
   // it waited: no other sample is due until it is taken.
   uint64_t next_sample_ns() const { return next_sample_ns_; }
-  bool sample_before(uint64_t next_record_ns, LiveHeap& heap, SiteGrouping& grouping, bool sites_known);
+  bool sample_before(uint64_t next_record_ns, LiveHeap& heap, SiteGrouping& grouping);
 
   // The points to report: evenly spread over those captured, first and last included.
   std::vector<uint32_t> chosen_points() const;
@@ -58,33 +59,28 @@ class SiteSeries {
   static constexpr uint32_t kNoTrack = std::numeric_limits<uint32_t>::max();
 
   struct StackTrack {
-    double folded_bytes = 0;  // its live bytes as of the last moment
-    uint32_t track = kNoTrack;  // its site's series, or its own while the site is unknown
-    bool site_known = false;
+    double folded_bytes = 0;    // its live bytes as of the last moment
+    uint32_t track = kNoTrack;  // its site's series; kNoTrack until its first fold
   };
-  // One series: a site's, or a stack's while its site is unknown. What each moment touches is
-  // kept apart from the history, in a small record per series.
+  // One site's series. What each moment touches is kept apart from the history, in a small
+  // record per series.
   struct TrackNow {
     double bytes = 0;
     double before_moment = 0;      // the value when the moment at hand began
     uint32_t touched_moment = 0;   // the last moment that changed it
     bool changed_since_point = false;
-    bool folded = false;           // a stack's series added to its site's: no longer used
   };
   struct TrackHistory {
-    uint32_t site = kNoSite;       // kNoSite: a stack's series
+    uint32_t site = kNoSite;
     double allocations_at_start = 0;
     std::vector<std::pair<uint32_t, double>> points;  // (point, live bytes) when it changed
     EnvelopeTrack envelope;
   };
 
   // Folds what changed into the series and records the envelopes; point: also a snapshot point.
-  void fold_moment(uint64_t time_ns, LiveHeap& heap, SiteGrouping& grouping, bool sites_known, bool point);
-  uint32_t track_of(uint32_t stack_id, SiteGrouping& grouping, bool sites_known);
-  uint32_t new_track(uint32_t site);
+  void fold_moment(uint64_t time_ns, LiveHeap& heap, SiteGrouping& grouping, bool point);
+  uint32_t track_of(uint32_t stack_id, SiteGrouping& grouping);
   uint32_t site_track(uint32_t site);
-  void fold_pending(uint32_t stack_id, uint32_t site);
-  void fold_every_pending(SiteGrouping& grouping);
   void touch(uint32_t track);
   void record_points(uint32_t point);
   uint32_t bucket_for(uint64_t time_ns);
@@ -104,7 +100,6 @@ class SiteSeries {
   std::vector<TrackNow> now_;               // by track
   std::vector<TrackHistory> history_;       // by track
   std::vector<uint32_t> site_tracks_;       // by site
-  std::vector<uint32_t> pending_stacks_;    // stacks with a series of their own
   std::vector<uint32_t> touched_;           // tracks changed in the moment at hand
   std::vector<uint32_t> changed_since_point_;
 };

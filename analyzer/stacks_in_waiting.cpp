@@ -17,19 +17,12 @@ void StacksInWaiting::stack(uint32_t id, std::span<const uint64_t> ips) {
   waiting_.push_back({std::nullopt, id, std::vector<uint64_t>(ips.begin(), ips.end())});
 }
 
-bool StacksInWaiting::settle(bool wait) {
-  while (!waiting_.empty()) {
+void StacksInWaiting::settle() {
+  for (; !waiting_.empty(); waiting_.pop_front()) {
     Waiting& next = waiting_.front();
-    if (next.module_map) {
-      grouping_.set_module_map(*next.module_map);
-    } else {
-      std::optional<StackFrames> frames = wait ? frames_ahead_.take() : frames_ahead_.try_take();
-      if (!frames) return false;
-      grouping_.add_stack(next.stack_id, next.ips, *frames);
-    }
-    waiting_.pop_front();
+    if (next.module_map) grouping_.set_module_map(*next.module_map);
+    else grouping_.add_stack(next.stack_id, next.ips, frames_ahead_.take());
   }
-  return true;
 }
 
 }  // namespace leakrank

@@ -1,7 +1,9 @@
 #pragma once
 // Stack and module map records held, in record order, until the symbolizing thread has made
-// their frames: the heap replay goes on meanwhile, and only what needs a stack's site (a
-// snapshot point, the final ranking) asks whether they are all in.
+// their frames: the heap replay goes on meanwhile, and what needs a stack's site (a sample, a
+// snapshot point, the final ranking) waits for those read so far. The symbolizing thread sees
+// stack records ahead of the heap records, so it is seldom waited for; and a site's series
+// never depend on how far it had got.
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -21,9 +23,9 @@ class StacksInWaiting {
   void module_map(const std::vector<ModuleInfo>& modules);
   void stack(uint32_t id, std::span<const uint64_t> ips);
 
-  // Hands the grouping every record whose frames are made, or, with wait, every record.
-  // True when none is left waiting, so every stack read so far has its site.
-  bool settle(bool wait);
+  // Hands the grouping every record held, waiting for their frames: every stack read so far
+  // then has its site.
+  void settle();
 
  private:
   struct Waiting {
