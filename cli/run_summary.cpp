@@ -89,16 +89,17 @@ SummaryAnalysis::SummaryAnalysis(const WrapperArguments& wrappers) : options_(su
 
 BlockObserver SummaryAnalysis::follow() {
   following_.emplace(options_);
-  return [this, lowered = false](const BlockRecords& block) mutable {
+  follower_.emplace([this, lowered = false](const BlockRecords& block) mutable {
     if (!std::exchange(lowered, true)) setpriority(PRIO_PROCESS, 0, kBlockThreadNice);  // Linux: 0 is this thread
     following_->on_block(block);
-  };
+  });
+  return follower_->observer();
 }
 
 // A recording that stopped early (disk full) was followed as far as it was written.
 Analysis SummaryAnalysis::finish(const std::string& path) {
-  if (!following_) return analyze_recording(path, options_);
-  return following_->finish(path);
+  if (follower_ && follower_->finish()) return following_->finish(path);
+  return analyze_recording(path, options_);
 }
 
 void print_run_summary(const RunOutcome& outcome, SummaryAnalysis& summary) {

@@ -5,12 +5,14 @@
 
 #include "analyzer/analysis.h"
 #include "cli/analysis_options.h"
+#include "recording/block_follower.h"
 #include "recorder/recorder.h"
 
 namespace leakrank::cli {
 
 // The analysis the summary shows. `run` makes it while the target runs, from each block of
-// the recording as it is written, so once the target ends only the ranking remains.
+// the recording as it is written, so once the target ends only the ranking remains; if it
+// cannot keep up, it reads the file once the recording is complete instead.
 class SummaryAnalysis {
  public:
   explicit SummaryAnalysis(const WrapperArguments& wrappers);
@@ -23,6 +25,7 @@ class SummaryAnalysis {
  private:
   AnalysisOptions options_;
   std::optional<FollowingAnalysis> following_;
+  std::optional<BlockFollower> follower_;  // shows following_ the blocks, off the writer's thread
 };
 
 void print_run_summary(const RunOutcome& outcome, SummaryAnalysis& analysis);
