@@ -12,8 +12,8 @@
 
 #include "analyzer/plot_builder.h"
 #include "analyzer/recording_selection.h"
-#include "cli/analysis_warnings.h"
 #include "cli/analysis_options.h"
+#include "cli/analysis_warnings.h"
 #include "cli/value_checks.h"
 #include "cli/verbs.h"
 #include "recorder/installed_library.h"

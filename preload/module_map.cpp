@@ -174,5 +174,4 @@ void refresh_module_map_if_unknown(const uintptr_t* ips, int depth) {
   send_module_map(false);
 }
 
-
 }  // namespace leakrank::preload
