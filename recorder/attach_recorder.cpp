@@ -169,12 +169,10 @@ void Attachment::create_session() {
   remove_abandoned_sessions();
   session_in_target_memory_ = !shares_mount_namespace(pid_);
   if (session_in_target_memory_) return;  // made during the injection, by the target
-  random_session_name(session_name_);
-  start_session_janitor(session_name_);  // first: from here on, however leakrank ends, the name goes
-  SessionHeader* session = create_named_session(session_config(options_), session_name_);
+  SessionHeader* session = create_session_with_janitor(session_config(options_), session_name_);
   if (!session) throw std::runtime_error(std::string("cannot create shared memory for the rings: ") + strerror(errno));
   uid_t owner = effective_uid_of(pid_);
-  if (owner != geteuid() && chown((std::string("/dev/shm") + session_name_).c_str(), owner, gid_t(-1)) != 0) {
+  if (owner != geteuid() && chown(session_file(session_name_).c_str(), owner, gid_t(-1)) != 0) {
     int error = errno;
     unmap_session(session);
     unlink_session(session_name_);

@@ -123,9 +123,7 @@ void Recording::start() {
   config.follow_children = options_.include_children;
   config.sample_bytes = options_.sample_bytes;
   remove_abandoned_sessions();
-  random_session_name(session_name_);
-  start_session_janitor(session_name_);  // first: from here on, however leakrank ends, the name goes
-  session_ = create_named_session(config, session_name_);
+  session_ = create_session_with_janitor(config, session_name_);
   if (!session_) throw std::runtime_error(std::string("cannot create shared memory for the rings: ") + strerror(errno));
   session_->recorder_pid.store(getpid());
   // On the thread that lives as long as the recording: the target and a later sweep

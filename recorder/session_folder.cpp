@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "transport/recorder_lock.h"
@@ -17,18 +18,19 @@ namespace {
 constexpr const char* kSharedMemoryFolder = "/dev/shm";
 
 // Only a name certainly gone counts: one this user may not open is somebody else's.
-bool exists(const char* session_name) {
-  char name[kSessionNameSize + 1] = {};
-  memcpy(name, session_name, kSessionNameSize);
+bool exists(const std::string& session_name) {
   struct stat status {};
-  return stat((std::string(kSharedMemoryFolder) + name).c_str(), &status) == 0 || errno != ENOENT;
+  return stat(session_file(session_name).c_str(), &status) == 0 || errno != ENOENT;
 }
 
-bool is_root(const char* name, const SessionHeader& session) {
-  return strncmp(session.root_session_name, name, kSessionNameSize) == 0;
+// The header's name field is not terminated when the name fills it.
+std::string root_name_of(const SessionHeader& session) {
+  return std::string(session.root_session_name, strnlen(session.root_session_name, kSessionNameSize));
 }
 
 }  // namespace
+
+std::string session_file(std::string_view session_name) { return std::string(kSharedMemoryFolder) += session_name; }
 
 void for_each_session(const std::function<void(const char* name, const SessionHeader& session)>& visit) {
   DIR* folder = opendir(kSharedMemoryFolder);
@@ -47,18 +49,15 @@ void for_each_session(const std::function<void(const char* name, const SessionHe
 }
 
 void remove_abandoned_sessions() {
-  std::vector<std::string> children;
+  std::vector<std::pair<std::string, std::string>> children;  // (name, its root's)
   for_each_session([&](const char* name, const SessionHeader& session) {
-    if (!is_root(name, session)) children.push_back(name);
+    std::string root = root_name_of(session);
+    if (root != name) children.emplace_back(name, std::move(root));
     else if (recorder_lock_abandoned(&session)) unlink_session(name);
   });
   // Looked at once the dead roots are gone: a child whose root's name is gone is an orphan.
-  for (const std::string& name : children) {
-    SessionHeader* child = open_session(name.c_str());
-    if (!child) continue;
-    if (!exists(child->root_session_name)) unlink_session(name.c_str());
-    unmap_session(child);
-  }
+  for (const auto& [name, root] : children)
+    if (!exists(root)) unlink_session(name.c_str());
 }
 
 }  // namespace leakrank

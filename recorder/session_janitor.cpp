@@ -58,4 +58,10 @@ void start_session_janitor(const char* session_name) {
   // pipe_ends[1] stays open, close-on-exec, for as long as this process lives.
 }
 
+SessionHeader* create_session_with_janitor(const SessionConfig& config, char (&name_out)[kSessionNameSize]) {
+  random_session_name(name_out);
+  start_session_janitor(name_out);
+  return create_named_session(config, name_out);
+}
+
 }  // namespace leakrank

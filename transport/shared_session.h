@@ -8,8 +8,8 @@ namespace leakrank {
 // Creates a 0600 segment with an unguessable name (written to name_out) and initialises it,
 // its rings no larger than fitted_ring_capacity allows. Returns nullptr and sets errno on failure.
 SessionHeader* create_session(const SessionConfig& config, char (&name_out)[kSessionNameSize]);
-// The same under a name the caller chose (random_session_name): the recorder hands the name to
-// its janitor first, so that no instant leaves a segment nobody would remove. EEXIST if taken.
+// The same under a name the caller chose (random_session_name), so that it can hand the name
+// to a janitor first (recorder/session_janitor.h). EEXIST if taken.
 SessionHeader* create_named_session(const SessionConfig& config, const char (&name)[kSessionNameSize]);
 // The same in a file the caller opened (a memfd made inside an attached process): name is
 // only recorded as the root session's. The caller keeps fd; no name is made or removed.
