@@ -10,6 +10,7 @@
 #include "analyzer/byte_size.h"
 #include "analyzer/readable_names.h"
 #include "analyzer/report.h"
+#include "analyzer/shell_word.h"
 #include "analyzer/site_column.h"
 #include "analyzer/site_line.h"
 #include "analyzer/source_paths.h"
@@ -262,11 +263,12 @@ std::string next_steps(const Analysis& analysis, size_t columns) {
                          : analysis.named_snapshots.front().name;
   // Before a teardown: at the end every site has given its memory back.
   std::string to = analysis.teardown_s ? fmt::format("{:.3f}s", std::floor(*analysis.teardown_s * 1000) / 1000) : "end";
-  std::string diff = fmt::format("      leakrank diff {0}@{1} {0}@{2}", analysis.path, from, to);
+  std::string path = shell_word(analysis.path);  // as run's summary names it: the lines paste
+  std::string diff = fmt::format("      leakrank diff {0}@{1} {0}@{2}", path, from, to);
   // Too wide: the second side goes under the first, after a backslash the shell reads past.
   if (display_width(diff) > columns)
-    diff = fmt::format("      leakrank diff {0}@{1} \\\n                    {0}@{2}", analysis.path, from, to);
-  return fmt::format("next: leakrank plot {}\n{}\n", analysis.path, diff);
+    diff = fmt::format("      leakrank diff {0}@{1} \\\n                    {0}@{2}", path, from, to);
+  return fmt::format("next: leakrank plot {}\n{}\n", path, diff);
 }
 
 }  // namespace

@@ -5,13 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <filesystem>
 #include <string_view>
 #include <utility>
 
 #include "analyzer/byte_size.h"
+#include "analyzer/shell_word.h"
 #include "analyzer/site_line.h"
 #include "analyzer/source_paths.h"
 #include "analyzer/text_fit.h"
@@ -25,18 +25,6 @@ constexpr size_t kSitesShown = 3;
 // target, so it takes the CPU the target leaves, yet not so far behind that compression
 // stalls the recorder when the target keeps every core busy (nice 19 did, measured).
 constexpr int kBlockThreadNice = 10;
-
-// The path as a shell reads it back when the `next:` line is pasted: quoted only when needed.
-std::string shell_word(const std::string& path) {
-  if (path.starts_with('-')) return shell_word("./" + path);  // not an option of the verb
-  bool plain = !path.empty() && std::all_of(path.begin(), path.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("._+-/=,:@%").find(c) != std::string_view::npos;
-  });
-  if (plain) return path;
-  std::string quoted = "'";
-  for (char c : path) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
 
 AnalysisOptions summary_options() {
   AnalysisOptions options;

@@ -19,6 +19,14 @@ COLUMNS=200 "$LEAKRANK" report t.lrk >wide.txt
 grep -Eq "^ +[0-9]+  [a-z].* [0-9,]+  StringStore::intern" wide.txt ||
   fail "at 200 columns a site is not on its row: $(grep -m1 -B1 intern wide.txt)"
 
+# The next: lines paste as printed, a path with a space too.
+cp t.lrk "with space.lrk"
+COLUMNS=200 "$LEAKRANK" report "with space.lrk" >spaced.txt
+grep -q "^next: leakrank plot 'with space.lrk'$" spaced.txt || fail "the next: plot line does not quote the path: $(grep next: spaced.txt)"
+diff_line=$(sed -n 's/^ *leakrank diff //p' spaced.txt)
+[[ $diff_line == "'with space.lrk'@"* ]] || fail "the next: diff line does not quote the path: $diff_line"
+eval "\"\$LEAKRANK\" diff $diff_line" >/dev/null || fail "the printed diff command failed: leakrank diff $diff_line"
+
 # Colour: only asked for or on a terminal, never with NO_COLOR, TERM=dumb or --color=never.
 # Outputs go to files first: grep -q ending a pipe early would fail it under pipefail.
 esc=$'\e'
