@@ -125,14 +125,17 @@ LeakrankPages leakrank_pages(pid_t pid, uint64_t ledger_address) {
 
 }  // namespace
 
-// statm first: ring pages the target touches while the segment is read are then subtracted
-// without having been counted (busy threads touch megabytes in between), never the other
-// way. statm again last: a process gone meanwhile reads as gone, not as its whole segment.
-// The library's own pages are private memory: they leave the shared field as they are.
+// statm before and after the segment is read, the lower of the two: ring pages the target
+// touches meanwhile (busy threads touch megabytes) are then subtracted without having been
+// counted, and pages it unmaps meanwhile (its rings, as it exits) counted without being
+// subtracted, never the other way. A process gone meanwhile reads as gone, not as its whole
+// segment. The library's own pages are private memory: they leave the shared field as they are.
 ResidentMemory own_resident_memory(pid_t pid, uint64_t ledger_address) {
-  ResidentPages resident = resident_pages(pid);
+  ResidentPages before = resident_pages(pid);
   LeakrankPages leakrank = leakrank_pages(pid, ledger_address);
-  if (resident_pages(pid).all == 0) return {};
+  ResidentPages after = resident_pages(pid);
+  if (after.all == 0) return {};
+  ResidentPages resident{std::min(before.all, after.all), std::min(before.shared, after.shared)};
   auto less = [](uint64_t pages, uint64_t left_out) { return pages > left_out ? (pages - left_out) * page_bytes() : 0; };
   return {less(resident.all, leakrank.session + leakrank.library), less(resident.shared, leakrank.session)};
 }
