@@ -56,7 +56,10 @@ StackKey stack_key(const CapturedStack& stack, const uintptr_t* python, int pyth
     if (uint32_t id = cached_stack_id(stack, epoch); id != StackTable::kNoId) return {id, 0};
   uint64_t hash = stack_hash(stack, seed);
   if (python_depth > 0) hash = hash_stack(python, python_depth, hash);
-  return {g_stacks.find(hash), hash};
+  if (uint32_t id = recent_stack_id(stack, hash, epoch); id != StackTable::kNoId) return {id, hash};
+  uint32_t id = g_stacks.find(hash);
+  remember_recent_stack_id(stack, hash, id, epoch);
+  return {id, hash};
 }
 
 // Every event is captured inside the gate: the stack cache, the stack and sampling tables and
@@ -100,6 +103,7 @@ void record_with_stack(wire::EventKind kind, void* address, size_t size, const C
       used = stack_slots(depth);
     }
     id = lookup.id;
+    remember_recent_stack_id(stack, key.hash, id, epoch);
   }
   if (python_depth == 0) remember_stack_id(stack, id, epoch);
   uint64_t at = reinterpret_cast<uint64_t>(address);

@@ -17,8 +17,12 @@
 
 namespace leakrank::preload {
 
-constexpr int kCacheEntries = 256;
-constexpr int kWays = 4;  // a call site may keep this many chains at once
+// An interpreter's eval loop calls its allocating helpers from one frame, so one call site
+// (return address and stack pointer) sees as many chains as the code it runs calls helpers
+// from: with four ways the bundled pyservice missed the cache on 24% of its events, with eight 6%.
+constexpr int kSetBits = 6;
+constexpr int kWays = 8;  // a call site may keep this many chains at once
+constexpr int kCacheEntries = kWays << kSetBits;
 constexpr int kCachedDepth = 64;
 constexpr int kRepeatsBeforeCaching = 16;
 
@@ -38,6 +42,26 @@ struct CachedFrames {
   uintptr_t slots[kCachedDepth];  // where each return address is stored on the stack
 };
 
+// The ids this thread's stacks last got, by hash: the shared table's slots lie scattered over
+// 32 MiB, and a lookup there missed the caches on most Python events, whose stacks have no
+// cached id (the same native chain runs many Python stacks).
+constexpr int kRecentIdBits = 9;
+struct RecentStackId {
+  uint64_t hash;
+  uint64_t epoch;
+  uint32_t id;
+};
+struct RecentStackIds {
+  RecentStackId ids[1 << kRecentIdBits];
+  RecentStackId& of(uint64_t hash) { return ids[hash >> (64 - kRecentIdBits)]; }
+};
+
+// A thread's cache, mapped as one: the chains by call site, then the recent ids.
+struct ThreadCacheMemory {
+  CachedFrames entries[kCacheEntries];
+  RecentStackIds recent;
+};
+
 namespace {
 
 uintptr_t g_own_start = 0;
@@ -45,7 +69,7 @@ uintptr_t g_own_end = 0;
 
 // The entries live in the thread's slot (thread_slots.h), where a detach can give them back.
 struct ThreadCache {
-  CachedFrames* entries;  // for this event only: from the slot, mapped when it had none
+  ThreadCacheMemory* memory;  // for this event only: from the slot, mapped when it had none
   uint32_t clock;     // for least recently used; wrapping only misjudges an eviction
   StackMemory stack;  // this thread's stack: the only memory a hit reads
   uint32_t stack_lookups, chains_until_lookup;  // backoff while the thread runs on another stack
@@ -64,14 +88,12 @@ int find_own_object(dl_phdr_info* info, size_t, void* data) {
 
 bool is_own_frame(uintptr_t ip) { return ip >= g_own_start && ip < g_own_end; }
 
-constexpr size_t kStackCacheBytes = sizeof(CachedFrames) * kCacheEntries;
-
-CachedFrames* map_entries(ThreadSlot& slot) {
-  void* memory = map_own_memory(kStackCacheBytes, OwnedBy::thread);
+ThreadCacheMemory* map_cache_memory(ThreadSlot& slot) {
+  void* memory = map_own_memory(sizeof(ThreadCacheMemory), OwnedBy::thread);
   if (!memory) return nullptr;
-  slot.stack_cache_bytes = kStackCacheBytes;
+  slot.stack_cache_bytes = sizeof(ThreadCacheMemory);
   slot.stack_cache.store(memory, std::memory_order_release);
-  return static_cast<CachedFrames*>(memory);
+  return static_cast<ThreadCacheMemory*>(memory);
 }
 
 // Called inside capture (capture_gate.h), so the slot's cache stays mapped until the event ends.
@@ -79,10 +101,10 @@ ThreadCache* thread_cache() {
   ThreadCache& cache = t_cache;
   ThreadSlot* slot = cache.unavailable ? nullptr : own_thread_slot();
   if (!slot) return nullptr;
-  cache.entries = static_cast<CachedFrames*>(slot->stack_cache.load(std::memory_order_relaxed));
-  if (!cache.entries) cache.entries = map_entries(*slot);
-  cache.unavailable = cache.entries == nullptr;
-  return cache.entries ? &cache : nullptr;
+  cache.memory = static_cast<ThreadCacheMemory*>(slot->stack_cache.load(std::memory_order_relaxed));
+  if (!cache.memory) cache.memory = map_cache_memory(*slot);
+  cache.unavailable = cache.memory == nullptr;
+  return cache.memory ? &cache : nullptr;
 }
 
 // The stack's bounds are looked up when a chain is first cached, not when the thread first
@@ -102,7 +124,7 @@ bool knows_own_stack(ThreadCache& cache) {
 // The ways of a call site's set: one site may hold several of them, one chain each.
 CachedFrames* set_for(ThreadCache& cache, const CallSite& site) {
   uint64_t h = (site.return_address ^ (site.frame_end << 7)) * 0x9e3779b97f4a7c15ULL;
-  return &cache.entries[(h >> 58) * kWays];  // 64 sets of 4
+  return &cache.memory->entries[(h >> (64 - kSetBits)) * kWays];
 }
 
 bool same_site(const CachedFrames& entry, const CallSite& site, int max_depth) {
@@ -212,6 +234,15 @@ CapturedStack unwind_and_watch(ThreadCache& cache, const CallSite& site, uintptr
   return {entry.ips, depth, &entry};
 }
 
+CapturedStack captured_stack(ThreadCache* cache, const CallSite& site, uintptr_t* scratch, int max_depth) {
+  if (CachedFrames* hit = cache ? cached_chain(*cache, site, max_depth) : nullptr) return {hit->ips, hit->depth, hit};
+  // A hit reads only this thread's stack; unwinding takes libunwind's and the loader's locks.
+  ForkSensitiveCall call;
+  if (!call.entered()) return {scratch, 0, nullptr};  // a fork is being prepared: no stack this once
+  if (!cache) return {scratch, unwind_fast(scratch, max_depth), nullptr};
+  return unwind_and_watch(*cache, site, scratch, max_depth);
+}
+
 }  // namespace
 
 void init_stack_capture() {
@@ -222,12 +253,9 @@ void init_stack_capture() {
 
 CapturedStack capture_stack(const CallSite& site, uintptr_t* scratch, int max_depth) {
   ThreadCache* cache = site.frame_end && max_depth <= kCachedDepth ? thread_cache() : nullptr;
-  if (CachedFrames* hit = cache ? cached_chain(*cache, site, max_depth) : nullptr) return {hit->ips, hit->depth, hit};
-  // A hit reads only this thread's stack; unwinding takes libunwind's and the loader's locks.
-  ForkSensitiveCall call;
-  if (!call.entered()) return {scratch, 0, nullptr};  // a fork is being prepared: no stack this once
-  if (!cache) return {scratch, unwind_fast(scratch, max_depth), nullptr};
-  return unwind_and_watch(*cache, site, scratch, max_depth);
+  CapturedStack stack = captured_stack(cache, site, scratch, max_depth);
+  stack.recent = cache ? &cache->memory->recent : nullptr;
+  return stack;
 }
 
 uint32_t cached_stack_id(const CapturedStack& stack, uint64_t epoch) {
@@ -238,6 +266,16 @@ void remember_stack_id(const CapturedStack& stack, uint32_t id, uint64_t epoch) 
   if (!stack.cached) return;
   stack.cached->stack_id = id;
   stack.cached->id_epoch = epoch;
+}
+
+uint32_t recent_stack_id(const CapturedStack& stack, uint64_t hash, uint64_t epoch) {
+  if (!stack.recent) return 0;
+  const RecentStackId& recent = stack.recent->of(hash);
+  return recent.hash == hash && recent.epoch == epoch ? recent.id : 0;
+}
+
+void remember_recent_stack_id(const CapturedStack& stack, uint64_t hash, uint32_t id, uint64_t epoch) {
+  if (stack.recent && id) stack.recent->of(hash) = {hash, epoch, id};
 }
 
 uint64_t stack_hash(const CapturedStack& stack, uint64_t seed) {
