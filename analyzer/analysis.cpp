@@ -584,10 +584,15 @@ void FollowingAnalysis::on_block(const BlockRecords& block) {
   }
 }
 
-Analysis FollowingAnalysis::finish(const std::string& path) {
+Analysis FollowingAnalysis::finish(const std::string& path, bool saw_every_block) {
   std::lock_guard lock(following_->mutex);
-  if (following_->failure) std::rethrow_exception(following_->failure);
-  return following_->sink.finish(path, following_->summary);
+  Following& following = *following_;
+  if (following.failure) std::rethrow_exception(following.failure);
+  if (saw_every_block) return following.sink.finish(path, following.summary);
+  ReadSummary rest = read_recording_pipelined(path, following.sink, following.frames_ahead, following.summary.blocks);
+  rest.records += following.summary.records;
+  rest.complete |= following.summary.complete;
+  return following.sink.finish(path, rest);
 }
 
 Analysis analyze_recording(const std::string& path, const AnalysisOptions& options) {

@@ -123,7 +123,7 @@ struct Analysis {
 Analysis analyze_recording(const std::string& path, const AnalysisOptions& options = {});
 
 // The same analysis fed the blocks of a recording as they are written (a BlockObserver),
-// as `run` does for its summary: the file is not read back, decompressed and decoded again.
+// as `run` does for its summary: only blocks it was not shown are read back from the file.
 class FollowingAnalysis {
  public:
   explicit FollowingAnalysis(const AnalysisOptions& options);
@@ -133,8 +133,9 @@ class FollowingAnalysis {
 
   // The records of the recording's next block. Never throws: a failure waits for finish().
   void on_block(const BlockRecords& block);
-  // Once the last block was handed over; rethrows what failed while following.
-  Analysis finish(const std::string& path);
+  // Once the last block was written. Unless it saw them all, it reads the blocks after those it
+  // saw from the file at path first. Rethrows what failed while following.
+  Analysis finish(const std::string& path, bool saw_every_block);
 
  private:
   struct Following;

@@ -43,7 +43,8 @@ int run_verb(RunArguments& args) {
   if (!args.rss_threshold.empty()) options.rss_threshold = parse_byte_size(args.rss_threshold);
   if (args.snapshot_every > 0) options.snapshot_every_s = args.snapshot_every;
   SummaryAnalysis summary(args.wrappers);
-  if (!args.quiet) options.follow_target = summary.follow();  // quiet: no summary to make
+  if (!args.quiet)  // quiet: no summary to make
+    options.follow_target = [&summary](const std::string& path) { return summary.follow(path); };
   RunOutcome outcome = run_and_record(options);
   if (!args.quiet) print_run_summary(outcome, summary);
   return outcome.exit_code;

@@ -75,19 +75,22 @@ SummaryAnalysis::SummaryAnalysis(const WrapperArguments& wrappers) : options_(su
   add_wrappers(options_, wrappers);
 }
 
-BlockObserver SummaryAnalysis::follow() {
+BlockObserver SummaryAnalysis::follow(const std::string& path) {
   following_.emplace(options_);
-  follower_.emplace([this, lowered = false](const BlockRecords& block) mutable {
-    if (!std::exchange(lowered, true)) setpriority(PRIO_PROCESS, 0, kBlockThreadNice);  // Linux: 0 is this thread
-    following_->on_block(block);
-  });
+  file_blocks_.emplace(path);
+  follower_.emplace(
+      [this, lowered = false](const BlockRecords& block) mutable {
+        if (!std::exchange(lowered, true)) setpriority(PRIO_PROCESS, 0, kBlockThreadNice);  // Linux: 0 is this thread
+        following_->on_block(block);
+      },
+      [this](uint64_t index, BlockRecords& out) { file_blocks_->read(index, out); });
   return follower_->observer();
 }
 
 // A recording that stopped early (disk full) was followed as far as it was written.
 Analysis SummaryAnalysis::finish(const std::string& path) {
-  if (follower_ && follower_->finish()) return following_->finish(path);
-  return analyze_recording(path, options_);
+  if (!follower_) return analyze_recording(path, options_);
+  return following_->finish(path, follower_->finish());
 }
 
 void print_run_summary(const RunOutcome& outcome, SummaryAnalysis& summary) {

@@ -137,7 +137,7 @@ void Recording::start() {
   std::string path = recording_path_for(options_.output, program_name(options_.command), target_, false);
   try {
     root_ = std::make_unique<ProcessRecorder>(session_, path, meta_for(target_, 0, options_.command, time_zero_),
-                                              time_zero_, options_.follow_target);
+                                              time_zero_, options_.follow_target ? options_.follow_target(path) : BlockObserver{});
   } catch (...) {
     kill(target_, SIGKILL);  // nothing could be recorded: do not leave it running unobserved
     waitpid(target_, nullptr, 0);

@@ -23,9 +23,9 @@ struct RunOptions {
   uint32_t max_depth = 64;
   std::optional<uint64_t> rss_threshold;
   ThresholdAction on_threshold = ThresholdAction::snapshot;
-  // Sees each block of the target's recording as it is written (an analysis that follows
-  // it), on the writer's thread: see BlockObserver.
-  BlockObserver follow_target;
+  // Given the path of the target's recording, the observer of each block written there (an
+  // analysis that follows it), called on the writer's thread: see BlockObserver.
+  std::function<BlockObserver(const std::string& path)> follow_target;
 };
 
 struct RecordedProcess {

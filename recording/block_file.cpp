@@ -142,6 +142,8 @@ void BlockFile::compress_and_write(const ByteBuffer& raw, size_t size) {
   store_u32le(compressed_.data(), uint32_t(frame_size));
   store_u32le(compressed_.data() + 4, uint32_t(size));
   write_all(compressed_.data(), kBlockHeaderBytes + frame_size);
+  // The observer's follower may read the block back from the file (block_follower.h).
+  if (observer_ && std::fflush(file_) != 0) fail("write", path_, errno ? errno : EIO);
 }
 
 void BlockFile::write_all(const void* data, size_t size) {

@@ -142,12 +142,12 @@ class BatchWriter final : public RecordSink {
   Batch* batch_ = nullptr;
 };
 
-void decode_into(const std::string& path, BatchQueue& queue, RecordSink* ahead) {
+void decode_into(const std::string& path, BatchQueue& queue, RecordSink* ahead, uint64_t skip_blocks) {
   BatchWriter writer(queue, ahead);
   ReadSummary summary;
   std::exception_ptr error;
   try {
-    summary = read_recording(path, writer);
+    summary = read_recording(path, writer, skip_blocks);
   } catch (...) {  // Cancelled too: then nobody looks
     error = std::current_exception();
   }
@@ -155,9 +155,9 @@ void decode_into(const std::string& path, BatchQueue& queue, RecordSink* ahead) 
   queue.close(summary, error);
 }
 
-ReadSummary read_pipelined(const std::string& path, RecordSink& sink, RecordSink* ahead) {
+ReadSummary read_pipelined(const std::string& path, RecordSink& sink, RecordSink* ahead, uint64_t skip_blocks) {
   BatchQueue queue;
-  std::jthread decoder(decode_into, std::cref(path), std::ref(queue), ahead);
+  std::jthread decoder(decode_into, std::cref(path), std::ref(queue), ahead, skip_blocks);
   try {
     while (Batch* batch = queue.take_filled()) {
       batch->records.replay(sink);
@@ -174,11 +174,12 @@ ReadSummary read_pipelined(const std::string& path, RecordSink& sink, RecordSink
 }  // namespace
 
 ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink) {
-  return read_pipelined(path, sink, nullptr);
+  return read_pipelined(path, sink, nullptr, 0);
 }
 
-ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink, RecordSink& ahead) {
-  return read_pipelined(path, sink, &ahead);
+ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink, RecordSink& ahead,
+                                     uint64_t skip_blocks) {
+  return read_pipelined(path, sink, &ahead, skip_blocks);
 }
 
 }  // namespace leakrank

@@ -15,8 +15,9 @@ ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink);
 
 // The same, and `ahead` also sees every module map and stack record, on the decoding thread
 // and before the sink sees it: slow per-stack work (symbolization) done there overlaps the
-// sink's work instead of stalling it.
-ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink, RecordSink& ahead);
+// sink's work instead of stalling it. skip_blocks as in read_recording.
+ReadSummary read_recording_pipelined(const std::string& path, RecordSink& sink, RecordSink& ahead,
+                                     uint64_t skip_blocks = 0);
 
 // The kinds of record that `ahead` sees.
 template <class Kind>

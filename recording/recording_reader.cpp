@@ -116,7 +116,11 @@ void decode_fields(Kind& record, BlockCursor& c) {
 // per-record path never allocates.
 class RecordDecoder {
  public:
-  explicit RecordDecoder(RecordSink& sink) : sink_(sink) { heap_run_.reserve(kHeapRunRecords); }
+  // A decoder that starts past the first block does not look for the meta record.
+  explicit RecordDecoder(RecordSink& sink, bool from_first_block = true)
+      : sink_(sink), expect_meta_(from_first_block) {
+    heap_run_.reserve(kHeapRunRecords);
+  }
 
   void decode_block(std::span<const uint8_t> block) {
     BlockCursor c(block);
@@ -147,8 +151,9 @@ class RecordDecoder {
     bool same_time = byte & kSameTime;
     uint8_t tag = byte & ~kSameTime;
     // Allocations and frees are nearly all records: they skip the switch's indirect jump.
-    if (is_heap_record(tag) && records_ != 0) [[likely]] return decode_heap_record(tag, same_time, c);
-    if ((records_ == 0) != (byte == uint8_t(RecordTag::meta))) throw DamagedBlock{"meta record missing or misplaced"};
+    if (is_heap_record(tag) && !expect_meta_) [[likely]] return decode_heap_record(tag, same_time, c);
+    if (expect_meta_ != (byte == uint8_t(RecordTag::meta))) throw DamagedBlock{"meta record missing or misplaced"};
+    expect_meta_ = false;
     flush_heap_run();  // what came before goes first
     switch (RecordTag(tag)) {
 #define LEAKRANK_DECODE_KIND(Kind) \
@@ -226,6 +231,7 @@ class RecordDecoder {
   bool last_was_alloc_ = false;
   uint64_t last_time_seen_ = 0;
   uint64_t records_ = 0;
+  bool expect_meta_;  // the next record is the recording's first
   bool saw_end_ = false;
   std::vector<HeapRecord> heap_run_;
   EveryRecord scratch_;
@@ -271,6 +277,18 @@ class RecordingFile {
     }
     if (decoded != raw_size) return {Block::damaged, {}, "size mismatch"};
     return {Block::ok, raw_};
+  }
+
+  // Passes over the next block: its header is read, its frame is not.
+  Block skip_block() {
+    uint8_t header[kBlockHeaderBytes];
+    size_t got = read_up_to(header, sizeof(header));
+    if (got == 0) return {Block::end_of_file};
+    if (got < sizeof(header)) return {Block::truncated};
+    uint32_t compressed_size = load_u32le(header);
+    if (compressed_size == 0 || compressed_size > kMaxBlockBytes) return {Block::damaged, {}, "impossible size"};
+    if (std::fseek(file_.get(), long(compressed_size), SEEK_CUR) != 0) fail("seek in", errno);
+    return {Block::ok};
   }
 
  private:
@@ -352,14 +370,17 @@ Block first_block(RecordingFile& file) {
 
 }  // namespace
 
-ReadSummary read_recording(const std::string& path, RecordSink& sink) {
+ReadSummary read_recording(const std::string& path, RecordSink& sink, uint64_t skip_blocks) {
   RecordingFile file(path);
-  RecordDecoder decoder(sink);
   ReadSummary summary;
-  for (Block block = first_block(file); block.status != Block::end_of_file; block = file.next_block()) {
+  RecordDecoder decoder(sink, skip_blocks == 0);
+  for (;;) {
+    bool skipping = summary.blocks < skip_blocks;
+    Block block = skipping ? file.skip_block() : summary.blocks == 0 ? first_block(file) : file.next_block();
+    if (block.status == Block::end_of_file) break;
     if (block.status == Block::ok) {
       try {
-        decoder.decode_block(block.payload);
+        if (!skipping) decoder.decode_block(block.payload);
         ++summary.blocks;
         continue;
       } catch (const DamagedBlock& damage) {
@@ -373,6 +394,37 @@ ReadSummary read_recording(const std::string& path, RecordSink& sink) {
   summary.records = decoder.records();
   summary.complete = decoder.saw_end();
   return summary;
+}
+
+ReadSummary read_recording(const std::string& path, RecordSink& sink) { return read_recording(path, sink, 0); }
+
+struct RecordingBlocks::Reading {
+  explicit Reading(const std::string& path) : file(path) {}
+  RecordingFile file;
+  uint64_t at = 0;  // the index of the block the file is at
+};
+
+RecordingBlocks::RecordingBlocks(std::string path) : path_(std::move(path)) {}
+RecordingBlocks::~RecordingBlocks() = default;
+
+void RecordingBlocks::read(uint64_t index, BlockRecords& out) {
+  if (!reading_) reading_ = std::make_unique<Reading>(path_);
+  auto fail = [&](const Block& block) {
+    return RecordingError("cannot read block " + std::to_string(index + 1) + " of " + path_ + ": " +
+                          (block.status == Block::end_of_file ? "not in the file" : reason_of(block)));
+  };
+  for (; reading_->at < index; ++reading_->at)
+    if (Block skipped = reading_->file.skip_block(); skipped.status != Block::ok) throw fail(skipped);
+  Block block = reading_->file.next_block();
+  ++reading_->at;
+  if (block.status != Block::ok) throw fail(block);
+  out.clear();
+  RecordDecoder decoder(out, index == 0);
+  try {
+    decoder.decode_block(block.payload);
+  } catch (const DamagedBlock& damage) {
+    throw fail({Block::damaged, {}, damage.reason});
+  }
 }
 
 RecordingMeta read_recording_meta(const std::string& path) {

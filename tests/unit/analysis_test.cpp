@@ -244,11 +244,25 @@ TEST_CASE("following the blocks as they are written gives the analysis of the fi
     ++blocks;
     following.on_block(block);
   });
-  Analysis followed = following.finish(scenario.path.string());
+  Analysis followed = following.finish(scenario.path.string(), true);
   CHECK(blocks > size_t(kTicks));  // the meta block, one a tick, the end
   CHECK(followed.complete);
   CHECK(rank_of(followed, "leaking_function") == 1);
   CHECK(render_report_json(followed) == render_report_json(analyze_recording(scenario.path.string())));
+}
+
+TEST_CASE("following the first blocks only, then reading the rest from the file, gives the same analysis") {
+  for (size_t seen : {size_t(1), size_t(3), size_t(kTicks / 2)}) {
+    CAPTURE(seen);
+    FollowingAnalysis following(AnalysisOptions{});
+    size_t blocks = 0;
+    Scenario scenario("analysis_followed_part", 0, [&](const BlockRecords& block) {
+      if (blocks++ < seen) following.on_block(block);
+    });
+    Analysis followed = following.finish(scenario.path.string(), false);
+    CHECK(followed.complete);
+    CHECK(render_report_json(followed) == render_report_json(analyze_recording(scenario.path.string())));
+  }
 }
 
 TEST_CASE("series are thinned evenly to the requested number of points") {

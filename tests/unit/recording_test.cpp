@@ -556,6 +556,35 @@ TEST_CASE("a recording cut at any byte reads back the whole blocks before the cu
   }
 }
 
+TEST_CASE("a read past skipped blocks gives the records after them, and a block alone its own") {
+  TempDir dir;
+  std::string path = dir.file("small.lrk");
+  SmallRecording small = write_small_recording(path);
+  size_t blocks = small.block_ends.size();
+  RecordingBlocks one_by_one(path);
+  std::vector<std::string> read_alone;
+  for (size_t skip = 0; skip <= blocks; ++skip) {
+    CAPTURE(skip);
+    RecordLog log;
+    ReadSummary summary = read_recording(path, log, skip);
+    size_t before = skip == 0 ? 0 : small.records_before[skip - 1];
+    CHECK(summary.blocks == blocks);
+    CHECK(summary.records == small.expected.size() - before);
+    CHECK(summary.complete == (skip < blocks));  // the end record is in the last block
+    CHECK(log.lines == std::vector<std::string>(small.expected.begin() + long(before), small.expected.end()));
+    if (skip < blocks && skip % 2 == 0) {  // every other block, so that reading skips the others
+      BlockRecords block;
+      one_by_one.read(skip, block);
+      RecordLog alone;
+      block.replay(alone);
+      size_t end = small.records_before[skip];
+      CHECK(alone.lines == std::vector<std::string>(small.expected.begin() + long(before), small.expected.begin() + long(end)));
+    }
+  }
+  BlockRecords past_the_end;
+  CHECK_THROWS_AS(one_by_one.read(blocks, past_the_end), RecordingError);
+}
+
 TEST_CASE("a flipped byte in a later block stops the read there with a warning") {
   TempDir dir;
   SmallRecording small = write_small_recording(dir.file("small.lrk"));
