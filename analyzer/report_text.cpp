@@ -69,8 +69,7 @@ std::string quoted_command(const std::vector<std::string>& command) {
   std::string text;
   for (const std::string& word : command) {
     if (!text.empty()) text += ' ';
-    bool plain = !word.empty() && word.find_first_of(" \t'\"$\\") == std::string::npos;
-    text += plain ? word : "'" + word + "'";
+    text += shell_quoted(word);
   }
   return text;
 }

@@ -19,5 +19,11 @@ TEST_CASE("a word that starts with a dash is no option of the verb") {
   CHECK(shell_word("--x y.lrk") == "'./--x y.lrk'");
 }
 
+TEST_CASE("a command's own words keep their dashes, and a quote inside a word is escaped") {
+  CHECK(shell_quoted("--docs") == "--docs");
+  CHECK(shell_quoted("-c") == "-c");
+  CHECK(shell_quoted("print('hi')") == "'print('\\''hi'\\'')'");
+}
+
 }  // namespace
 }  // namespace leakrank
