@@ -95,6 +95,23 @@ line=$(totals probe.lrk)
 (($(field allocations "$line") > 1000)) || fail "too few allocations recorded from the probe: $line"
 kill -9 "$target_pid"
 
+# A JIT runtime in the container writes its perf map to its own /tmp, named by the pid it
+# knows itself by (1): its JavaScript frames are named from there, not "??".
+contain node "$(command -v node)" --perf-basic-prof -e '
+console.log("serving pid " + process.pid);
+const table = new Map();
+let next = 0;
+function fillTable() {
+  for (let i = 0; i < 2000; i++, next++) table.set(next % 200000, {a: next, b: "x" + next});
+}
+setInterval(fillTable, 10);'
+"$LEAKRANK" attach "$target_pid" --duration 2 -o node.lrk >/dev/null 2>node_attach.err ||
+  fail "attach to node in the container exited $?: $(cat node_attach.err)"
+"$LEAKRANK" report node.lrk --top 0 --format json >node.json || fail "report failed on the container's node"
+jq -e '[.sites[].frames[] | select(.kind == "jit" and (.function | test("fillTable")))] | length > 0' node.json \
+  >/dev/null || fail "no JIT frame names fillTable in the container: $(jq -c '[.sites[].frames[] | .function] | unique | .[0:12]' node.json)"
+kill -9 "$target_pid"
+
 # Without libunwind in the container's view the library cannot load: the refusal gives the
 # loader's reason, and the target keeps neither the library nor the in-memory file.
 unwind=$(ldd "$BUILD_DIR/libleakrank.so" | awk '/libunwind/ {print $3}')
