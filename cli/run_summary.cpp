@@ -21,10 +21,10 @@ namespace leakrank::cli {
 namespace {
 
 constexpr size_t kSitesShown = 3;
-// The summary is made on the recording's block thread, which also compresses: behind the
-// target, so it takes the CPU the target leaves, yet not so far behind that compression
-// stalls the recorder when the target keeps every core busy (nice 19 did, measured).
-constexpr int kBlockThreadNice = 10;
+// The summary's analysis runs on what CPU is left: it yields to the target and to the
+// recorder's threads, which make the recording. What it has not seen when the target exits is
+// read from the file then, at full priority (BlockFollower::finish).
+constexpr int kAnalysisThreadNice = 19;
 
 AnalysisOptions summary_options() {
   AnalysisOptions options;
@@ -80,7 +80,7 @@ BlockObserver SummaryAnalysis::follow(const std::string& path) {
   file_blocks_.emplace(path);
   follower_.emplace(
       [this, lowered = false](const BlockRecords& block) mutable {
-        if (!std::exchange(lowered, true)) setpriority(PRIO_PROCESS, 0, kBlockThreadNice);  // Linux: 0 is this thread
+        if (!std::exchange(lowered, true)) setpriority(PRIO_PROCESS, 0, kAnalysisThreadNice);  // Linux: 0 is this thread
         following_->on_block(block);
       },
       [this](uint64_t index, BlockRecords& out) { file_blocks_->read(index, out); });

@@ -34,14 +34,14 @@ void BlockFollower::queue(const BlockRecords& block) {
 bool BlockFollower::finish() {
   std::unique_lock lock(mutex_);
   finishing_ = true;
-  changed_.notify_all();
-  changed_.wait(lock, [this] { return !showing_ && (copies_.empty() || failed_); });
+  copies_.clear();
+  changed_.wait(lock, [this] { return !showing_; });
   return shown_ == handed_;
 }
 
 bool BlockFollower::has_work() const {
-  if (failed_) return false;
-  return !copies_.empty() || (from_file_ && !finishing_ && shown_ < handed_);
+  if (failed_ || finishing_) return false;
+  return !copies_.empty() || (from_file_ && shown_ < handed_);
 }
 
 // The next block in order: the oldest copy, else the block after the shown ones, from the file.

@@ -32,9 +32,10 @@ class BlockFollower {
 
   // What the file is given as its observer: queues a copy of each block, or notes it is there.
   BlockObserver observer();
-  // Once no more blocks come: shows the copies still waiting and stops reading the file.
+  // Once no more blocks come: waits for the block being shown, if any, and shows no more.
   // False when the observer did not see every block: it saw the first ones, and the caller
-  // reads the rest itself, faster than one thread would (read_recording's skip_blocks).
+  // reads the rest itself, faster than a thread that may run on leftover CPU only would
+  // (read_recording's skip_blocks).
   bool finish();
 
  private:
@@ -52,7 +53,7 @@ class BlockFollower {
   uint64_t shown_ = 0;
   bool from_file_ = false;  // the blocks after the copies are to be read back from the file
   bool showing_ = false;    // the thread is showing a block it took
-  bool finishing_ = false;  // no more reading from the file
+  bool finishing_ = false;  // no more blocks are shown
   bool failed_ = false;     // the file could not be read: nothing more is shown
   bool closing_ = false;
   std::thread thread_;
