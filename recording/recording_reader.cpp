@@ -255,15 +255,8 @@ class RecordingFile {
   const std::string& path() const { return path_; }
 
   Block next_block() {
-    uint8_t header[kBlockHeaderBytes];
-    size_t got = read_up_to(header, sizeof(header));
-    if (got == 0) return {Block::end_of_file};
-    if (got < sizeof(header)) return {Block::truncated};
-    uint32_t compressed_size = load_u32le(header);
-    uint32_t raw_size = load_u32le(header + 4);
-    if (compressed_size == 0 || compressed_size > kMaxBlockBytes || raw_size == 0 || raw_size > kMaxBlockBytes) {
-      return {Block::damaged, {}, "impossible size"};
-    }
+    uint32_t compressed_size = 0, raw_size = 0;
+    if (Block header = read_block_header(compressed_size, raw_size); header.status != Block::ok) return header;
     if (!read_frame(compressed_size)) return {Block::truncated};
     // The frame states its own size: a damaged header must not make us allocate for it.
     if (ZSTD_getFrameContentSize(compressed_.data(), compressed_size) != raw_size) {
@@ -281,17 +274,27 @@ class RecordingFile {
 
   // Passes over the next block: its header is read, its frame is not.
   Block skip_block() {
-    uint8_t header[kBlockHeaderBytes];
-    size_t got = read_up_to(header, sizeof(header));
-    if (got == 0) return {Block::end_of_file};
-    if (got < sizeof(header)) return {Block::truncated};
-    uint32_t compressed_size = load_u32le(header);
-    if (compressed_size == 0 || compressed_size > kMaxBlockBytes) return {Block::damaged, {}, "impossible size"};
+    uint32_t compressed_size = 0, raw_size = 0;
+    if (Block header = read_block_header(compressed_size, raw_size); header.status != Block::ok) return header;
     if (std::fseek(file_.get(), long(compressed_size), SEEK_CUR) != 0) fail("seek in", errno);
     return {Block::ok};
   }
 
  private:
+  // The next block's sizes; a Block that is not ok when no block can follow.
+  Block read_block_header(uint32_t& compressed_size, uint32_t& raw_size) {
+    uint8_t header[kBlockHeaderBytes];
+    size_t got = read_up_to(header, sizeof(header));
+    if (got == 0) return {Block::end_of_file};
+    if (got < sizeof(header)) return {Block::truncated};
+    compressed_size = load_u32le(header);
+    raw_size = load_u32le(header + 4);
+    if (compressed_size == 0 || compressed_size > kMaxBlockBytes || raw_size == 0 || raw_size > kMaxBlockBytes) {
+      return {Block::damaged, {}, "impossible size"};
+    }
+    return {Block::ok};
+  }
+
   void check_header() {
     uint8_t header[kFileHeaderBytes];
     size_t got = read_up_to(header, sizeof(header));
