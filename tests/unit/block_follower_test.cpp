@@ -22,7 +22,8 @@ uint64_t number_of(const BlockRecords& block) { return block.records() - 1; }
 
 // An observer held at a gate, and a file whose reads are noted.
 struct Watched {
-  std::atomic<bool> open{true};
+  explicit Watched(bool open_at_start = true) : open(open_at_start) {}
+  std::atomic<bool> open;
   std::vector<uint64_t> seen;    // by the follower's thread only, read once it is idle
   std::vector<uint64_t> read_back;
   std::atomic<uint64_t> shown{0};
@@ -43,6 +44,19 @@ struct Watched {
   void wait_until_shown(uint64_t count) const {
     while (shown.load() < count) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+};
+
+// A follower whose observer waits at the closed gate while the test hands it blocks.
+struct HeldFollower {
+  explicit HeldFollower(ReadBlock file = {})
+      : follower(watched.observer(), file ? std::move(file) : watched.file()), observer(follower.observer()) {}
+  void hand_over(uint64_t from, uint64_t to) {
+    for (uint64_t i = from; i < to; ++i) observer(block_number(i));
+  }
+
+  Watched watched{false};
+  BlockFollower follower;
+  BlockObserver observer;
 };
 
 std::vector<uint64_t> numbers(uint64_t from, uint64_t to) {
@@ -66,40 +80,35 @@ TEST_CASE("an observer that keeps up sees every block, in order, from the copies
 }
 
 TEST_CASE("an observer that falls behind reads the later blocks back, in order, and the writer never waits") {
-  Watched watched;
-  watched.open = false;
-  BlockFollower follower(watched.observer(), watched.file());
-  BlockObserver observer = follower.observer();
+  HeldFollower held;
+  Watched& watched = held.watched;
   // The first block holds the observer; the copies fill up, and the writer goes on regardless.
   constexpr uint64_t kBehind = 4 * BlockFollower::kMaxBlocksBehind;
-  for (uint64_t i = 0; i < kBehind; ++i) observer(block_number(i));
+  held.hand_over(0, kBehind);
   watched.open = true;
   watched.wait_until_shown(kBehind);
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // past the follower's own note of it
   // Caught up: copies again, and nothing more is read back.
   size_t read_when_caught_up = watched.read_back.size();
   for (uint64_t i = kBehind; i < kBehind + 3; ++i) {
-    observer(block_number(i));
+    held.hand_over(i, i + 1);
     watched.wait_until_shown(i + 1);
   }
-  CHECK(follower.finish());
+  CHECK(held.follower.finish());
   CHECK(watched.seen == numbers(0, kBehind + 3));
   CHECK(read_when_caught_up > 0);
   CHECK(watched.read_back == numbers(kBehind - read_when_caught_up, kBehind));
 }
 
 TEST_CASE("finish waits for the block being shown only: the caller reads the rest") {
-  Watched watched;
-  watched.open = false;
-  BlockFollower follower(watched.observer(), watched.file());
-  BlockObserver observer = follower.observer();
-  constexpr uint64_t kBlocks = 4 * BlockFollower::kMaxBlocksBehind;
-  for (uint64_t i = 0; i < kBlocks; ++i) observer(block_number(i));
+  HeldFollower held;
+  Watched& watched = held.watched;
+  held.hand_over(0, 4 * BlockFollower::kMaxBlocksBehind);
   std::thread opener([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     watched.open = true;
   });
-  CHECK_FALSE(follower.finish());  // the copies waiting are dropped, not shown
+  CHECK_FALSE(held.follower.finish());  // the copies waiting are dropped, not shown
   opener.join();
   CHECK(watched.seen.size() <= 1);
   CHECK(watched.seen == numbers(0, watched.seen.size()));
@@ -107,21 +116,21 @@ TEST_CASE("finish waits for the block being shown only: the caller reads the res
 }
 
 TEST_CASE("a block that cannot be read back ends what the observer sees") {
-  Watched watched;
-  watched.open = false;
-  BlockFollower follower(watched.observer(), [](uint64_t, BlockRecords&) { throw std::runtime_error("damaged"); });
-  BlockObserver observer = follower.observer();
-  constexpr uint64_t kBlocks = 2 * BlockFollower::kMaxBlocksBehind;
-  for (uint64_t i = 0; i < kBlocks; ++i) observer(block_number(i));
+  std::atomic<int> reads{0};
+  // The first read fails; any after it would succeed.
+  HeldFollower held([&](uint64_t index, BlockRecords& out) {
+    if (reads++ == 0) throw std::runtime_error("damaged");
+    out = block_number(index);
+  });
+  Watched& watched = held.watched;
+  held.hand_over(0, 2 * BlockFollower::kMaxBlocksBehind);
   watched.open = true;
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  CHECK_FALSE(follower.finish());
-  size_t seen = watched.seen.size();
-  observer(block_number(kBlocks));  // after the failure: not shown
-  CHECK_FALSE(follower.finish());
-  CHECK(watched.seen.size() == seen);
-  CHECK(seen <= BlockFollower::kMaxBlocksBehind + 1);
-  CHECK(watched.seen == numbers(0, seen));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the copies shown, the read failed
+  held.hand_over(2 * BlockFollower::kMaxBlocksBehind, 2 * BlockFollower::kMaxBlocksBehind + 1);
+  CHECK_FALSE(held.follower.finish());
+  CHECK(reads.load() == 1);  // nothing was read, or shown, past the failure
+  CHECK(watched.seen.size() <= BlockFollower::kMaxBlocksBehind + 1);
+  CHECK(watched.seen == numbers(0, watched.seen.size()));
 }
 
 }  // namespace
