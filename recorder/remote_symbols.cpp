@@ -5,10 +5,9 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "recorder/file_text.h"
+#include "recorder/process_maps.h"
 
 namespace leakrank {
 namespace {
@@ -50,18 +49,12 @@ std::optional<uint64_t> find_in_dynsym(const std::string& image, const Elf64_Ehd
 }  // namespace
 
 std::vector<MappedObject> mapped_objects(pid_t pid) {
-  std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
   std::vector<MappedObject> objects;
-  for (std::string line; std::getline(maps, line);) {
-    std::istringstream fields(line);
-    std::string range, permissions, offset, device, inode, path;
-    fields >> range >> permissions >> offset >> device >> inode;
-    std::getline(fields >> std::ws, path);
-    if (path.empty() || path[0] != '/' || std::stoull(offset, nullptr, 16) != 0) continue;
-    uint64_t start = std::stoull(range.substr(0, range.find('-')), nullptr, 16);
-    auto known = std::find_if(objects.begin(), objects.end(), [&](const MappedObject& o) { return o.path == path; });
-    if (known == objects.end()) objects.push_back({path, start});
-    else known->start = std::min(known->start, start);
+  for (const MapsEntry& entry : read_process_maps(pid)) {
+    if (entry.path.empty() || entry.path[0] != '/' || entry.offset != 0) continue;
+    auto known = std::find_if(objects.begin(), objects.end(), [&](const MappedObject& o) { return o.path == entry.path; });
+    if (known == objects.end()) objects.push_back({entry.path, entry.start});
+    else known->start = std::min(known->start, entry.start);
   }
   return objects;
 }

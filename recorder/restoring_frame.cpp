@@ -4,9 +4,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
+#include "recorder/process_maps.h"
 #include "recorder/target_memory.h"
 
 namespace leakrank {
@@ -43,21 +42,10 @@ constexpr int32_t kKeepAltStack = 3;
 constexpr uint32_t kXstateMagic1 = 0x46505853, kXstateMagic2 = 0x46505845;
 constexpr size_t kSwBytesOffset = 464;  // fpx_sw_bytes inside the FXSAVE area
 
-struct Range {
-  uint64_t start, end;
-};
-
-std::vector<Range> executable_mappings(pid_t pid, const std::string& path) {
-  std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
-  std::vector<Range> ranges;
-  for (std::string line; std::getline(maps, line);) {
-    std::istringstream fields(line);
-    std::string span, perms, offset, device, inode, file;
-    fields >> span >> perms >> offset >> device >> inode >> file;
-    if (file != path || perms.size() < 3 || perms[2] != 'x') continue;
-    size_t dash = span.find('-');
-    ranges.push_back({std::stoull(span.substr(0, dash), nullptr, 16), std::stoull(span.substr(dash + 1), nullptr, 16)});
-  }
+std::vector<MapsEntry> executable_mappings(pid_t pid, const std::string& path) {
+  std::vector<MapsEntry> ranges;
+  for (MapsEntry& entry : read_process_maps(pid))
+    if (entry.path == path && entry.permissions.size() >= 3 && entry.permissions[2] == 'x') ranges.push_back(std::move(entry));
   return ranges;
 }
 
@@ -68,7 +56,7 @@ void put(std::vector<unsigned char>& bytes, size_t at, const void* data, size_t 
 }  // namespace
 
 std::optional<uint64_t> find_signal_restorer(pid_t pid, const std::string& libc_path) {
-  for (const Range& range : executable_mappings(pid, libc_path)) {
+  for (const MapsEntry& range : executable_mappings(pid, libc_path)) {
     std::vector<unsigned char> code(range.end - range.start);
     if (!read_target_memory(pid, range.start, code.data(), code.size())) continue;
     auto found = std::search(code.begin(), code.end(), std::begin(kRestorer), std::end(kRestorer));
