@@ -221,6 +221,10 @@ class AnalysisSink final : public RecordSink {
     mappings_.unmap(record, scratch_);
     take_scratch();
   }
+  void on(const AccessRecord& record) override {
+    mappings_.access(record, scratch_);
+    take_scratch();
+  }
 
   // The old image's blocks and mappings end here; its sites are not ranked. Its stacks are
   // those defined so far: an exec follows every definition its old image sent.

@@ -26,13 +26,35 @@ void MappedRegions::map(const MapRecord& record, std::vector<HeapRecord>& out) {
   last_unmap_ended_mapping_ = false;
   uint64_t start = page_start(record.address), end = page_end(record.address, record.size);
   if (end <= start) return;
-  remove(record.time_ns, start, end, out);  // MAP_FIXED over an older mapping replaces it
+  remove(record.time_ns, start, end, out);  // MAP_FIXED over an older mapping or reservation replaces it
+  unreserve(start, end);
   add(record.time_ns, start, end, record.stack_id, out);
 }
 
 void MappedRegions::unmap(const UnmapRecord& record, std::vector<HeapRecord>& out) {
   uint64_t start = page_start(record.address), end = page_end(record.address, record.size);
-  last_unmap_ended_mapping_ = end > start && remove(record.time_ns, start, end, out);
+  if (end <= start) return void(last_unmap_ended_mapping_ = false);
+  unreserve(start, end);
+  last_unmap_ended_mapping_ = !remove(record.time_ns, start, end, out).empty();
+}
+
+void MappedRegions::access(const AccessRecord& record, std::vector<HeapRecord>& out) {
+  uint64_t start = page_start(record.address), end = page_end(record.address, record.size);
+  if (end <= start) return;
+  switch (record.change) {
+    case AccessRecord::reserve:  // a mapping of its own: MAP_FIXED over older ones replaces them
+      remove(record.time_ns, start, end, out);
+      unreserve(start, end);
+      reserved_[start] = end;
+      break;
+    case AccessRecord::commit:
+      for (Range piece : unreserve(start, end)) add(record.time_ns, piece.start, piece.end, record.stack_id, out);
+      break;
+    case AccessRecord::decommit:
+      for (Range piece : remove(record.time_ns, start, end, out)) reserved_[piece.start] = piece.end;
+      break;
+    default: break;  // damage: no change is known by that number
+  }
 }
 
 void MappedRegions::add(uint64_t time_ns, uint64_t start, uint64_t end, uint32_t stack_id,
@@ -45,22 +67,39 @@ void MappedRegions::add(uint64_t time_ns, uint64_t start, uint64_t end, uint32_t
 }
 
 // Frees every region that [start, end) touches and maps again the parts outside it.
-// Returns whether any did.
-bool MappedRegions::remove(uint64_t time_ns, uint64_t start, uint64_t end, std::vector<HeapRecord>& out) {
+// Returns the parts inside that were mapped.
+std::vector<MappedRegions::Range> MappedRegions::remove(uint64_t time_ns, uint64_t start, uint64_t end,
+                                                        std::vector<HeapRecord>& out) {
   auto it = regions_.upper_bound(start);
   if (it != regions_.begin() && std::prev(it)->second.end > start) --it;
-  bool touched = false;
+  std::vector<Range> removed;
   while (it != regions_.end() && it->first < end) {
     uint64_t region_start = it->first;
     Region region = it->second;
     it = regions_.erase(it);
     mapped_bytes_ -= region.end - region_start;
-    touched = true;
+    removed.push_back({std::max(region_start, start), std::min(region.end, end)});
     out.push_back({time_ns, region.end - region_start, region.stack_id, HeapEvent::free});
     if (region_start < start) add(time_ns, region_start, start, region.stack_id, out);
     if (region.end > end) add(time_ns, end, region.end, region.stack_id, out);
   }
-  return touched;
+  return removed;
+}
+
+// Cuts [start, end) out of the reserved pages, keeping what lies outside it. Returns the
+// parts inside that were reserved.
+std::vector<MappedRegions::Range> MappedRegions::unreserve(uint64_t start, uint64_t end) {
+  auto it = reserved_.upper_bound(start);
+  if (it != reserved_.begin() && std::prev(it)->second > start) --it;
+  std::vector<Range> cut;
+  while (it != reserved_.end() && it->first < end) {
+    Range piece{it->first, it->second};
+    it = reserved_.erase(it);
+    cut.push_back({std::max(piece.start, start), std::min(piece.end, end)});
+    if (piece.start < start) reserved_[piece.start] = start;
+    if (piece.end > end) it = reserved_.emplace(end, piece.end).first;
+  }
+  return cut;
 }
 
 }  // namespace leakrank

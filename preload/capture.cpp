@@ -181,6 +181,18 @@ void record_unmap(void* address, size_t size) {
   inside_capture([&] { record_plain(wire::EventKind::unmap, address, size); });
 }
 
+void record_reserve(void* address, size_t size) {
+  inside_capture([&] { record_plain(wire::EventKind::reserve, address, size); });
+}
+
+void record_commit(void* address, size_t size, const CallSite& site) {
+  inside_capture([&] { record_with_stack(wire::EventKind::commit, address, size, site); });
+}
+
+void record_decommit(void* address, size_t size) {
+  inside_capture([&] { record_plain(wire::EventKind::decommit, address, size); });
+}
+
 void record_exec() {
   inside_capture([] { record_plain(wire::EventKind::exec, nullptr, 0); });
 }

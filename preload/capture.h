@@ -43,6 +43,14 @@ void record_map(void* address, size_t size, const CallSite& site);
 void record_remap(void* old_address, size_t old_size, void* address, size_t size, const CallSite& site);
 void record_unmap(void* address, size_t size);
 
+// Anonymous memory that mprotect turns on and off inside a reservation (JVMs, V8 reserve
+// gigabytes PROT_NONE and commit pages as their heaps grow): the reservation, recorded
+// always, since a commit means nothing without it; a commit after the real call, with its
+// stack; a decommit before it, as an unmap. Only the analysis knows which pages they touch.
+void record_reserve(void* address, size_t size);
+void record_commit(void* address, size_t size, const CallSite& site);
+void record_decommit(void* address, size_t size);
+
 // The first event of an image that replaced another in the same process (execve).
 void record_exec();
 

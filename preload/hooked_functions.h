@@ -23,6 +23,7 @@
   X(mmap, void*, (void*, size_t, int, int, int, off_t))        \
   X(mmap64, void*, (void*, size_t, int, int, int, off_t))      \
   X(munmap, int, (void*, size_t))                              \
+  X(mprotect, int, (void*, size_t, int))                       \
   X(mremap, void*, (void*, size_t, size_t, int, ...))
 
 // Also needed from the library leakrank stands in front of, but not recorded, so never patched.

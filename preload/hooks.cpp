@@ -99,11 +99,9 @@ template <typename RealCall>
 
 #define HOOK_FRAME() __builtin_frame_address(0)
 
-// Mappings that hold memory of the program's own, as malloc does: anonymous, private, and
-// accessible. A PROT_NONE range only reserves addresses (JVMs, V8 reserve gigabytes).
-bool is_recorded_mapping(int prot, int flags) {
-  return (flags & MAP_ANONYMOUS) && (flags & MAP_TYPE) == MAP_PRIVATE && prot != PROT_NONE;
-}
+// Mappings that hold memory of the program's own, as malloc does: anonymous and private.
+// A PROT_NONE one only reserves addresses, for mprotect to commit (JVMs, V8 reserve gigabytes).
+bool is_anonymous_private(int flags) { return (flags & MAP_ANONYMOUS) && (flags & MAP_TYPE) == MAP_PRIVATE; }
 
 // Allocators map memory while they hold their own locks (jemalloc's arena lock, pymalloc's
 // under the GIL): a mapping hook never starts recording nor resolves the real functions,
@@ -120,11 +118,31 @@ const RealAllocator* resolved_allocator() { return g_resolved_allocator.load(std
   return p;
 }
 
+[[gnu::noinline]] void* record_reservation(void* p, size_t size) {
+  if (p == MAP_FAILED || !already_recording()) return p;
+  HookScope scope;
+  record_reserve(p, size);
+  return p;
+}
+
 // Before the real munmap: once it returns, another thread may map the range again.
 [[gnu::noinline]] void record_unmapping(void* p, size_t size) {
   if (!already_recording()) return;
   HookScope scope;
   record_unmap(p, size);
+}
+
+[[gnu::noinline]] void record_committing(void* p, size_t size, const void* hook_frame) {
+  if (!already_recording()) return;
+  HookScope scope;
+  record_commit(p, size, call_site_of(hook_frame));
+}
+
+// Before the real mprotect, as an unmap: once it returns, another thread may commit the range again.
+[[gnu::noinline]] void record_decommitting(void* p, size_t size) {
+  if (!already_recording()) return;
+  HookScope scope;
+  record_decommit(p, size);
 }
 
 [[gnu::always_inline]] inline void* map_memory(void* address, size_t size, int prot, int flags, int fd, off_t offset,
@@ -136,7 +154,9 @@ const RealAllocator* resolved_allocator() { return g_resolved_allocator.load(std
   void* p = allocator->mmap(address, size, prot, flags, fd, offset);
   // libunwind maps its per-thread trace cache while it unwinds for us: leakrank's memory.
   if (p != MAP_FAILED && inside_fork_sensitive_call()) list_own_memory(p, size, OwnedBy::thread);
-  if (t_in_hook || !is_recorded_mapping(prot, flags) || skips_allocation(size)) return p;
+  if (t_in_hook || !is_anonymous_private(flags)) return p;
+  if (prot == PROT_NONE) return record_reservation(p, size);
+  if (skips_allocation(size)) return p;
   return record_mapping(p, size, hook_frame);
 }
 
@@ -340,6 +360,17 @@ __attribute__((visibility("default"))) int munmap(void* address, size_t size) {
   if (!t_in_hook && size) record_unmapping(address, size);
   unlist_own_memory(address);
   return allocator->munmap(address, size);
+}
+
+__attribute__((visibility("default"))) int mprotect(void* address, size_t size, int prot) {
+  const RealAllocator* allocator = resolved_allocator();
+  if (__builtin_expect(!allocator, false)) return int(syscall(SYS_mprotect, address, size, prot));
+  bool recorded = !t_in_hook && size;
+  if (recorded && prot == PROT_NONE) record_decommitting(address, size);
+  int result = allocator->mprotect(address, size, prot);
+  if (recorded && prot != PROT_NONE && result == 0 && !skips_allocation(size))
+    record_committing(address, size, HOOK_FRAME());
+  return result;
 }
 
 // Recorded after the call, as one message: which old ranges were recorded mappings only the

@@ -20,6 +20,7 @@
 #include "recorder/module_files.h"
 #include "recorder/proc_status.h"
 #include "recorder/process_identity.h"
+#include "recorder/process_maps.h"
 #include "recorder/ptrace_injector.h"
 #include "recorder/remote_symbols.h"
 #include "recorder/restoring_frame.h"
@@ -121,6 +122,7 @@ class Attachment {
   // /dev/shm: the session then lives in a memfd the target made, shared with us.
   bool session_in_target_memory_ = false;
   InjectedLibrary library_in_target_;
+  std::vector<MapsEntry> reserved_before_;  // the target's reservations when it was attached
   std::unique_ptr<ProcessRecorder> recorder_;
   RunOutcome outcome_;
 };
@@ -226,6 +228,8 @@ void Attachment::inject() {
   AttachResult outcome = AttachResult(int(result));
   if (outcome != AttachResult::attached && outcome != AttachResult::not_patched)
     unload_library(injector, pid_, library_in_target_);
+  // Read while every thread is still stopped: from here on, the hooks see every change.
+  if (outcome == AttachResult::attached) reserved_before_ = reserved_ranges(pid_);
   injector.resume();
   outcome_.notes.push_back("attach paused " + pid_text(pid_) + " (" + std::to_string(injector.thread_count()) +
                            " threads) for " + milliseconds(injector.paused_ms()));
@@ -309,6 +313,7 @@ RunOutcome Attachment::run() {
   }
   try {
     recorder_ = std::make_unique<ProcessRecorder>(session_, path, meta(), time_zero_);
+    recorder_->note_reservations(reserved_before_);
     name_module_files();
     record();
   } catch (...) {

@@ -27,5 +27,11 @@ std::vector<MapsEntry> read_process_maps(pid_t pid) {
   return entries;
 }
 
+std::vector<MapsEntry> reserved_ranges(pid_t pid) {
+  std::vector<MapsEntry> reserved;
+  for (MapsEntry& entry : read_process_maps(pid))
+    if (entry.permissions == "---p" && entry.is_anonymous()) reserved.push_back(std::move(entry));
+  return reserved;
+}
 
 }  // namespace leakrank

@@ -21,5 +21,8 @@ struct MapsEntry {
 // Empty when the process is gone or its maps cannot be read.
 std::vector<MapsEntry> read_process_maps(pid_t pid);
 
+// Its anonymous private PROT_NONE mappings: addresses reserved for the program to commit
+// later (JVMs and V8 grow their heaps in them), as a PROT_NONE mmap hook would have seen them.
+std::vector<MapsEntry> reserved_ranges(pid_t pid);
 
 }  // namespace leakrank

@@ -71,7 +71,7 @@ uint64_t ProcessRecorder::drain_messages(bool final) {
 // the race to define it): it waits for the definition.
 bool ProcessRecorder::stack_is_defined(const wire::Event& header) const {
   bool names_stack = header.kind == wire::EventKind::alloc || header.kind == wire::EventKind::map ||
-                     header.kind == wire::EventKind::remap;
+                     header.kind == wire::EventKind::remap || header.kind == wire::EventKind::commit;
   return !names_stack || header.stack_id == 0 || dense_id(header.stack_id) != 0;
 }
 
@@ -99,6 +99,15 @@ void ProcessRecorder::on_message(uint32_t ring, std::span<const wire::Event> mes
       writer_.write(MapRecord{now_, header.address, header.size, stack_of(ring, header), message[1].address});
       break;
     case wire::EventKind::unmap: writer_.write(UnmapRecord{now_, header.address, header.size}); break;
+    case wire::EventKind::reserve:
+      writer_.write(AccessRecord{now_, AccessRecord::reserve, header.address, header.size, 0});
+      break;
+    case wire::EventKind::commit:
+      writer_.write(AccessRecord{now_, AccessRecord::commit, header.address, header.size, stack_of(ring, header)});
+      break;
+    case wire::EventKind::decommit:
+      writer_.write(AccessRecord{now_, AccessRecord::decommit, header.address, header.size, 0});
+      break;
     case wire::EventKind::exec: writer_.write(ExecRecord{now_}); break;
     case wire::EventKind::python_interpreter:
       writer_.write(PythonInterpreterRecord{now_, uint32_t(header.size), uint8_t(header.address != 0)});
@@ -252,6 +261,12 @@ void ProcessRecorder::mark_snapshot(std::string_view name) {
 
 void ProcessRecorder::note_child(pid_t pid, const std::string& recording_path) {
   writer_.write(ChildRecord{recording_time(monotonic_ns()), int32_t(pid), recording_path});
+}
+
+void ProcessRecorder::note_reservations(const std::vector<MapsEntry>& reserved) {
+  uint64_t now = recording_time(monotonic_ns());
+  for (const MapsEntry& range : reserved)
+    writer_.write(AccessRecord{now, AccessRecord::reserve, range.start, range.end - range.start, 0});
 }
 
 void ProcessRecorder::flush() {

@@ -15,6 +15,7 @@
 
 #include "recorder/perf_map_tail.h"
 #include "recorder/process_command.h"
+#include "recorder/process_maps.h"
 #include "recorder/ring_drain.h"
 #include "recorder/sparse_id_map.h"
 #include "recording/recording_writer.h"
@@ -40,6 +41,9 @@ class ProcessRecorder {
   void refresh_command();              // after an exec or a new title, says what runs now
   void mark_snapshot(std::string_view name);
   void note_child(pid_t pid, const std::string& recording_path);
+  // Addresses the process reserved before it was recorded (attach), so that its commits in
+  // them count; before the first drain, since what it drains may already change them.
+  void note_reservations(const std::vector<MapsEntry>& reserved);
   void flush();                        // what is drained reaches the file: a killed recorder loses little
   void finish(int wait_status);        // final drain, end record, flush; idempotent
   // Module paths go through this before they are written: the target's own paths may not

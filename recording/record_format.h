@@ -14,7 +14,8 @@
 // for the 16 latest), not by its address: addresses cost more bytes than all else together,
 // and no analysis needs them. Only a free of a block never seen allocated keeps its address.
 // Version 3 added kSameTime and free_young, version 4 the command record, version 5 the exec,
-// map, unmap, resident_files and python records; older files are read as they are. The fields of every record but
+// map, unmap, resident_files and python records, version 6 the access record; older files
+// are read as they are. The fields of every record but
 // allocations and frees are defined once, in record_kinds.h. A block is flushed when it reaches ~1 MiB of raw records or when the
 // recorder asks (at least every second), so a recording whose writer was killed is
 // readable up to its last whole block.
@@ -26,8 +27,8 @@
 namespace leakrank {
 
 constexpr char kRecordingMagic[8] = {'L', 'R', 'K', 'R', 'E', 'C', '\r', '\n'};
-constexpr uint32_t kRecordingVersion = 5;
-constexpr uint32_t kOldestReadableVersion = 2;  // v3 to v5 only added records
+constexpr uint32_t kRecordingVersion = 6;
+constexpr uint32_t kOldestReadableVersion = 2;  // v3 to v6 only added records
 constexpr size_t kFileHeaderBytes = sizeof(kRecordingMagic) + 4;  // magic, format version
 constexpr size_t kBlockHeaderBytes = 8;                           // compressed size, raw size
 
@@ -64,6 +65,7 @@ enum class RecordTag : uint8_t {
   python_interpreter = 33,  // varint dt, varint version, varint frames read (0/1)
   python_code = 34,     // varint id, varint first line, string name, string file, string line table
   perf_map = 35,        // varint dt, string lines of the process's perf map
+  access = 36,          // varint dt, varint change, varint address, varint size, varint stack id
   free_young = 16,      // 16..31, varint dt: free_recent of age (tag - 15), the age in the tag
 };
 

@@ -130,6 +130,27 @@ struct UnmapRecord {
   }
 };
 
+// Anonymous memory that mprotect turns on and off inside a reservation, as JVMs and V8 grow
+// and shrink their heaps: a PROT_NONE mapping reserves addresses (and ends whatever mapping
+// was there), a commit makes its reserved pages hold memory of stack_id, and a decommit
+// returns committed or mapped pages to the reservation. Pages outside both (files, malloc's
+// memory, stacks) are not the program's new memory: commits and decommits leave them alone.
+struct AccessRecord {
+  static constexpr RecordTag tag = RecordTag::access;
+  enum Change : uint32_t { reserve = 0, commit = 1, decommit = 2 };
+  uint64_t time_ns = 0;
+  uint32_t change = reserve;  // a Change; others come only from damage, and change nothing
+  uint64_t address = 0;
+  uint64_t size = 0;
+  uint32_t stack_id = 0;  // a commit's
+  static void fields(auto& self, auto& code) {
+    code.u32(self.change);
+    code.varint(self.address);
+    code.varint(self.size);
+    code.u32(self.stack_id);
+  }
+};
+
 // The CPython interpreter the process runs; its frames are in the stacks only if `frames_read`.
 struct PythonInterpreterRecord {
   static constexpr RecordTag tag = RecordTag::python_interpreter;
@@ -179,10 +200,10 @@ struct EndRecord {
 
 // X(Kind) for every kind: the meta record (record_format.h), which opens a recording, and the rest.
 #define LEAKRANK_RECORD_KINDS(X) X(RecordingMeta) LEAKRANK_RECORD_KINDS_BUT_META(X)
-#define LEAKRANK_RECORD_KINDS_BUT_META(X)                                                              \
-  X(ModuleMapRecord) X(StackRecord) X(UnmatchedFreeRecord) X(RssRecord) X(SnapshotRecord) X(ChildRecord) \
-  X(CommandRecord) X(ExecRecord) X(MapRecord) X(UnmapRecord) X(ResidentFilesRecord) X(PythonInterpreterRecord)  \
-  X(PythonCodeRecord) X(PerfMapRecord) X(EndRecord)
+#define LEAKRANK_RECORD_KINDS_BUT_META(X)                                                                  \
+  X(ModuleMapRecord) X(StackRecord) X(UnmatchedFreeRecord) X(RssRecord) X(SnapshotRecord) X(ChildRecord)     \
+  X(CommandRecord) X(ExecRecord) X(MapRecord) X(UnmapRecord) X(AccessRecord) X(ResidentFilesRecord)          \
+  X(PythonInterpreterRecord) X(PythonCodeRecord) X(PerfMapRecord) X(EndRecord)
 
 template <class Record>
 concept TimedRecord = requires(Record r) { r.time_ns; };

@@ -20,6 +20,9 @@ enum class EventKind : uint8_t {
   python_interpreter = 10,  // size: PY_VERSION_HEX; address: 1 if its frames are read, else 0
   python_code = 11,      // stack_id: the code's id; size = payload bytes; payload: PythonCodeWire
                          // + qualified name + file name + line table (transport/python_frame.h)
+  reserve = 12,          // address, size: an anonymous PROT_NONE mapping, which holds no memory yet
+  commit = 13,           // address, size, stack_id: mprotect made the range accessible
+  decommit = 14,         // address, size: mprotect(PROT_NONE)
 };
 
 struct alignas(32) Event {

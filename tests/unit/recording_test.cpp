@@ -357,6 +357,9 @@ TEST_CASE("every record type round-trips with edge values") {
     script.write(MapRecord{9, kMaxU64, kMaxU64, kMaxU32, kMaxU64});
     script.write(MapRecord{9, 0, 0, 0, 0});
     script.write(UnmapRecord{kMaxU64, kMaxU64 - 4096, 4096});
+    script.write(AccessRecord{10, AccessRecord::reserve, 1ull << 40, 1ull << 30, 0});
+    script.write(AccessRecord{10, AccessRecord::commit, kMaxU64, kMaxU64, kMaxU32});
+    script.write(AccessRecord{11, kMaxU32, 0, 0, 0});  // no change by that number: kept as it is, for the analysis to ignore
     script.write(ResidentFilesRecord{3, kMaxU64});
     script.write(PythonInterpreterRecord{4, 0x030b02f0, 1});
     script.write(PythonCodeRecord{kMaxU32, kMaxU32, "Service.handle", "/srv/app.py", std::string("\x80\x00\xff", 3)});
