@@ -10,6 +10,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <type_traits>
 
 #include "recording/byte_buffer.h"
@@ -354,10 +355,13 @@ RecordingError unreadable_first_block(const std::string& path, const Block& bloc
                         (block.status == Block::damaged ? "damaged (" + reason_of(block) + ")" : "missing or cut short"));
 }
 
-std::string lost_rest_warning(const Block& block, uint64_t block_number, uint64_t elapsed_ns) {
+// elapsed_ns: how far the records read reach; unknown when the blocks before were skipped.
+std::string lost_rest_warning(const Block& block, uint64_t block_number, std::optional<uint64_t> elapsed_ns) {
+  if (block.status == Block::truncated && !elapsed_ns)
+    return "recording truncated in block " + std::to_string(block_number) + ": the rest is lost";
   if (block.status == Block::truncated) {
     char seconds[32];
-    std::snprintf(seconds, sizeof(seconds), "%.1f", double(elapsed_ns) / 1e9);
+    std::snprintf(seconds, sizeof(seconds), "%.1f", double(*elapsed_ns) / 1e9);
     return std::string("recording truncated after ") + seconds + " s (block " + std::to_string(block_number) +
            "): the rest is lost";
   }
@@ -391,7 +395,9 @@ ReadSummary read_recording(const std::string& path, RecordSink& sink, uint64_t s
       }
     }
     if (summary.blocks == 0) throw unreadable_first_block(path, block);
-    summary.warning = lost_rest_warning(block, summary.blocks + 1, decoder.elapsed_ns());
+    bool decoded_any = summary.blocks > skip_blocks;
+    summary.warning = lost_rest_warning(block, summary.blocks + 1,
+                                        decoded_any ? std::optional(decoder.elapsed_ns()) : std::nullopt);
     break;
   }
   summary.records = decoder.records();

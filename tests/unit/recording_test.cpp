@@ -588,6 +588,20 @@ TEST_CASE("a read past skipped blocks gives the records after them, and a block 
   CHECK_THROWS_AS(one_by_one.read(blocks, past_the_end), RecordingError);
 }
 
+TEST_CASE("a cut right after the skipped blocks is named by its block, the time it reaches being unknown") {
+  TempDir dir;
+  SmallRecording small = write_small_recording(dir.file("small.lrk"));
+  Bytes whole = read_bytes(dir.file("small.lrk"));
+  std::string cut_path = dir.file("cut.lrk");
+  write_bytes(cut_path, Bytes(whole.begin(), whole.begin() + long(small.block_ends[2] + 5)));  // into block 4
+  RecordLog after_skipping, after_reading;
+  CHECK(read_recording(cut_path, after_skipping, 3).warning == "recording truncated in block 4: the rest is lost");
+  CHECK(after_skipping.lines.empty());
+  std::string read_through = read_recording(cut_path, after_reading, 2).warning;
+  CHECK(read_through.starts_with("recording truncated after "));
+  CHECK(read_through.ends_with(" s (block 4): the rest is lost"));
+}
+
 TEST_CASE("a flipped byte in a later block stops the read there with a warning") {
   TempDir dir;
   SmallRecording small = write_small_recording(dir.file("small.lrk"));
