@@ -26,7 +26,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 
 # Debian package for each tool the benchmark runs.
-PACKAGES = {"/usr/bin/python3": "python3", "sqlite3": "sqlite3", "heaptrack": "heaptrack",
+PACKAGES = {"/usr/bin/python3": "python3", "node": "nodejs", "sqlite3": "sqlite3", "heaptrack": "heaptrack",
             "heaptrack_print": "heaptrack", "valgrind": "valgrind", "/usr/bin/time": "time",
             "zstd": "zstd"}
 
@@ -75,6 +75,8 @@ def workloads(build, work, quick):
         "pyservice": (["/usr/bin/python3", str(build / "samples" / "pyservice" / "pyservice.py"), "--requests",
                        str(pick(3000, 300))], {}, False),
         "sqlite-index": (["sqlite3", ":memory:", f".read {sql}"], {}, False),
+        # V8 commits its heap pages with mprotect: leakrank follows them, heaptrack sees malloc only.
+        "node-heap": (["node", str(BENCH / "workloads" / "node_heap.js"), str(pick(30, 2))], {}, False),
     }
 
 
