@@ -99,6 +99,8 @@ template <typename RealCall>
 
 #define HOOK_FRAME() __builtin_frame_address(0)
 
+constexpr uintptr_t kPageBytes = 4096;  // x86-64's, whose pages mmap and mprotect work in
+
 // Mappings that hold memory of the program's own, as malloc does: anonymous and private.
 // A PROT_NONE one only reserves addresses, for mprotect to commit (JVMs, V8 reserve gigabytes).
 bool is_anonymous_private(int flags) { return (flags & MAP_ANONYMOUS) && (flags & MAP_TYPE) == MAP_PRIVATE; }
@@ -366,7 +368,9 @@ __attribute__((visibility("default"))) int mprotect(void* address, size_t size, 
   const RealAllocator* allocator = resolved_allocator();
   if (__builtin_expect(!allocator, false)) return int(syscall(SYS_mprotect, address, size, prot));
   bool recorded = !t_in_hook && size;
-  if (recorded && prot == PROT_NONE) record_decommitting(address, size);
+  // Recorded before the call, so only what it cannot refuse for its address: a page start.
+  bool page_aligned = (reinterpret_cast<uintptr_t>(address) & (kPageBytes - 1)) == 0;
+  if (recorded && prot == PROT_NONE && page_aligned) record_decommitting(address, size);
   int result = allocator->mprotect(address, size, prot);
   if (recorded && prot != PROT_NONE && result == 0 && !skips_allocation(size))
     record_committing(address, size, HOOK_FRAME());

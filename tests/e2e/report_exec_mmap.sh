@@ -17,7 +17,7 @@ jq -e '.sites[] | select(.function == "leak_a_little" and .kind == "heap")' aren
 jq -e '[.sites[] | select(.function == "map_a_file" or .function == "main")] | length == 0' arena.json >/dev/null ||
   fail "a file mapping counted as memory: $(jq -c '[.sites[] | .function]' arena.json)"
 # A heap committed by mprotect inside a reservation is a growing mapping site, with exactly
-# the bytes committed; what is committed and given back each round holds nothing at the end,
+# the bytes committed (a decommit the kernel refuses changes nothing); what is committed and given back each round holds nothing at the end,
 # and a guard page turned off and on in a malloc'ed block adds nothing to that block.
 second=$(jq -r '.sites[] | select(.function == "commit_heap") | "\(.verdict) \(.kind) \(.live_bytes)"' arena.json)
 [[ $second == "growing mmap 50331648" ]] || fail "the heap committed by mprotect: '$second'"

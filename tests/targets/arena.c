@@ -57,6 +57,7 @@ __attribute__((noinline)) static void commit_heap(int chunk) {
   char* pages = g_reserved + (size_t)chunk * kCommitBytes;
   if (mprotect(pages, kCommitBytes, PROT_READ | PROT_WRITE) != 0) exit(3);
   memset(pages, 1, kCommitBytes);
+  if (mprotect(pages + 1, 4096, PROT_NONE) == 0) exit(3);  // refused, not a page start: nothing changes
 }
 
 __attribute__((noinline)) static void commit_scratch(void) {
