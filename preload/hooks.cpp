@@ -99,7 +99,9 @@ template <typename RealCall>
 
 #define HOOK_FRAME() __builtin_frame_address(0)
 
-constexpr uintptr_t kPageBytes = 4096;  // x86-64's, whose pages mmap and mprotect work in
+// Unmaps and decommits are recorded before the call, so only those it cannot refuse for
+// their address: at a page start (x86-64's pages, which munmap and mprotect work in).
+bool is_page_start(const void* address) { return (reinterpret_cast<uintptr_t>(address) & 4095) == 0; }
 
 // Mappings that hold memory of the program's own, as malloc does: anonymous and private.
 // A PROT_NONE one only reserves addresses, for mprotect to commit (JVMs, V8 reserve gigabytes).
@@ -359,7 +361,7 @@ __attribute__((visibility("default"))) void* mmap64(void* address, size_t size, 
 __attribute__((visibility("default"))) int munmap(void* address, size_t size) {
   const RealAllocator* allocator = resolved_allocator();
   if (__builtin_expect(!allocator, false)) return int(syscall(SYS_munmap, address, size));
-  if (!t_in_hook && size) record_unmapping(address, size);
+  if (!t_in_hook && size && is_page_start(address)) record_unmapping(address, size);
   unlist_own_memory(address);
   return allocator->munmap(address, size);
 }
@@ -368,9 +370,7 @@ __attribute__((visibility("default"))) int mprotect(void* address, size_t size, 
   const RealAllocator* allocator = resolved_allocator();
   if (__builtin_expect(!allocator, false)) return int(syscall(SYS_mprotect, address, size, prot));
   bool recorded = !t_in_hook && size;
-  // Recorded before the call, so only what it cannot refuse for its address: a page start.
-  bool page_aligned = (reinterpret_cast<uintptr_t>(address) & (kPageBytes - 1)) == 0;
-  if (recorded && prot == PROT_NONE && page_aligned) record_decommitting(address, size);
+  if (recorded && prot == PROT_NONE && is_page_start(address)) record_decommitting(address, size);
   int result = allocator->mprotect(address, size, prot);
   if (recorded && prot != PROT_NONE && result == 0 && !skips_allocation(size))
     record_committing(address, size, HOOK_FRAME());

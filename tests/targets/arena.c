@@ -28,6 +28,7 @@ __attribute__((noinline)) static char* grow_arena(void) {
   char* chunk = mmap(NULL, kChunkBytes + 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (chunk == MAP_FAILED) exit(3);
   munmap(chunk + kChunkBytes, 65536);
+  if (munmap(chunk + 1, 4096) == 0) exit(3);  // refused, not a page start: nothing changes
   memset(chunk, 1, kChunkBytes);
   return chunk;
 }
