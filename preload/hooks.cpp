@@ -115,38 +115,13 @@ bool already_recording() { return !t_in_hook && g_recording.load(std::memory_ord
 // The real functions, if already known; the raw system calls stand in until then.
 const RealAllocator* resolved_allocator() { return g_resolved_allocator.load(std::memory_order_acquire); }
 
-[[gnu::noinline]] void* record_mapping(void* p, size_t size, const void* hook_frame) {
-  if (p == MAP_FAILED || !already_recording()) return p;
-  HookScope scope;
-  record_map(p, size, call_site_of(hook_frame));
-  return p;
-}
-
-[[gnu::noinline]] void* record_reservation(void* p, size_t size) {
-  if (p == MAP_FAILED || !already_recording()) return p;
-  HookScope scope;
-  record_reserve(p, size);
-  return p;
-}
-
-// Before the real munmap: once it returns, another thread may map the range again.
-[[gnu::noinline]] void record_unmapping(void* p, size_t size) {
+// Records a change to the address space once recording runs, inside leakrank's scope. Out
+// of line, so that a mapping hook that records nothing keeps no frame for it.
+template <typename Record>
+[[gnu::noinline]] void record_mapping_change(Record record) {
   if (!already_recording()) return;
   HookScope scope;
-  record_unmap(p, size);
-}
-
-[[gnu::noinline]] void record_committing(void* p, size_t size, const void* hook_frame) {
-  if (!already_recording()) return;
-  HookScope scope;
-  record_commit(p, size, call_site_of(hook_frame));
-}
-
-// Before the real mprotect, as an unmap: once it returns, another thread may commit the range again.
-[[gnu::noinline]] void record_decommitting(void* p, size_t size) {
-  if (!already_recording()) return;
-  HookScope scope;
-  record_decommit(p, size);
+  record();
 }
 
 [[gnu::always_inline]] inline void* map_memory(void* address, size_t size, int prot, int flags, int fd, off_t offset,
@@ -159,9 +134,11 @@ const RealAllocator* resolved_allocator() { return g_resolved_allocator.load(std
   // libunwind maps its per-thread trace cache while it unwinds for us: leakrank's memory.
   if (p != MAP_FAILED && inside_fork_sensitive_call()) list_own_memory(p, size, OwnedBy::thread);
   if (t_in_hook || !is_anonymous_private(flags)) return p;
-  if (prot == PROT_NONE) return record_reservation(p, size);
-  if (skips_allocation(size)) return p;
-  return record_mapping(p, size, hook_frame);
+  bool reserves = prot == PROT_NONE;  // recorded always: a commit means nothing without it
+  if ((!reserves && skips_allocation(size)) || p == MAP_FAILED) return p;
+  if (reserves) record_mapping_change([p, size] { record_reserve(p, size); });
+  else record_mapping_change([p, size, site = call_site_of(hook_frame)] { record_map(p, size, site); });
+  return p;
 }
 
 [[gnu::noinline]] void record_release(void* p) {
@@ -361,7 +338,9 @@ __attribute__((visibility("default"))) void* mmap64(void* address, size_t size, 
 __attribute__((visibility("default"))) int munmap(void* address, size_t size) {
   const RealAllocator* allocator = resolved_allocator();
   if (__builtin_expect(!allocator, false)) return int(syscall(SYS_munmap, address, size));
-  if (!t_in_hook && size && is_page_start(address)) record_unmapping(address, size);
+  // Before the real munmap: once it returns, another thread may map the range again.
+  if (!t_in_hook && size && is_page_start(address))
+    record_mapping_change([address, size] { record_unmap(address, size); });
   unlist_own_memory(address);
   return allocator->munmap(address, size);
 }
@@ -370,10 +349,12 @@ __attribute__((visibility("default"))) int mprotect(void* address, size_t size, 
   const RealAllocator* allocator = resolved_allocator();
   if (__builtin_expect(!allocator, false)) return int(syscall(SYS_mprotect, address, size, prot));
   bool recorded = !t_in_hook && size;
-  if (recorded && prot == PROT_NONE && is_page_start(address)) record_decommitting(address, size);
+  // A decommit before the call, as an unmap: once it returns, another thread may commit the range again.
+  if (recorded && prot == PROT_NONE && is_page_start(address))
+    record_mapping_change([address, size] { record_decommit(address, size); });
   int result = allocator->mprotect(address, size, prot);
   if (recorded && prot != PROT_NONE && result == 0 && !skips_allocation(size))
-    record_committing(address, size, HOOK_FRAME());
+    record_mapping_change([address, size, site = call_site_of(HOOK_FRAME())] { record_commit(address, size, site); });
   return result;
 }
 
@@ -393,10 +374,9 @@ __attribute__((visibility("default"))) void* mremap(void* old_address, size_t ol
     return reinterpret_cast<void*>(syscall(SYS_mremap, old_address, old_size, size, flags, wanted));
   }
   void* p = allocator->mremap(old_address, old_size, size, flags, wanted);
-  if (p != MAP_FAILED && already_recording()) {
-    HookScope scope;
-    record_remap(old_address, old_size, p, size, call_site_of(HOOK_FRAME()));
-  }
+  if (p == MAP_FAILED) return p;
+  CallSite site = call_site_of(HOOK_FRAME());
+  record_mapping_change([=] { record_remap(old_address, old_size, p, size, site); });
   return p;
 }
 
